@@ -1,0 +1,129 @@
+/**
+ * The catalog entry: one MCP server as the registry knows it, whatever source it came from.
+ *
+ * Sources parse their raw data into this shape (see `src/sources/`); everything after that
+ * trusts it. Field names are snake_case because they are what agents see in tool results.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** How an entry is started when an agent activates it. */
+export const LAUNCH_METHODS = ["podman", "stdio-proxy", "remote-http"] as const;
+export const LaunchMethodSchema = z.enum(LAUNCH_METHODS);
+export type LaunchMethod = z.infer<typeof LaunchMethodSchema>;
+
+/** A JSON Schema object, kept as the source wrote it. */
+export const JsonSchemaSchema = z.record(z.string(), z.unknown());
+
+/** A tool the source says the server offers (before anyone has started it). */
+export const ToolInfoSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().default(""),
+  /** Only kept where activation needs it (per-tool containers, `type: poci`). */
+  input_schema: JsonSchemaSchema.optional(),
+  /** A container run per call, for Docker's `poci` entries. */
+  container: z.object({
+    image: z.string(),
+    command: z.array(z.string()).default([]),
+    volumes: z.array(z.string()).default([]),
+  }).optional(),
+});
+export type ToolInfo = z.infer<typeof ToolInfoSchema>;
+
+/** An environment variable the server reads; `value` may hold `{{server.param}}` templates. */
+export const EnvVarSchema = z.object({
+  name: z.string().min(1),
+  value: z.string().optional(),
+  example: z.string().optional(),
+  description: z.string().optional(),
+  default: z.string().optional(),
+  required: z.boolean().optional(),
+});
+export type EnvVar = z.infer<typeof EnvVarSchema>;
+
+/** A secret the user provides; it reaches the server as the environment variable `env`. */
+export const SecretSchema = z.object({
+  /** The key the user sets, e.g. `github.personal_access_token`. */
+  name: z.string().min(1),
+  env: z.string().min(1),
+  example: z.string().optional(),
+  description: z.string().optional(),
+  /** Absent means required. */
+  required: z.boolean().optional(),
+});
+export type Secret = z.infer<typeof SecretSchema>;
+
+export const OAuthSchema = z.object({
+  provider: z.string(),
+  secret: z.string().optional(),
+  env: z.string().optional(),
+});
+
+/** How to run the server's container (templates are filled at activation). */
+export const RunSpecSchema = z.object({
+  command: z.array(z.string()).default([]),
+  volumes: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  disable_network: z.boolean().default(false),
+  allow_hosts: z.array(z.string()).default([]),
+  user: z.string().optional(),
+  /** Package servers (`stdio-proxy`): the program and arguments to run. */
+  package: z.object({
+    registry: z.enum(["npm", "pypi", "oci", "other"]),
+    name: z.string(),
+    version: z.string().optional(),
+  }).optional(),
+  long_lived: z.boolean().default(false),
+});
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+/** What the user can or must configure. */
+export const ConfigSpecSchema = z.object({
+  description: z.string().optional(),
+  env: z.array(EnvVarSchema).default([]),
+  secrets: z.array(SecretSchema).default([]),
+  /** JSON Schema of the parameters referenced as `{{server.param}}`. */
+  parameters: JsonSchemaSchema.optional(),
+});
+export type ConfigSpec = z.infer<typeof ConfigSpecSchema>;
+
+export const RemoteSpecSchema = z.object({
+  url: z.string(),
+  transport: z.enum(["streamable-http", "sse"]),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
+
+export const CatalogEntrySchema = z.object({
+  /** Stable slug: the same server keeps it across refreshes and restarts. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  /** The source's own name for the server. */
+  name: z.string().min(1),
+  title: z.string(),
+  description: z.string(),
+  /** The source the entry came from first; `sources` lists all of them. */
+  source: z.string(),
+  sources: z.array(z.string()).min(1),
+  repo_url: z.string().nullable(),
+  container_image: z.string().nullable(),
+  icon: z.string().nullable().default(null),
+  categories: z.array(z.string()),
+  tags: z.array(z.string()),
+  official: z.boolean(),
+  featured: z.boolean(),
+  requires_api_key: z.boolean(),
+  tools: z.array(ToolInfoSchema),
+  /** True when the server announces its tools only once running. */
+  dynamic_tools: z.boolean().default(false),
+  launch_method: LaunchMethodSchema,
+  /** ISO 8601 time of the refresh that produced this entry. */
+  last_refreshed: z.string(),
+  run: RunSpecSchema,
+  config: ConfigSpecSchema,
+  remote: RemoteSpecSchema.nullable(),
+  oauth: z.array(OAuthSchema).default([]),
+  /** What the source file got wrong; the entry loaded anyway. */
+  warnings: z.array(z.string()).default([]),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;

@@ -1,0 +1,233 @@
+/**
+ * The search index over the merged catalog: pure, in memory, no I/O.
+ *
+ * @module
+ */
+import MiniSearch from "minisearch";
+import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
+import { processTerm, tokenize } from "./_text.ts";
+
+/** Filters narrow the catalog before anything is ranked. */
+export interface SearchFilters {
+  /** Entries that came from this source (any of their sources). */
+  source?: string;
+  /** Case-insensitive. */
+  category?: string;
+  /** Case-insensitive. */
+  tag?: string;
+  official?: boolean;
+  featured?: boolean;
+  requires_api_key?: boolean;
+  launch_method?: LaunchMethod;
+}
+
+/** One ranked result. */
+export interface SearchHit {
+  entry: CatalogEntry;
+  score: number;
+}
+
+/** Options for {@linkcode CatalogIndex.search}. */
+export interface SearchOptions {
+  filters?: SearchFilters;
+  /** @default 10 */
+  limit?: number;
+}
+
+/** Options for {@linkcode CatalogIndex.list}. */
+export interface ListOptions {
+  filters?: SearchFilters;
+  /** @default 0 */
+  offset?: number;
+  /** @default 20 */
+  limit?: number;
+}
+
+interface IndexedDoc {
+  id: number;
+  names: string;
+  tags: string;
+  categories: string;
+  vendor: string;
+  tool_names: string;
+  description: string;
+  tool_text: string;
+}
+
+/**
+ * Field weights: a server's own name outranks its tags and categories, which outrank the
+ * tools it offers, which outrank a passing mention in a description.
+ */
+const BOOST = {
+  names: 6,
+  tags: 2.5,
+  categories: 2.5,
+  vendor: 2,
+  tool_names: 1.2,
+  description: 1,
+  tool_text: 0.3,
+};
+
+/** Typos: one edit from 4 letters on, two from 8 on (`slak` finds `slack`). */
+function fuzziness(term: string): number | false {
+  if (term.length < 4) return false;
+  return term.length < 8 ? 1 : 2;
+}
+
+/** Search and paging over catalog entries. Immutable: build a new one for a new catalog. */
+export class CatalogIndex {
+  readonly #entries: readonly CatalogEntry[];
+  readonly #byId = new Map<string, number>();
+  readonly #search: MiniSearch<IndexedDoc>;
+  /** Entries in browsing order: official first, then featured, then by title. */
+  readonly #browseOrder: number[];
+
+  constructor(entries: readonly CatalogEntry[]) {
+    this.#entries = entries;
+    entries.forEach((entry, i) => this.#byId.set(entry.id, i));
+    this.#search = new MiniSearch<IndexedDoc>({
+      fields: Object.keys(BOOST),
+      storeFields: [],
+      tokenize,
+      processTerm,
+      searchOptions: {
+        boost: BOOST,
+        prefix: (term) => term.length >= 3,
+        fuzzy: fuzziness,
+        combineWith: "OR",
+      },
+    });
+    this.#search.addAll(entries.map(toDoc));
+    this.#browseOrder = entries.map((_, i) => i).sort((a, b) =>
+      browseCompare(entries[a]!, entries[b]!)
+    );
+  }
+
+  /** How many entries the index holds. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Every entry, in catalog order. */
+  get entries(): readonly CatalogEntry[] {
+    return this.#entries;
+  }
+
+  /** The entry with this id, if any. */
+  get(id: string): CatalogEntry | undefined {
+    const i = this.#byId.get(id);
+    return i === undefined ? undefined : this.#entries[i];
+  }
+
+  /**
+   * Ranks the entries that pass the filters against `query`. An empty query (or one of stop
+   * words only) returns the filtered catalog in browsing order with score 0.
+   */
+  search(query: string, options: SearchOptions = {}): { hits: SearchHit[]; total: number } {
+    const { filters = {}, limit = 10 } = options;
+    const allowed = this.#allowed(filters);
+    const terms = tokenize(query).map(processTerm).filter((t) => t);
+    if (terms.length === 0) {
+      const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
+      return {
+        hits: order.slice(0, limit).map((i) => ({ entry: this.#entries[i]!, score: 0 })),
+        total: order.length,
+      };
+    }
+    const results = this.#search.search(query, {
+      boostDocument: allowed ? (id: number) => (allowed[id] ? 1 : 0) : undefined,
+    });
+    const exact = normalizeName(query);
+    const hits = results.map((r) => {
+      const entry = this.#entries[r.id as number]!;
+      return { entry, score: r.score * (isExactName(entry, exact) ? 4 : 1) };
+    });
+    hits.sort((a, b) => b.score - a.score || a.entry.id.localeCompare(b.entry.id));
+    return { hits: hits.slice(0, limit), total: hits.length };
+  }
+
+  /** The filtered catalog, a page at a time, in browsing order. */
+  list(options: ListOptions = {}): { entries: CatalogEntry[]; total: number } {
+    const { filters = {}, offset = 0, limit = 20 } = options;
+    const allowed = this.#allowed(filters);
+    const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
+    return {
+      entries: order.slice(offset, offset + limit).map((i) => this.#entries[i]!),
+      total: order.length,
+    };
+  }
+
+  /** A flag per entry when any filter is set; `undefined` when nothing is filtered. */
+  #allowed(filters: SearchFilters): Uint8Array | undefined {
+    const checks = filterChecks(filters);
+    if (checks.length === 0) return undefined;
+    const allowed = new Uint8Array(this.#entries.length);
+    this.#entries.forEach((entry, i) => {
+      allowed[i] = checks.every((check) => check(entry)) ? 1 : 0;
+    });
+    return allowed;
+  }
+}
+
+function filterChecks(filters: SearchFilters): ((entry: CatalogEntry) => boolean)[] {
+  const checks: ((entry: CatalogEntry) => boolean)[] = [];
+  const { source, category, tag, official, featured, requires_api_key, launch_method } = filters;
+  if (source !== undefined) checks.push((e) => e.sources.includes(source));
+  if (category !== undefined) {
+    const c = category.toLowerCase();
+    checks.push((e) => e.categories.includes(c));
+  }
+  if (tag !== undefined) {
+    const t = tag.toLowerCase();
+    checks.push((e) => e.tags.includes(t));
+  }
+  if (official !== undefined) checks.push((e) => e.official === official);
+  if (featured !== undefined) checks.push((e) => e.featured === featured);
+  if (requires_api_key !== undefined) {
+    checks.push((e) => e.requires_api_key === requires_api_key);
+  }
+  if (launch_method !== undefined) checks.push((e) => e.launch_method === launch_method);
+  return checks;
+}
+
+function toDoc(entry: CatalogEntry, id: number): IndexedDoc {
+  return {
+    id,
+    names: `${entry.id} ${entry.name} ${entry.title}`,
+    tags: entry.tags.join(" "),
+    categories: entry.categories.join(" "),
+    vendor: vendorOf(entry),
+    tool_names: entry.tools.map((t) => t.name).join(" "),
+    description: entry.description,
+    tool_text: entry.tools.map((t) => t.description).join(" "),
+  };
+}
+
+/** Who makes it: the image namespace and the repository owner (`awslabs`, `github`). */
+function vendorOf(entry: CatalogEntry): string {
+  const parts: string[] = [];
+  const image = entry.container_image?.replace(/^(docker\.io|ghcr\.io|mcr\.microsoft\.com)\//, "");
+  const namespace = image?.split("/")[0];
+  if (namespace && namespace !== "mcp" && image!.includes("/")) parts.push(namespace);
+  const owner = entry.repo_url?.match(/^https:\/\/[^/]+\/([^/]+)/)?.[1];
+  if (owner) parts.push(owner);
+  const host = entry.remote?.url.match(/^https?:\/\/(?:[^/.]+\.)*([^/.]+)\.[a-z]+(?:[:/]|$)/i)?.[1];
+  if (host) parts.push(host);
+  return parts.join(" ");
+}
+
+function normalizeName(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+function isExactName(entry: CatalogEntry, query: string): boolean {
+  return query !== "" && (
+    normalizeName(entry.id) === query || normalizeName(entry.title) === query ||
+    normalizeName(entry.name) === query
+  );
+}
+
+function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
+  return Number(b.official) - Number(a.official) || Number(b.featured) - Number(a.featured) ||
+    a.title.localeCompare(b.title, "en") || a.id.localeCompare(b.id);
+}

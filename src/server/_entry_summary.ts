@@ -1,0 +1,64 @@
+/**
+ * How a catalog entry appears in `registry-find` and `registry-list` results: the fields an
+ * agent needs to choose a server, as data and as one line of text.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type CatalogEntry, LAUNCH_METHODS } from "../catalog/entry.ts";
+import { truncate } from "./tool.ts";
+
+export const EntrySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  source: z.string(),
+  sources: z.array(z.string()),
+  categories: z.array(z.string()),
+  tags: z.array(z.string()),
+  official: z.boolean(),
+  featured: z.boolean(),
+  requires_api_key: z.boolean(),
+  launch_method: z.enum(LAUNCH_METHODS),
+  repo_url: z.string().nullable(),
+  /** Tool names the source lists; empty when it lists none (see `tools_known`). */
+  tools: z.array(z.string()),
+  /** False when the source does not say which tools the server has. */
+  tools_known: z.boolean(),
+  score: z.number(),
+});
+export type EntrySummary = z.infer<typeof EntrySummarySchema>;
+
+/** The result view of `entry`. */
+export function summarize(entry: CatalogEntry, score = 0): EntrySummary {
+  return {
+    id: entry.id,
+    name: entry.name,
+    title: entry.title,
+    description: truncate(entry.description, 500),
+    source: entry.source,
+    sources: entry.sources,
+    categories: entry.categories,
+    tags: entry.tags,
+    official: entry.official,
+    featured: entry.featured,
+    requires_api_key: entry.requires_api_key,
+    launch_method: entry.launch_method,
+    repo_url: entry.repo_url,
+    tools: entry.tools.map((t) => t.name),
+    tools_known: entry.tools.length > 0,
+    score: Math.round(score * 1000) / 1000,
+  };
+}
+
+/** `1. id: Title - description [podman, official, needs API key, 3 tools]` */
+export function renderLine(summary: EntrySummary, position: number): string {
+  const marks: string[] = [summary.launch_method];
+  if (summary.official) marks.push("official");
+  if (summary.featured) marks.push("featured");
+  if (summary.requires_api_key) marks.push("needs API key");
+  if (summary.tools_known) marks.push(`${summary.tools.length} tools`);
+  const description = summary.description ? ` - ${truncate(summary.description, 160)}` : "";
+  return `${position}. ${summary.id}: ${summary.title}${description} [${marks.join(", ")}]`;
+}

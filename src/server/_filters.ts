@@ -1,0 +1,63 @@
+/**
+ * The catalog filters shared by `registry-find` and `registry-list`, and their checks against
+ * what the catalog actually holds (so a misspelt category is an error, not an empty page).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { LAUNCH_METHODS } from "../catalog/entry.ts";
+import type { SearchFilters } from "../search/catalog_index.ts";
+import type { CatalogIndex } from "../search/catalog_index.ts";
+import { closest } from "./_suggest.ts";
+
+const label = z.string().trim().min(1).max(100);
+
+/** The filter arguments, as zod shape entries. */
+export const filterShape = {
+  source: label.optional().describe(
+    'Only entries from this source, e.g. "docker" (see registry-status for the sources).',
+  ),
+  category: label.optional().describe('Only entries in this category, e.g. "database".'),
+  tag: label.optional().describe('Only entries with this tag, e.g. "github".'),
+  official: z.boolean().optional().describe(
+    "true: only servers built and published by the catalog's maintainer (Docker's mcp/ images).",
+  ),
+  featured: z.boolean().optional().describe("true: only entries a source features."),
+  requires_api_key: z.boolean().optional().describe(
+    "false: only servers that work without an API key or token.",
+  ),
+  launch_method: z.enum(LAUNCH_METHODS).optional().describe(
+    "podman (local container), stdio-proxy (local package), remote-http (hosted server).",
+  ),
+};
+
+/** Picks the filters out of parsed arguments. */
+export function pickFilters(args: SearchFilters): SearchFilters {
+  const filters: SearchFilters = {};
+  for (const key of Object.keys(filterShape) as (keyof SearchFilters)[]) {
+    if (args[key] !== undefined) (filters as Record<string, unknown>)[key] = args[key];
+  }
+  return filters;
+}
+
+/** Null when every label filter names something the catalog has, else the error to return. */
+export function checkFilterValues(filters: SearchFilters, index: CatalogIndex): string | null {
+  const known = {
+    source: new Set(index.entries.flatMap((e) => e.sources)),
+    category: new Set(index.entries.flatMap((e) => e.categories)),
+    tag: new Set(index.entries.flatMap((e) => e.tags)),
+  };
+  for (const key of ["source", "category", "tag"] as const) {
+    const value = filters[key];
+    if (value === undefined || known[key].has(key === "source" ? value : value.toLowerCase())) {
+      continue;
+    }
+    const values = [...known[key]].sort();
+    const near = closest(value.toLowerCase(), values, 5);
+    const hint = key === "tag"
+      ? (near.length ? `closest tags: ${near.join(", ")}` : "no similar tag exists")
+      : `known ${key === "category" ? "categories" : "sources"}: ${values.join(", ")}`;
+    return `No entry has ${key} "${value}"; ${hint}. Change the "${key}" filter or leave it out.`;
+  }
+  return null;
+}

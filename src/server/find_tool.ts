@@ -1,0 +1,53 @@
+/**
+ * `registry-find`: ranked search over the merged catalog.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
+import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
+import { defineTool, toolError, toolResult } from "./tool.ts";
+
+export const MAX_QUERY_LENGTH = 500;
+
+export const findTool = defineTool({
+  name: "registry-find",
+  title: "Find MCP servers",
+  description:
+    'Search the catalog of MCP servers by what you need: a product or server name ("github", ' +
+    '"postgres"), a task ("work with my github issues", "web scraping"), a category, a ' +
+    "vendor or a tool name. Typos are tolerated. Returns the best matches first, each with its " +
+    "id, description, tools, launch method and whether it needs an API key. Narrow with filters " +
+    "(source, category, tag, official, featured, requires_api_key, launch_method). An empty " +
+    "query browses the filtered catalog. Next step: pick a result's id and show it to the user; " +
+    "use registry-list to page through everything.",
+  input: z.object({
+    query: z.string().max(MAX_QUERY_LENGTH).describe(
+      "What you are looking for, in plain words. Empty to browse.",
+    ),
+    limit: z.number().int().min(1).max(50).default(10).describe("How many results (1-50)."),
+    ...filterShape,
+  }).strict(),
+  output: z.object({
+    query: z.string(),
+    total: z.number().int().describe("How many entries match, before the limit."),
+    results: z.array(EntrySummarySchema),
+  }),
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  handler(args, { catalog }) {
+    const index = catalog.index;
+    const filters = pickFilters(args);
+    const problem = checkFilterValues(filters, index);
+    if (problem) return Promise.resolve(toolError(problem));
+    const { hits, total } = index.search(args.query, { filters, limit: args.limit });
+    const results = hits.map((hit) => summarize(hit.entry, hit.score));
+    const shown = args.query.trim() ? `for "${args.query.trim()}"` : "(no query: browsing)";
+    const text = results.length === 0
+      ? `No MCP server matches ${shown}. Try fewer or other words, or drop a filter.`
+      : [
+        `${total} servers match ${shown}; the ${results.length} best:`,
+        ...results.map((r, i) => renderLine(r, i + 1)),
+      ].join("\n");
+    return Promise.resolve(toolResult(text, { query: args.query, total, results }));
+  },
+});

@@ -1,0 +1,99 @@
+/**
+ * The registry's MCP server: the SDK's low-level `Server` with one `tools/list` and one
+ * `tools/call` handler dispatching to the registry tools.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  Server,
+} from "../mcp/sdk.ts";
+import type { CallToolResult, Tool } from "../mcp/sdk.ts";
+import type { Logger } from "../log.ts";
+import { findTool } from "./find_tool.ts";
+import { listTool } from "./list_tool.ts";
+import { statusTool } from "./status_tool.ts";
+import {
+  describeInvalidArguments,
+  type RegistryTool,
+  type ToolContext,
+  toolError,
+  truncate,
+} from "./tool.ts";
+
+/** The tools served today; the activation tools join when they work. */
+export const REGISTRY_TOOLS: readonly RegistryTool[] = [findTool, listTool, statusTool];
+
+/** Options for {@linkcode createRegistryServer}. */
+export interface RegistryServerOptions {
+  context: ToolContext;
+  /** Resolves once the catalog is loaded; calls wait for it. */
+  ready: Promise<void>;
+  log: Logger;
+}
+
+/** Builds the MCP server (not yet connected to a transport). */
+export function createRegistryServer({ context, ready, log }: RegistryServerOptions): Server {
+  const server = new Server(
+    { name: "mcp-registry", title: "MCP Registry", version: context.version },
+    {
+      capabilities: { tools: { listChanged: true } },
+      instructions:
+        "mcp-registry finds MCP servers for what the user needs. Start with registry-find " +
+        "(plain words, typos are fine); registry-list pages through the catalog; " +
+        "registry-status shows where the catalog comes from and whether it is fresh.",
+    },
+  );
+  const tools = new Map(REGISTRY_TOOLS.map((t) => [t.name, t]));
+  const listed: Tool[] = REGISTRY_TOOLS.map(describeTool);
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const { name, arguments: args = {} } = request.params;
+    const tool = tools.get(name);
+    if (!tool) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown tool "${truncate(name, 80)}"; this server has ${[...tools.keys()].join(", ")}`,
+      );
+    }
+    const parsed = tool.input.safeParse(args);
+    if (!parsed.success) return toolError(describeInvalidArguments(tool, parsed.error));
+    const started = performance.now();
+    try {
+      await ready;
+      const result = await tool.handler(parsed.data, context);
+      log.debug("tool call", { tool: name, ms: +(performance.now() - started).toFixed(2) });
+      return result;
+    } catch (error) {
+      log.error("tool failed", { tool: name, error: String(error) });
+      return toolError(
+        `${name} failed: ${(error as Error).message}. This is a bug in mcp-registry.`,
+      );
+    }
+  });
+  return server;
+}
+
+function describeTool(tool: RegistryTool): Tool {
+  const described: Tool = {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchema(tool.input, "input") as Tool["inputSchema"],
+    annotations: { title: tool.title, ...tool.annotations },
+  };
+  if (tool.output) {
+    described.outputSchema = jsonSchema(tool.output, "output") as Tool["outputSchema"];
+  }
+  return described;
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: "draft-7", io });
+  return rest;
+}

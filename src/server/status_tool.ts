@@ -1,0 +1,72 @@
+/**
+ * `registry-status`: where each source stands and what the registry is serving.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineTool, toolResult } from "./tool.ts";
+
+const SourceStatusSchema = z.object({
+  name: z.string(),
+  location: z.string(),
+  entries: z.number().int(),
+  serving: z.enum(["nothing", "snapshot", "cache", "live"]),
+  revision: z.string().nullable(),
+  last_refresh: z.string().nullable(),
+  last_attempt: z.string().nullable(),
+  last_error: z.string().nullable(),
+  next_refresh: z.string(),
+  refreshing: z.boolean(),
+  load_errors: z.array(z.string()),
+  entries_with_warnings: z.number().int(),
+});
+
+const SERVING_TEXT = {
+  nothing: "nothing yet",
+  snapshot: "the embedded snapshot",
+  cache: "the cached catalog",
+  live: "this session's refresh",
+} as const;
+
+export const statusTool = defineTool({
+  name: "registry-status",
+  title: "Registry status",
+  description:
+    "Show the registry's health: its version, how many servers the catalog holds, and for each " +
+    "source (e.g. the Docker MCP registry) its entry count, what is being served (embedded " +
+    "snapshot, cache or a fresh refresh), the last refresh, the last error and the next refresh.",
+  input: z.object({}).strict(),
+  output: z.object({
+    version: z.string(),
+    started_at: z.string(),
+    uptime_seconds: z.number(),
+    catalog_entries: z.number().int(),
+    refresh_interval_hours: z.number(),
+    cache_dir: z.string(),
+    sources: z.array(SourceStatusSchema),
+  }),
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  handler(_args, ctx) {
+    const sources = ctx.catalog.status();
+    const data = {
+      version: ctx.version,
+      started_at: ctx.startedAt.toISOString(),
+      uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+      catalog_entries: ctx.catalog.index.size,
+      refresh_interval_hours: ctx.refreshIntervalHours,
+      cache_dir: ctx.cacheDir,
+      sources,
+    };
+    const lines = [
+      `mcp-registry ${ctx.version}: ${data.catalog_entries} servers in the catalog.`,
+      ...sources.map((s) =>
+        `- ${s.name} (${s.location}): ${s.entries} entries from ${SERVING_TEXT[s.serving]}` +
+        `${s.revision ? ` @ ${s.revision.slice(0, 12)}` : ""}; last refresh ${
+          s.last_refresh ?? "never"
+        }; next ${s.refreshing ? "under way" : s.next_refresh}` +
+        `${s.last_error ? `; LAST ERROR: ${s.last_error}` : ""}`
+      ),
+    ];
+    return Promise.resolve(toolResult(lines.join("\n"), data));
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * What a registry tool is: a name, a zod input schema, an optional output schema and a
+ * handler. `server.ts` serves them through the SDK's low-level `Server`, so the same dispatch
+ * can later serve tools proxied from child servers, which arrive as JSON Schema.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { CallToolResult } from "../mcp/sdk.ts";
+
+/** What every tool handler can reach. */
+export interface ToolContext {
+  catalog: Catalog;
+  version: string;
+  startedAt: Date;
+  cacheDir: string;
+  refreshIntervalHours: number;
+}
+
+/** Hints for clients, as in the MCP `ToolAnnotations`. */
+export interface ToolAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** A tool of the registry itself. */
+export interface RegistryTool<I extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output?: z.ZodObject;
+  annotations?: ToolAnnotations;
+  handler(args: z.infer<I>, ctx: ToolContext): Promise<CallToolResult>;
+}
+
+/** Declares a tool with its argument types inferred from `input`. */
+export function defineTool<I extends z.ZodObject>(tool: RegistryTool<I>): RegistryTool {
+  return tool as unknown as RegistryTool;
+}
+
+/** A tool result that tells the agent what went wrong and what to do about it. */
+export function toolError(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** A successful result: `data` as structured content, with a text rendering beside it. */
+export function toolResult(text: string, data: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text }], structuredContent: data };
+}
+
+/** Turns zod issues into one message that names each bad argument and the fix. */
+export function describeInvalidArguments(tool: RegistryTool, error: z.ZodError): string {
+  const accepted = Object.keys(tool.input.shape);
+  const problems = error.issues.slice(0, 5).map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const keys = issue.keys.map((k) => `"${truncate(k, 40)}"`).join(", ");
+      return `unknown argument ${keys}; ${tool.name} accepts ${
+        accepted.length ? accepted.join(", ") : "no arguments"
+      }`;
+    }
+    const path = issue.path.length ? issue.path.join(".") : "(arguments)";
+    return `"${path}": ${issue.message}`;
+  });
+  return `Invalid arguments for ${tool.name}: ${problems.join("; ")}. Fix ${
+    problems.length > 1 ? "them" : "it"
+  } and call ${tool.name} again.`;
+}
+
+/** Shortens `text` to `max` characters, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

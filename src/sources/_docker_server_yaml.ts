@@ -1,0 +1,342 @@
+/**
+ * Turns one Docker MCP registry `servers/<name>/server.yaml` (and its optional `tools.json`)
+ * into a catalog entry. Each section of the file is checked on its own, so a mistake in one
+ * section costs that section (with a warning on the entry), never the whole server.
+ *
+ * @module
+ */
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import type { CatalogEntry, EnvVar, Secret, ToolInfo } from "../catalog/entry.ts";
+
+const str = z.string();
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const AboutSchema = z.object({
+  title: str.optional(),
+  description: str.optional(),
+  icon: str.optional(),
+});
+const MetaSchema = z.object({
+  category: str.optional(),
+  tags: z.array(str).optional(),
+});
+const SourceSchema = z.object({
+  project: str.optional(),
+  upstream: str.optional(),
+});
+const RunSchema = z.object({
+  command: z.array(scalar).optional(),
+  volumes: z.array(str).optional(),
+  env: z.record(str, scalar).optional(),
+  disableNetwork: z.boolean().optional(),
+  allowHosts: z.array(str).optional(),
+  user: scalar.optional(),
+});
+const EnvItemSchema = z.object({
+  name: str,
+  value: scalar,
+  example: scalar.optional(),
+  description: str.optional(),
+  default: scalar.optional(),
+  required: z.boolean().optional(),
+}).strict();
+const SecretItemSchema = z.object({
+  name: str,
+  env: str,
+  example: scalar.optional(),
+  description: str.optional(),
+  required: z.boolean().optional(),
+});
+const RemoteSchema = z.object({
+  url: str,
+  transport_type: z.enum(["streamable-http", "sse"]).optional(),
+  headers: z.record(str, scalar).optional(),
+});
+const OAuthItemSchema = z.object({
+  provider: str,
+  secret: str.optional(),
+  env: str.optional(),
+});
+const PociToolSchema = z.object({
+  name: str,
+  description: str.optional(),
+  parameters: z.record(str, z.unknown()).optional(),
+  container: z.object({
+    image: str,
+    command: z.array(scalar).optional(),
+    volumes: z.array(str).optional(),
+  }).optional(),
+});
+
+const LegacyArgumentSchema = z.object({
+  name: str,
+  type: str.optional(),
+  desc: str.optional(),
+  description: str.optional(),
+  optional: z.boolean().optional(),
+  items: z.record(str, z.unknown()).optional(),
+});
+const ToolsJsonItemSchema = z.object({
+  name: str,
+  description: str.optional(),
+  arguments: z.array(LegacyArgumentSchema).optional(),
+  inputSchema: z.record(str, z.unknown()).optional(),
+});
+
+/** What a parsed file yields: the entry (without its final id) and the warnings met. */
+export interface ParsedDockerServer {
+  entry: Omit<CatalogEntry, "id">;
+  warnings: string[];
+}
+
+/** Options for {@linkcode parseDockerServer}. */
+export interface ParseDockerServerOptions {
+  /** The server's folder name, used when the file has no `name`. */
+  dirName: string;
+  /** The text of `tools.json`, when the folder has one. */
+  toolsJson?: string;
+  /** ISO time stamped on the entry as `last_refreshed`. */
+  refreshedAt: string;
+}
+
+/**
+ * Parses a `server.yaml`. Throws a `SyntaxError` only when nothing usable is in the file
+ * (broken YAML, or not a mapping); every lesser fault becomes a warning on the entry.
+ */
+export function parseDockerServer(
+  yamlText: string,
+  options: ParseDockerServerOptions,
+): ParsedDockerServer {
+  const { dirName, toolsJson, refreshedAt } = options;
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    throw new SyntaxError(
+      `Cannot parse server.yaml "${dirName}": ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  if (!isRecord(raw)) {
+    throw new SyntaxError(`Cannot parse server.yaml "${dirName}": expected a mapping at the top`);
+  }
+  const warnings: string[] = [];
+  const section = <T>(key: string, schema: z.ZodType<T>): T | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    warnings.push(`'${key}' ignored: ${describeIssues(parsed.error)}`);
+    return undefined;
+  };
+
+  const name = typeof raw.name === "string" && raw.name.trim() !== "" ? raw.name.trim() : dirName;
+  if (name !== raw.name) warnings.push(`missing 'name', used the folder name "${dirName}"`);
+  const type = typeof raw.type === "string" ? raw.type : "server";
+  const about = section("about", AboutSchema) ?? {};
+  const meta = section("meta", MetaSchema) ?? {};
+  const source = section("source", SourceSchema) ?? {};
+  const run = section("run", RunSchema) ?? {};
+  const remote = section("remote", RemoteSchema);
+  const oauth = section("oauth", z.array(OAuthItemSchema)) ?? [];
+  const pociTools = section("tools", z.array(PociToolSchema)) ?? [];
+  const config = parseConfig(raw.config, warnings);
+  const image = typeof raw.image === "string" && raw.image.trim() !== "" ? raw.image.trim() : null;
+
+  let launch: CatalogEntry["launch_method"];
+  if (type === "remote") launch = "remote-http";
+  else if (type === "server" || type === "poci") launch = "podman";
+  else {
+    warnings.push(`unknown type "${type}", treated as a container server`);
+    launch = "podman";
+  }
+  if (launch === "remote-http" && !remote) warnings.push("type 'remote' without a 'remote.url'");
+  if (type === "server" && !image) warnings.push("type 'server' without an 'image'");
+
+  const tools = [...pociTools.map(toPociTool), ...parseToolsJson(toolsJson, warnings)];
+  const dynamic = isRecord(raw.dynamic) && raw.dynamic.tools === true;
+  const repo = source.project ?? source.upstream;
+  const secretsNeeded = config.secrets.some((s) => s.required !== false) ||
+    oauth.some((o) => o.secret !== undefined);
+
+  return {
+    warnings,
+    entry: {
+      name,
+      title: about.title?.trim() || name,
+      description: (about.description ?? "").trim(),
+      source: "docker",
+      sources: ["docker"],
+      repo_url: repo ? normalizeRepoUrl(repo) : null,
+      container_image: image ?? (pociTools.find((t) => t.container)?.container?.image ?? null),
+      icon: about.icon ?? null,
+      categories: meta.category ? [meta.category.toLowerCase()] : [],
+      tags: [...new Set((meta.tags ?? []).map((t) => t.toLowerCase()))],
+      official: image !== null && isDockerOfficialImage(image),
+      featured: false,
+      requires_api_key: secretsNeeded,
+      tools,
+      dynamic_tools: dynamic,
+      launch_method: launch,
+      last_refreshed: refreshedAt,
+      run: {
+        command: run.command ?? [],
+        volumes: run.volumes ?? [],
+        env: run.env ?? {},
+        disable_network: run.disableNetwork ?? false,
+        allow_hosts: run.allowHosts ?? [],
+        user: run.user,
+        long_lived: raw.longLived === true,
+      },
+      config,
+      remote: remote
+        ? {
+          url: remote.url,
+          transport: remote.transport_type ?? "streamable-http",
+          headers: remote.headers ?? {},
+        }
+        : null,
+      oauth,
+      warnings,
+    },
+  };
+}
+
+/** `mcp/<name>` on Docker Hub is the namespace Docker builds and signs itself. */
+function isDockerOfficialImage(image: string): boolean {
+  return /^(docker\.io\/)?mcp\/[^/]+$/.test(image);
+}
+
+/** `https://github.com/Owner/Repo.git/` → `https://github.com/owner/repo`. */
+export function normalizeRepoUrl(url: string): string {
+  let out = url.trim().replace(/^git\+/, "").replace(/^http:\/\//, "https://");
+  out = out.replace(/^git@([^:]+):/, "https://$1/");
+  out = out.replace(/\/+$/, "").replace(/\.git$/, "");
+  const match = out.match(/^https:\/\/(github\.com|gitlab\.com)\/([^/]+)\/([^/#?]+)/i);
+  return match ? `https://${match[1]!.toLowerCase()}/${match[2]}/${match[3]}`.toLowerCase() : out;
+}
+
+function parseConfig(value: unknown, warnings: string[]): CatalogEntry["config"] {
+  const out: CatalogEntry["config"] = { env: [], secrets: [] };
+  if (value === undefined || value === null) return out;
+  if (!isRecord(value)) {
+    warnings.push("'config' ignored: expected a mapping");
+    return out;
+  }
+  if (typeof value.description === "string") out.description = value.description.trim();
+  for (const [index, item] of (Array.isArray(value.secrets) ? value.secrets : []).entries()) {
+    const secret = SecretItemSchema.safeParse(item);
+    if (secret.success) out.secrets.push(toSecret(secret.data));
+    else warnings.push(`'config.secrets' item ${index} ignored: ${describeIssues(secret.error)}`);
+  }
+  if (value.parameters !== undefined && value.parameters !== null && !isRecord(value.parameters)) {
+    warnings.push("'config.parameters' ignored: expected a JSON Schema mapping");
+  }
+  if (isRecord(value.parameters)) {
+    out.parameters = value.parameters;
+  } else if (value.type === "object" && isRecord(value.properties)) {
+    // A mis-indented `parameters:` leaves the schema's keys directly under `config`.
+    warnings.push("'config.parameters' is empty but 'config' holds a schema: used that schema");
+    out.parameters = { type: "object", properties: value.properties };
+    if (Array.isArray(value.required)) out.parameters.required = value.required;
+  }
+  for (const item of Array.isArray(value.env) ? value.env : []) {
+    const env = EnvItemSchema.safeParse(item);
+    if (env.success) {
+      out.env.push(toEnvVar(env.data));
+      continue;
+    }
+    const secret = SecretItemSchema.safeParse(item);
+    if (secret.success) {
+      // A secret listed under `env` (it has `env:` instead of `value:`).
+      warnings.push(`'config.env' item "${secret.data.name}" looks like a secret: treated as one`);
+      out.secrets.push(toSecret(secret.data));
+      continue;
+    }
+    if (isRecord(item) && typeof item.name === "string") {
+      warnings.push(`'config.env' item "${item.name}" has no 'value': the user sets it directly`);
+      out.env.push(toEnvVar({ name: item.name, ...pickScalars(item, ["example", "description"]) }));
+      continue;
+    }
+    warnings.push("'config.env' item ignored: expected a mapping with 'name' and 'value'");
+  }
+  return out;
+}
+
+function toEnvVar(item: z.infer<typeof EnvItemSchema> | { name: string; [k: string]: unknown }) {
+  const env: EnvVar = { name: item.name };
+  for (const key of ["value", "example", "description", "default"] as const) {
+    if (item[key] !== undefined) env[key] = String(item[key]);
+  }
+  if (typeof item.required === "boolean") env.required = item.required;
+  return env;
+}
+
+function toSecret(item: z.infer<typeof SecretItemSchema>): Secret {
+  const secret: Secret = { name: item.name, env: item.env };
+  if (item.example !== undefined) secret.example = item.example;
+  if (item.description !== undefined) secret.description = item.description.trim();
+  if (item.required !== undefined) secret.required = item.required;
+  return secret;
+}
+
+function toPociTool(tool: z.infer<typeof PociToolSchema>): ToolInfo {
+  const out: ToolInfo = { name: tool.name, description: tool.description?.trim() ?? "" };
+  if (tool.parameters) out.input_schema = tool.parameters;
+  if (tool.container) {
+    out.container = {
+      image: tool.container.image,
+      command: tool.container.command ?? [],
+      volumes: tool.container.volumes ?? [],
+    };
+  }
+  return out;
+}
+
+/** Reads both shapes of `tools.json`: MCP's `inputSchema` and the legacy `arguments` list. */
+function parseToolsJson(text: string | undefined, warnings: string[]): ToolInfo[] {
+  if (text === undefined) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    warnings.push(`'tools.json' ignored: ${(error as Error).message}`);
+    return [];
+  }
+  if (!Array.isArray(raw)) {
+    warnings.push("'tools.json' ignored: expected a list of tools");
+    return [];
+  }
+  const tools: ToolInfo[] = [];
+  for (const [index, item] of raw.entries()) {
+    const parsed = ToolsJsonItemSchema.safeParse(item);
+    if (!parsed.success) {
+      warnings.push(`'tools.json' item ${index} ignored: ${describeIssues(parsed.error)}`);
+      continue;
+    }
+    tools.push({ name: parsed.data.name, description: parsed.data.description?.trim() ?? "" });
+  }
+  return tools;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((issue) => {
+    const path = issue.path.length ? issue.path.join(".") : "(value)";
+    return `${path}: ${issue.message}`;
+  }).join("; ");
+}
+
+function pickScalars(item: Record<string, unknown>, keys: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const v = item[key];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      out[key] = String(v);
+    }
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

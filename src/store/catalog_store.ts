@@ -1,0 +1,145 @@
+/**
+ * The catalog cache in Deno.Kv: each source's entries and refresh times, so that a restart
+ * serves the catalog at once without touching the network.
+ *
+ * Entries are stored as UTF-8 JSON cut into chunks (a Kv value holds at most 64 KiB) under a
+ * fresh generation key; a single atomic write of the source's meta then switches readers to
+ * the new generation, so a crash mid-save leaves the previous catalog whole.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "../catalog/entry.ts";
+
+/** Bump when the stored shape of entries changes: older caches are then ignored. */
+export const CATALOG_FORMAT = 1;
+const CHUNK_BYTES = 60_000;
+
+/** What is known about a source's last refreshes. */
+export interface SourceState {
+  /** When a refresh last succeeded (ISO 8601), or null. */
+  refreshed_at: string | null;
+  /** When a refresh was last tried, successful or not. */
+  attempted_at: string | null;
+  /** Why the last attempt failed; null when it succeeded. */
+  last_error: string | null;
+  /** The revision (e.g. git commit) of the stored entries. */
+  revision: string | null;
+}
+
+/** The entries of one source as stored. */
+export interface StoredCatalog {
+  entries: CatalogEntry[];
+  revision: string | null;
+  saved_at: string;
+}
+
+interface CatalogMeta {
+  format: number;
+  generation: string;
+  chunks: number;
+  count: number;
+  revision: string | null;
+  saved_at: string;
+}
+
+/** Reads and writes the catalog cache over an injected Kv. */
+export class CatalogStore {
+  readonly #kv: Deno.Kv;
+
+  constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /** The stored entries of `source`, or null when none (or only an older format) is stored. */
+  async loadEntries(source: string): Promise<StoredCatalog | null> {
+    const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
+    if (!meta || meta.format !== CATALOG_FORMAT) return null;
+    const keys = Array.from(
+      { length: meta.chunks },
+      (_, i) => ["catalog", source, meta.generation, i],
+    );
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < keys.length; i += 10) {
+      const got = await this.#kv.getMany<Uint8Array[]>(keys.slice(i, i + 10));
+      for (const item of got) {
+        if (!(item.value instanceof Uint8Array)) return null; // a torn cache: treat as empty
+        parts.push(item.value);
+      }
+    }
+    const entries = JSON.parse(new TextDecoder().decode(concat(parts))) as CatalogEntry[];
+    if (entries.length !== meta.count) return null;
+    return { entries, revision: meta.revision, saved_at: meta.saved_at };
+  }
+
+  /** Stores `entries` as the catalog of `source`, replacing the previous one atomically. */
+  async saveEntries(source: string, entries: CatalogEntry[], revision: string | null) {
+    const bytes = new TextEncoder().encode(JSON.stringify(entries));
+    const generation = crypto.randomUUID();
+    const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
+    for (let i = 0; i < chunks; i += 8) {
+      const op = this.#kv.atomic();
+      for (let j = i; j < Math.min(chunks, i + 8); j++) {
+        op.set(
+          ["catalog", source, generation, j],
+          bytes.subarray(j * CHUNK_BYTES, (j + 1) * CHUNK_BYTES),
+        );
+      }
+      await commitOrThrow(op, `storing the ${source} catalog`);
+    }
+    const meta: CatalogMeta = {
+      format: CATALOG_FORMAT,
+      generation,
+      chunks,
+      count: entries.length,
+      revision,
+      saved_at: new Date().toISOString(),
+    };
+    await commitOrThrow(
+      this.#kv.atomic().set(["catalog", source, "meta"], meta),
+      "switching catalogs",
+    );
+    await this.#sweep(source, generation);
+  }
+
+  /** The refresh history of `source`. */
+  async getState(source: string): Promise<SourceState> {
+    const stored = (await this.#kv.get<SourceState>(["source_state", source])).value;
+    return stored ?? { refreshed_at: null, attempted_at: null, last_error: null, revision: null };
+  }
+
+  /** Updates part of the refresh history of `source`. */
+  async updateState(source: string, patch: Partial<SourceState>): Promise<SourceState> {
+    const next = { ...(await this.getState(source)), ...patch };
+    await this.#kv.set(["source_state", source], next);
+    return next;
+  }
+
+  /** Deletes chunks of generations other than `keep` (left by replaced or interrupted saves). */
+  async #sweep(source: string, keep: string) {
+    const stale: Deno.KvKey[] = [];
+    for await (const item of this.#kv.list({ prefix: ["catalog", source] })) {
+      const generation = item.key[2];
+      if (generation !== "meta" && generation !== keep) stale.push(item.key);
+    }
+    for (let i = 0; i < stale.length; i += 100) {
+      const op = this.#kv.atomic();
+      for (const key of stale.slice(i, i + 100)) op.delete(key);
+      await op.commit();
+    }
+  }
+}
+
+async function commitOrThrow(op: Deno.AtomicOperation, what: string) {
+  const result = await op.commit();
+  if (!result.ok) throw new Error(`Cache write conflict while ${what}; try again`);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
