@@ -58,20 +58,24 @@ interface IndexedDoc {
  * Field weights: a server's own name outranks its tags and categories, which outrank the
  * tools it offers, which outrank a passing mention in a description.
  */
-const BOOST = {
-  names: 6,
+export const DEFAULT_BOOST = {
+  names: 4,
   tags: 2.5,
   categories: 2.5,
   vendor: 2,
   tool_names: 1.2,
-  description: 1,
+  description: 1.5,
   tool_text: 0.3,
 };
 
-/** Typos: one edit from 4 letters on, two from 8 on (`slak` finds `slack`). */
-function fuzziness(term: string): number | false {
+/**
+ * Typos: one edit from 4 letters on (`slak` finds `slack`). A word the catalog never uses is
+ * likely misspelt, so from 5 letters on it gets two (`stirpe` finds `stripe`); a word it does
+ * use keeps one, which also keeps the costly two-edit search off most queries.
+ */
+function fuzziness(term: string, known: boolean): number | false {
   if (term.length < 4) return false;
-  return term.length < 8 ? 1 : 2;
+  return !known && term.length >= 5 ? 2 : 1;
 }
 
 /** Search and paging over catalog entries. Immutable: build a new one for a new catalog. */
@@ -82,22 +86,59 @@ export class CatalogIndex {
   /** Entries in browsing order: official first, then featured, then by title. */
   readonly #browseOrder: number[];
 
-  constructor(entries: readonly CatalogEntry[]) {
+  readonly #coverage: number;
+  /** Entries by normalized id, name and title, for the exact-name bonus. */
+  readonly #exactNames = new Map<string, number[]>();
+  /** Each entry's position in id order: the tie-breaker between equal scores. */
+  readonly #idRank: Int32Array;
+  /** Every indexed (processed) term, to tell misspellings from real words. */
+  readonly #vocabulary = new Set<string>();
+
+  /**
+   * @param tuning Field boosts and how strongly results matching more of the query's words
+   * win (`coverage`); the defaults are tuned on `tests/search_quality_cases.ts`.
+   */
+  constructor(
+    entries: readonly CatalogEntry[],
+    tuning: { boost?: typeof DEFAULT_BOOST; coverage?: number } = {},
+  ) {
+    const { boost = DEFAULT_BOOST, coverage = 1 } = tuning;
+    this.#coverage = coverage;
     this.#entries = entries;
     entries.forEach((entry, i) => this.#byId.set(entry.id, i));
     this.#search = new MiniSearch<IndexedDoc>({
-      fields: Object.keys(BOOST),
+      fields: Object.keys(boost),
       storeFields: [],
       tokenize,
       processTerm,
       searchOptions: {
-        boost: BOOST,
+        boost,
         prefix: (term) => term.length >= 3,
-        fuzzy: fuzziness,
+        fuzzy: (term) => fuzziness(term, this.#vocabulary.has(term)),
         combineWith: "OR",
       },
     });
-    this.#search.addAll(entries.map(toDoc));
+    this.#idRank = new Int32Array(entries.length);
+    entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
+      .forEach(({ i }, rank) => this.#idRank[i] = rank);
+    entries.forEach((entry, i) => {
+      for (const name of new Set([entry.id, entry.name, entry.title].map(normalizeName))) {
+        if (!name) continue;
+        const list = this.#exactNames.get(name);
+        if (list) list.push(i);
+        else this.#exactNames.set(name, [i]);
+      }
+    });
+    const docs = entries.map(toDoc);
+    this.#search.addAll(docs);
+    for (const doc of docs) {
+      for (const field of Object.keys(boost) as (keyof typeof boost)[]) {
+        for (const token of tokenize(doc[field])) {
+          const term = processTerm(token);
+          if (term) this.#vocabulary.add(term);
+        }
+      }
+    }
     this.#browseOrder = entries.map((_, i) => i).sort((a, b) =>
       browseCompare(entries[a]!, entries[b]!)
     );
@@ -137,13 +178,21 @@ export class CatalogIndex {
     const results = this.#search.search(query, {
       boostDocument: allowed ? (id: number) => (allowed[id] ? 1 : 0) : undefined,
     });
-    const exact = normalizeName(query);
-    const hits = results.map((r) => {
-      const entry = this.#entries[r.id as number]!;
-      return { entry, score: r.score * (isExactName(entry, exact) ? 4 : 1) };
+    const exact = this.#exactNames.get(normalizeName(query));
+    const scored = results.map((r) => {
+      const i = r.id as number;
+      const covered = (r.queryTerms.length / terms.length) ** this.#coverage;
+      return { i, score: r.score * covered * (exact?.includes(i) ? 4 : 1) };
     });
-    hits.sort((a, b) => b.score - a.score || a.entry.id.localeCompare(b.entry.id));
-    return { hits: hits.slice(0, limit), total: hits.length };
+    const best = topK(
+      scored,
+      limit,
+      (a, b) => b.score - a.score || this.#idRank[a.i]! - this.#idRank[b.i]!,
+    );
+    return {
+      hits: best.map(({ i, score }) => ({ entry: this.#entries[i]!, score })),
+      total: scored.length,
+    };
   }
 
   /** The filtered catalog, a page at a time, in browsing order. */
@@ -220,11 +269,17 @@ function normalizeName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 }
 
-function isExactName(entry: CatalogEntry, query: string): boolean {
-  return query !== "" && (
-    normalizeName(entry.id) === query || normalizeName(entry.title) === query ||
-    normalizeName(entry.name) === query
-  );
+/** The `k` smallest items by `compare`, sorted; one pass, cheap for small `k`. */
+export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === k && compare(item, best[k - 1]!) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && compare(item, best[at - 1]!) < 0) at--;
+    best.splice(at, 0, item);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
