@@ -7,6 +7,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { startRegistry } from "./src/app.ts";
 import { readConfig } from "./src/config.ts";
 import { StdioServerTransport } from "./src/mcp/sdk.ts";
@@ -46,6 +47,9 @@ async function serveStdio(): Promise<void> {
     Deno.exit(0);
   };
   registry.server.onclose = () => void stop("client disconnected");
+  // The SDK's stdio transport does not close on end of input; a client that goes away must
+  // not leave the registry (and, later, its containers) running.
+  process.stdin.once("end", () => void stop("stdin closed"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => void stop(signal));
   }

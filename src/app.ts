@@ -73,6 +73,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     log,
     async [Symbol.asyncDispose]() {
       await server.close().catch(() => {});
+      await catalog.close();
       await refreshed;
       kv.close();
     },

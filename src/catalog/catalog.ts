@@ -72,6 +72,7 @@ export class Catalog {
   readonly #log: Logger;
   readonly #now: () => Date;
   #index = new CatalogIndex([]);
+  readonly #closing = new AbortController();
 
   constructor(options: CatalogOptions) {
     const { sources, store, refreshIntervalHours, log, now = () => new Date() } = options;
@@ -157,6 +158,12 @@ export class Catalog {
     return slot.inFlight;
   }
 
+  /** Cancels refreshes under way and waits for them to wind down; nothing is recorded for them. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await Promise.all(this.#slots.map((s) => s.inFlight));
+  }
+
   /** Where each source stands. */
   status(): SourceStatus[] {
     return this.#slots.map((slot) => {
@@ -185,7 +192,8 @@ export class Catalog {
     const started = performance.now();
     this.#log.info("refreshing source", { source: name, location: slot.source.location });
     try {
-      const result = await slot.source.refresh();
+      if (this.#closing.signal.aborted) throw new Error("the registry is shutting down");
+      const result = await slot.source.refresh(this.#closing.signal);
       if (result.entries.length === 0) {
         throw new Error(
           `the source yielded no entries${result.errors.length ? ` (${result.errors[0]})` : ""}`,
@@ -220,6 +228,10 @@ export class Catalog {
       return { source: name, ok: true, entries: result.entries.length, error: null };
     } catch (error) {
       const message = (error as Error).message;
+      if (this.#closing.signal.aborted) {
+        this.#log.info("refresh cancelled: shutting down", { source: name });
+        return { source: name, ok: false, entries: slot.entries.length, error: "cancelled" };
+      }
       slot.state = await this.#store.updateState(name, {
         attempted_at: attemptedAt,
         last_error: message,

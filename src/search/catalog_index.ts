@@ -182,7 +182,10 @@ export class CatalogIndex {
     const scored = results.map((r) => {
       const i = r.id as number;
       const covered = (r.queryTerms.length / terms.length) ** this.#coverage;
-      return { i, score: r.score * covered * (exact?.includes(i) ? 4 : 1) };
+      return {
+        i,
+        score: r.score * covered * (exact?.includes(i) ? exactBonus(this.#entries[i]!, query) : 1),
+      };
     });
     const best = topK(
       scored,
@@ -267,6 +270,11 @@ function vendorOf(entry: CatalogEntry): string {
 
 function normalizeName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+/** A query that is an entry's name outranks partial matches; its exact id outranks its title. */
+function exactBonus(entry: CatalogEntry, query: string): number {
+  return normalizeName(entry.id) === normalizeName(query) ? 5 : 4;
 }
 
 /** The `k` smallest items by `compare`, sorted; one pass, cheap for small `k`. */

@@ -77,8 +77,8 @@ export class DockerRegistrySource implements CatalogSource {
     this.#checkout = `${sourcesDir}/docker-mcp-registry`;
   }
 
-  async refresh(): Promise<SourceSnapshot> {
-    const revision = await syncRepo(this.location, this.#checkout);
+  async refresh(signal?: AbortSignal): Promise<SourceSnapshot> {
+    const revision = await syncRepo(this.location, this.#checkout, signal);
     return { ...(await loadDockerServers(this.#checkout)), revision };
   }
 }

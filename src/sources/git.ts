@@ -14,11 +14,14 @@ export interface RunGitOptions {
   cwd?: string;
   /** @default 120_000 */
   timeoutMs?: number;
+  /** Stops git early (the registry is shutting down). */
+  signal?: AbortSignal;
 }
 
 /** Runs `git` with the given arguments and returns its stdout. Never prompts for credentials. */
 export async function runGit(args: string[], options: RunGitOptions = {}): Promise<string> {
-  const { cwd, timeoutMs = 120_000 } = options;
+  const { cwd, timeoutMs = 120_000, signal } = options;
+  const timeout = AbortSignal.timeout(timeoutMs);
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command("git", {
@@ -28,7 +31,7 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
       stdout: "piped",
       stderr: "piped",
       env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "true", LC_ALL: "C" },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
@@ -38,7 +41,11 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
   }
   if (!output.success) {
     const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
-    const why = output.signal ? `killed by ${output.signal} (timeout ${timeoutMs} ms?)` : stderr;
+    const why = signal?.aborted
+      ? "cancelled"
+      : timeout.aborted
+      ? `no answer within ${timeoutMs / 1000} s`
+      : stderr;
     throw new GitError(`git ${args[0]} failed: ${why || `exit code ${output.code}`}`);
   }
   return new TextDecoder().decode(output.stdout).trim();
@@ -49,17 +56,18 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
  * An existing clone of the same URL is fetched and reset; anything else in `dir` is replaced.
  * A failed clone leaves the previous checkout as it was.
  */
-export async function syncRepo(url: string, dir: string): Promise<string> {
+export async function syncRepo(url: string, dir: string, signal?: AbortSignal): Promise<string> {
   if (url.startsWith("-")) throw new GitError(`Refusing git URL "${url}": it starts with "-"`);
   if (await isCloneOf(dir, url)) {
-    await runGit(["fetch", "--quiet", "--depth", "1", "origin", "HEAD"], { cwd: dir });
-    await runGit(["reset", "--quiet", "--hard", "FETCH_HEAD"], { cwd: dir });
+    await runGit(["fetch", "--quiet", "--depth", "1", "origin", "HEAD"], { cwd: dir, signal });
+    await runGit(["reset", "--quiet", "--hard", "FETCH_HEAD"], { cwd: dir, signal });
   } else {
     const parent = dir.replace(/\/[^/]+\/?$/, "") || ".";
     await Deno.mkdir(parent, { recursive: true });
+    await sweepStaleClones(parent);
     const temp = await Deno.makeTempDir({ dir: parent, prefix: ".clone-" });
     try {
-      await runGit(["clone", "--quiet", "--depth", "1", "--", url, temp]);
+      await runGit(["clone", "--quiet", "--depth", "1", "--", url, temp], { signal });
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       await Deno.rename(temp, dir);
     } finally {
@@ -67,6 +75,15 @@ export async function syncRepo(url: string, dir: string): Promise<string> {
     }
   }
   return await runGit(["rev-parse", "HEAD"], { cwd: dir });
+}
+
+/** Removes half-made clones left by a process that died mid-clone. */
+async function sweepStaleClones(parent: string) {
+  for await (const item of Deno.readDir(parent)) {
+    if (item.isDirectory && item.name.startsWith(".clone-")) {
+      await Deno.remove(`${parent}/${item.name}`, { recursive: true }).catch(() => {});
+    }
+  }
 }
 
 async function isCloneOf(dir: string, url: string): Promise<boolean> {

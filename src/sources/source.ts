@@ -22,6 +22,6 @@ export interface CatalogSource {
   readonly name: string;
   /** Where it reads from, for status (a URL or path; never a secret). */
   readonly location: string;
-  /** Fetches the source anew. Throws when nothing could be fetched. */
-  refresh(): Promise<SourceSnapshot>;
+  /** Fetches the source anew. Throws when nothing could be fetched or `signal` aborts. */
+  refresh(signal?: AbortSignal): Promise<SourceSnapshot>;
 }

@@ -1,0 +1,91 @@
+import { deepEqual, equal } from "node:assert/strict";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { loadSnapshot } from "../catalog/snapshot.ts";
+import { CatalogStore } from "./catalog_store.ts";
+
+const snapshot = (await loadSnapshot("docker"))!;
+
+async function withStore(fn: (store: CatalogStore, kv: Deno.Kv) => Promise<void>) {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(new CatalogStore(kv), kv);
+  } finally {
+    kv.close();
+  }
+}
+
+async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
+  let n = 0;
+  for await (const _ of kv.list({ prefix })) n++;
+  return n;
+}
+
+Deno.test("CatalogStore round-trips the whole real catalog across many chunks", async () => {
+  await withStore(async (store, kv) => {
+    equal(await store.loadEntries("docker"), null);
+    await store.saveEntries("docker", snapshot.entries, "abc123");
+    const loaded = await store.loadEntries("docker");
+    deepEqual(loaded?.entries, snapshot.entries);
+    equal(loaded?.revision, "abc123");
+    const chunks = await countKeys(kv, ["catalog", "docker"]) - 1;
+    equal(
+      chunks,
+      Math.ceil(new TextEncoder().encode(JSON.stringify(snapshot.entries)).length / 60_000),
+    );
+  });
+});
+
+Deno.test("CatalogStore keeps one generation and sweeps the replaced one", async () => {
+  await withStore(async (store, kv) => {
+    await store.saveEntries("docker", snapshot.entries, "one");
+    const first = await countKeys(kv, ["catalog", "docker"]);
+    const fewer: CatalogEntry[] = snapshot.entries.slice(0, 3);
+    await store.saveEntries("docker", fewer, "two");
+    deepEqual((await store.loadEntries("docker"))?.entries, fewer);
+    equal(await countKeys(kv, ["catalog", "docker"]), 2, "meta and one chunk");
+    equal(first > 2, true);
+  });
+});
+
+Deno.test("CatalogStore serves the old catalog when a save died before switching", async () => {
+  await withStore(async (store, kv) => {
+    await store.saveEntries("docker", snapshot.entries.slice(0, 5), "old");
+    // A save that wrote chunks of a new generation and then died: no meta switch.
+    await kv.set(["catalog", "docker", "dead-generation", 0], new Uint8Array([1, 2, 3]));
+    equal((await store.loadEntries("docker"))?.revision, "old");
+    // The next save sweeps the leftovers.
+    await store.saveEntries("docker", snapshot.entries.slice(0, 2), "new");
+    equal(await countKeys(kv, ["catalog", "docker", "dead-generation"]), 0);
+  });
+});
+
+Deno.test("CatalogStore treats a torn or older-format cache as empty", async () => {
+  await withStore(async (store, kv) => {
+    await store.saveEntries("docker", snapshot.entries, "r");
+    const meta = (await kv.get<Record<string, unknown>>(["catalog", "docker", "meta"])).value!;
+    await kv.delete(["catalog", "docker", meta.generation as string, 1]);
+    equal(await store.loadEntries("docker"), null);
+    await kv.set(["catalog", "docker", "meta"], { ...meta, format: 0 });
+    equal(await store.loadEntries("docker"), null);
+  });
+});
+
+Deno.test("CatalogStore keeps the refresh state of each source apart", async () => {
+  await withStore(async (store) => {
+    deepEqual(await store.getState("docker"), {
+      refreshed_at: null,
+      attempted_at: null,
+      last_error: null,
+      revision: null,
+    });
+    await store.updateState("docker", { last_error: "boom", attempted_at: "t1" });
+    await store.updateState("docker", { refreshed_at: "t2" });
+    deepEqual(await store.getState("docker"), {
+      refreshed_at: "t2",
+      attempted_at: "t1",
+      last_error: "boom",
+      revision: null,
+    });
+    equal((await store.getState("other")).last_error, null);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The real registry process over stdio, started the way the README starts it
+ * (`deno task start`), with a real SDK client and a real git repository as its source.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { Client, StdioClientTransport } from "../../src/mcp/sdk.ts";
+import { createGitFixture } from "../_helpers/git_fixture.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+function registryTransport(env: Record<string, string>) {
+  return new StdioClientTransport({
+    command: Deno.execPath(),
+    args: ["task", "--quiet", "start"],
+    cwd: ROOT,
+    env: { ...Deno.env.toObject(), ...env },
+    stderr: "pipe",
+  });
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<Json> {
+  const result = await client.callTool({ name, arguments: args });
+  ok(!result.isError, JSON.stringify(result.content));
+  return result.structuredContent;
+}
+
+Deno.test("`deno task start` serves the snapshot at once, refreshes from git, then restarts from the cache", async () => {
+  await using fixture = await createGitFixture();
+  const env = {
+    MCP_REGISTRY_CACHE_DIR: `${fixture.dir}/cache`,
+    MCP_REGISTRY_DOCKER_REPO: fixture.repo,
+    MCP_REGISTRY_LOG_LEVEL: "warn",
+  };
+  const client = new Client({ name: "stdio-test", version: "1" });
+  await client.connect(registryTransport(env));
+  try {
+    const { tools } = await client.listTools();
+    deepEqual(tools.map((t) => t.name).sort(), [
+      "registry-find",
+      "registry-list",
+      "registry-status",
+    ]);
+    const found = await call(client, "registry-find", { query: "slak", limit: 3 });
+    equal(found.results[0].id, "slack");
+
+    // The first start had no cache: it served the snapshot and refreshed from git behind it.
+    let status = await call(client, "registry-status");
+    for (let i = 0; i < 100 && status.sources[0].serving !== "live"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await call(client, "registry-status");
+    }
+    equal(status.sources[0].serving, "live", JSON.stringify(status.sources[0]));
+    equal(status.sources[0].entries, 328);
+    equal(status.sources[0].last_error, null);
+  } finally {
+    await client.close();
+  }
+
+  // A restart serves the cache and does not touch git (the source is fresh for 24 h).
+  await Deno.remove(fixture.repo, { recursive: true });
+  const again = new Client({ name: "stdio-test", version: "1" });
+  await again.connect(registryTransport(env));
+  try {
+    const status = await call(again, "registry-status");
+    equal(status.sources[0].serving, "cache");
+    equal(status.sources[0].entries, 328);
+    equal(status.sources[0].last_error, null, "no refresh was attempted");
+    const found = await call(again, "registry-find", { query: "github", limit: 1 });
+    equal(found.results[0].id, "github");
+  } finally {
+    await again.close();
+  }
+});
+
+Deno.test("the registry process exits cleanly when its input ends or on SIGTERM", async () => {
+  const cache = await Deno.makeTempDir();
+  try {
+    for (const how of ["stdin", "SIGTERM"] as const) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "main.ts"],
+        cwd: ROOT,
+        env: { MCP_REGISTRY_CACHE_DIR: cache, MCP_REGISTRY_DOCKER_REPO: "/nonexistent" },
+        clearEnv: false,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-06-18",
+            capabilities: {},
+            clientInfo: { name: "raw", version: "1" },
+          },
+        }) + "\n",
+      ));
+      const reader = child.stdout.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      ok(first.includes('"serverInfo"'), first);
+      reader.releaseLock();
+      if (how === "stdin") await writer.close();
+      else child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const { code, signal } = await child.output();
+      clearTimeout(timer);
+      equal(signal, null, `${how}: the registry had to be killed`);
+      equal(code, 0, how);
+    }
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
