@@ -9,7 +9,7 @@ import { processTerm, tokenize } from "./_text.ts";
 
 /** Filters narrow the catalog before anything is ranked. */
 export interface SearchFilters {
-  /** Entries that came from this source (any of their sources). */
+  /** Entries that came from this source (any of their sources). Case-insensitive. */
   source?: string;
   /** Case-insensitive. */
   category?: string;
@@ -25,6 +25,15 @@ export interface SearchFilters {
 export interface SearchHit {
   entry: CatalogEntry;
   score: number;
+}
+
+/** What {@linkcode CatalogIndex.search} found. */
+export interface SearchResults {
+  hits: SearchHit[];
+  /** How many entries matched (and passed the filters), before the limit. */
+  total: number;
+  /** True when the query had no searchable words, so the filtered catalog was browsed. */
+  browsing: boolean;
 }
 
 /** Options for {@linkcode CatalogIndex.search}. */
@@ -164,7 +173,7 @@ export class CatalogIndex {
    * Ranks the entries that pass the filters against `query`. An empty query (or one of stop
    * words only) returns the filtered catalog in browsing order with score 0.
    */
-  search(query: string, options: SearchOptions = {}): { hits: SearchHit[]; total: number } {
+  search(query: string, options: SearchOptions = {}): SearchResults {
     const { filters = {}, limit = 10 } = options;
     const allowed = this.#allowed(filters);
     const terms = tokenize(query).map(processTerm).filter((t) => t);
@@ -173,6 +182,7 @@ export class CatalogIndex {
       return {
         hits: order.slice(0, limit).map((i) => ({ entry: this.#entries[i]!, score: 0 })),
         total: order.length,
+        browsing: true,
       };
     }
     const results = this.#search.search(query, {
@@ -195,6 +205,7 @@ export class CatalogIndex {
     return {
       hits: best.map(({ i, score }) => ({ entry: this.#entries[i]!, score })),
       total: scored.length,
+      browsing: false,
     };
   }
 
@@ -224,7 +235,10 @@ export class CatalogIndex {
 function filterChecks(filters: SearchFilters): ((entry: CatalogEntry) => boolean)[] {
   const checks: ((entry: CatalogEntry) => boolean)[] = [];
   const { source, category, tag, official, featured, requires_api_key, launch_method } = filters;
-  if (source !== undefined) checks.push((e) => e.sources.includes(source));
+  if (source !== undefined) {
+    const s = source.toLowerCase();
+    checks.push((e) => e.sources.includes(s));
+  }
   if (category !== undefined) {
     const c = category.toLowerCase();
     checks.push((e) => e.categories.includes(c));

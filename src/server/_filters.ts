@@ -49,7 +49,7 @@ export function checkFilterValues(filters: SearchFilters, index: CatalogIndex): 
   };
   for (const key of ["source", "category", "tag"] as const) {
     const value = filters[key];
-    if (value === undefined || known[key].has(key === "source" ? value : value.toLowerCase())) {
+    if (value === undefined || known[key].has(value.toLowerCase())) {
       continue;
     }
     const values = [...known[key]].sort();

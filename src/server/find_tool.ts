@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
 import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
-import { defineTool, toolError, toolResult } from "./tool.ts";
+import { defineTool, toolError, toolResult, truncate } from "./tool.ts";
 
 export const MAX_QUERY_LENGTH = 500;
 
@@ -39,15 +39,19 @@ export const findTool = defineTool({
     const filters = pickFilters(args);
     const problem = checkFilterValues(filters, index);
     if (problem) return Promise.resolve(toolError(problem));
-    const { hits, total } = index.search(args.query, { filters, limit: args.limit });
+    const { hits, total, browsing } = index.search(args.query, { filters, limit: args.limit });
     const results = hits.map((hit) => summarize(hit.entry, hit.score));
-    const shown = args.query.trim() ? `for "${args.query.trim()}"` : "(no query: browsing)";
+    const query = truncate(args.query.trim(), 80);
+    const head = browsing
+      ? `${query ? `"${query}" has no words to search for, so this is` : "No query:"} the ${
+        Object.keys(filters).length === 0 ? "whole" : "filtered"
+      } catalog (${total} servers), official first:`
+      : `${total} servers match "${query}"; the ${results.length} best:`;
     const text = results.length === 0
-      ? `No MCP server matches ${shown}. Try fewer or other words, or drop a filter.`
-      : [
-        `${total} servers match ${shown}; the ${results.length} best:`,
-        ...results.map((r, i) => renderLine(r, i + 1)),
-      ].join("\n");
+      ? `No MCP server matches${query ? ` "${query}"` : ""}${
+        Object.keys(filters).length ? " with these filters" : ""
+      }. Try fewer or other words, or drop a filter.`
+      : [head, ...results.map((r, i) => renderLine(r, i + 1))].join("\n");
     return Promise.resolve(toolResult(text, { query: args.query, total, results }));
   },
 });

@@ -8,6 +8,8 @@ import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
 import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
+const MAX_OFFSET = 1_000_000;
+
 /** Cursors are opaque to agents: `o<offset>` in base64url. */
 function encodeCursor(offset: number): string {
   return btoa(`o${offset}`).replace(/=+$/, "");
@@ -15,8 +17,8 @@ function encodeCursor(offset: number): string {
 
 function decodeCursor(cursor: string): number | null {
   try {
-    const match = atob(cursor).match(/^o(\d{1,9})$/);
-    return match ? Number(match[1]) : null;
+    const match = atob(cursor).match(/^o(\d{1,7})$/);
+    return match && Number(match[1]) <= MAX_OFFSET ? Number(match[1]) : null;
   } catch {
     return null;
   }
@@ -31,7 +33,7 @@ export const listTool = defineTool({
     "or use offset. To search by need or name, use registry-find instead.",
   input: z.object({
     limit: z.number().int().min(1).max(100).default(20).describe("Entries per page (1-100)."),
-    offset: z.number().int().min(0).max(1_000_000).optional().describe(
+    offset: z.number().int().min(0).max(MAX_OFFSET).optional().describe(
       "Skip this many entries (instead of cursor).",
     ),
     cursor: z.string().max(64).optional().describe("next_cursor of the previous page."),

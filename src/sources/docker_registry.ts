@@ -7,7 +7,7 @@
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
-import { type ParsedDockerServer, parseDockerServer } from "./_docker_server_yaml.ts";
+import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
 import { syncRepo } from "./git.ts";
 import type { CatalogSource, SourceSnapshot } from "./source.ts";
 
@@ -33,6 +33,8 @@ export async function loadDockerServers(
     );
   }
   dirs.sort();
+  // Loaded on first use: the YAML parser costs ~50 ms of start-up, and most starts never refresh.
+  const { parseDockerServer } = await import("./_docker_server_yaml.ts");
   const parsed: ParsedDockerServer[] = [];
   const errors: string[] = [];
   const warnings: string[] = [];

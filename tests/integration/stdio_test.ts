@@ -3,7 +3,7 @@
  * (`deno task start`), with a real SDK client and a real git repository as its source.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { Client, StdioClientTransport } from "../../src/mcp/sdk.ts";
+import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
