@@ -26,6 +26,18 @@ const some = (n: number): SourceSnapshot => ({
   warnings: [],
 });
 
+/** A catalog over `source` with a 24 h interval, loaded. */
+async function loadedCatalog(kv: Deno.Kv, source: CatalogSource): Promise<Catalog> {
+  const catalog = new Catalog({
+    sources: [source],
+    store: new CatalogStore(kv),
+    refreshIntervalHours: 24,
+    log: silentLogger,
+  });
+  await catalog.load();
+  return catalog;
+}
+
 async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
   const kv = await Deno.openKv(":memory:");
   try {
@@ -74,13 +86,7 @@ Deno.test("Catalog joins a refresh already under way", async () => {
       await gate;
       return some(2);
     });
-    const catalog = new Catalog({
-      sources: [source],
-      store: new CatalogStore(kv),
-      refreshIntervalHours: 24,
-      log: silentLogger,
-    });
-    await catalog.load();
+    const catalog = await loadedCatalog(kv, source);
     const a = catalog.refresh("docker");
     const b = catalog.refresh("docker");
     equal(catalog.status()[0]!.refreshing, true);
@@ -96,13 +102,7 @@ Deno.test("Catalog refuses an empty refresh and keeps serving what it had", asyn
     const source = new ScriptedSource(() =>
       Promise.resolve({ ...some(0), errors: ["servers/x/server.yaml: broken"] })
     );
-    const catalog = new Catalog({
-      sources: [source],
-      store: new CatalogStore(kv),
-      refreshIntervalHours: 24,
-      log: silentLogger,
-    });
-    await catalog.load();
+    const catalog = await loadedCatalog(kv, source);
     const outcome = await catalog.refresh("docker");
     equal(outcome.ok, false);
     match(outcome.error!, /no entries.*servers\/x/);
