@@ -8,16 +8,20 @@ import { Catalog } from "./catalog/catalog.ts";
 import type { RegistryConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { Server } from "./mcp/sdk.ts";
+import { ActiveServers } from "./proxy/active_servers.ts";
+import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
 import { DockerRegistrySource } from "./sources/docker_registry.ts";
 import type { CatalogSource } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
+import { ConfigStore } from "./store/config_store.ts";
 import { VERSION } from "./version.ts";
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */
 export interface Registry extends AsyncDisposable {
   server: Server;
   catalog: Catalog;
+  active: ActiveServers;
   /** Resolves when the catalog is loaded (from cache or snapshot). */
   ready: Promise<void>;
   /** Resolves when the background refresh started at start-up has ended. */
@@ -34,11 +38,13 @@ export interface StartRegistryOptions {
   log?: Logger;
   /** Refresh due sources in the background after loading. @default true */
   refreshOnStart?: boolean;
+  /** Remove containers left by registry processes that died. @default true */
+  sweepOnStart?: boolean;
 }
 
 /** Opens the store, loads the catalog in the background and builds the server. */
 export async function startRegistry(options: StartRegistryOptions): Promise<Registry> {
-  const { config, refreshOnStart = true } = options;
+  const { config, refreshOnStart = true, sweepOnStart = true } = options;
   const log = options.log ?? createLogger(config.logLevel);
   await Deno.mkdir(config.cacheDir, { recursive: true });
   const kv = await Deno.openKv(`${config.cacheDir}/catalog.kv`);
@@ -50,13 +56,35 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     refreshIntervalHours: config.refreshIntervalHours,
     log,
   });
+  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const state = await Deno.openKv(`${config.dataDir}/state.kv`);
+  const configs = new ConfigStore(state, config.dataDir);
+  const podman = new Podman({ binary: config.podman });
+  let server: Server | undefined = undefined;
+  const active = new ActiveServers({
+    podman,
+    limits: config.limits,
+    owner: await ownerTag(),
+    log,
+    callTimeoutMs: config.callTimeoutSeconds * 1000,
+    onToolsChanged: () => {
+      server?.sendToolListChanged().catch(() => {}); // not connected yet: nothing to tell
+    },
+  });
+  const swept = sweepOnStart
+    ? active.sweepOrphans().catch((error) =>
+      log.debug("no container sweep", { reason: String(error) })
+    )
+    : Promise.resolve();
   const ready = catalog.load();
   const refreshed = refreshOnStart
     ? ready.then(() => catalog.refreshDue()).then(() => {}, () => {})
     : Promise.resolve();
-  const server = createRegistryServer({
+  server = createRegistryServer({
     context: {
       catalog,
+      active,
+      configs,
       version: VERSION,
       startedAt: new Date(),
       cacheDir: config.cacheDir,
@@ -68,14 +96,18 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   return {
     server,
     catalog,
+    active,
     ready,
     refreshed,
     log,
     async [Symbol.asyncDispose]() {
-      await server.close().catch(() => {});
+      await server!.close().catch(() => {});
+      await swept;
+      await active.closeAll();
       await catalog.close();
       await refreshed;
       kv.close();
+      state.close();
     },
   };
 }

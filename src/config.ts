@@ -4,6 +4,7 @@
  * @module
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
+import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DOCKER_REGISTRY_URL } from "./sources/docker_registry.ts";
 
 /** Every setting, with its default filled in. */
@@ -18,6 +19,14 @@ export interface RegistryConfig {
   dockerRepo: string;
   /** `MCP_REGISTRY_LOG_LEVEL`. @default "info" */
   logLevel: LogLevel;
+  /** `MCP_REGISTRY_DATA_DIR`: settings, secrets, state. @default $XDG_DATA_HOME/mcp-registry */
+  dataDir: string;
+  /** `MCP_REGISTRY_PODMAN`: the podman binary. @default "podman" */
+  podman: string;
+  /** `MCP_REGISTRY_CONTAINER_MEMORY`, `_CPUS`, `_PIDS`. @default 512m, 1, 256 */
+  limits: ContainerLimits;
+  /** `MCP_REGISTRY_CALL_TIMEOUT`: seconds a proxied tool call may take. @default 120 */
+  callTimeoutSeconds: number;
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -43,13 +52,50 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
       `MCP_REGISTRY_LOG_LEVEL is "${level}": use one of ${LOG_LEVELS.join(", ")}`,
     );
   }
+  const dataBase = env.XDG_DATA_HOME || (home ? `${home}/.local/share` : undefined);
+  const dataDir = nonEmpty(env.MCP_REGISTRY_DATA_DIR) ??
+    (dataBase ? `${dataBase}/mcp-registry` : `${cacheDir}/data`);
+  const memory = nonEmpty(env.MCP_REGISTRY_CONTAINER_MEMORY) ?? DEFAULT_LIMITS.memory;
+  if (!/^\d+(\.\d+)?[bkmg]?$/i.test(memory)) {
+    throw new RangeError(
+      `MCP_REGISTRY_CONTAINER_MEMORY is "${memory}": give a size such as 512m or 2g`,
+    );
+  }
+  const cpus = nonEmpty(env.MCP_REGISTRY_CONTAINER_CPUS) ?? DEFAULT_LIMITS.cpus;
+  if (!/^\d+(\.\d+)?$/.test(cpus) || Number(cpus) <= 0) {
+    throw new RangeError(
+      `MCP_REGISTRY_CONTAINER_CPUS is "${cpus}": give a number such as 1 or 0.5`,
+    );
+  }
+  const pids = number(env, "MCP_REGISTRY_CONTAINER_PIDS", DEFAULT_LIMITS.pids, 16, 100_000);
+  const callTimeoutSeconds = number(env, "MCP_REGISTRY_CALL_TIMEOUT", 120, 1, 86_400);
   return {
+    dataDir,
+    podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
+    limits: { memory, cpus, pids },
+    callTimeoutSeconds,
     cacheDir,
     sourcesDir: nonEmpty(env.MCP_REGISTRY_SOURCES_DIR) ?? `${cacheDir}/sources`,
     refreshIntervalHours: hours,
     dockerRepo: nonEmpty(env.MCP_REGISTRY_DOCKER_REPO) ?? DOCKER_REGISTRY_URL,
     logLevel: level as LogLevel,
   };
+}
+
+function number(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} is "${raw}": give a whole number from ${min} to ${max}`);
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -23,3 +23,6 @@ export {
 } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+export { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";

@@ -14,8 +14,13 @@ import {
 } from "../mcp/sdk.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import type { Logger } from "../log.ts";
+import { activeTool } from "./active_tool.ts";
+import { addTool } from "./add_tool.ts";
+import { configSetTool } from "./config_set_tool.ts";
+import { execTool, forwardCall } from "./exec_tool.ts";
 import { findTool } from "./find_tool.ts";
 import { listTool } from "./list_tool.ts";
+import { removeTool } from "./remove_tool.ts";
 import { statusTool } from "./status_tool.ts";
 import {
   describeInvalidArguments,
@@ -25,8 +30,17 @@ import {
   truncate,
 } from "./tool.ts";
 
-/** The tools served today; the activation tools join when they work. */
-export const REGISTRY_TOOLS: readonly RegistryTool[] = [findTool, listTool, statusTool];
+/** The registry's own tools; refresh joins with more sources. */
+export const REGISTRY_TOOLS: readonly RegistryTool[] = [
+  findTool,
+  listTool,
+  addTool,
+  removeTool,
+  activeTool,
+  execTool,
+  configSetTool,
+  statusTool,
+];
 
 /** Options for {@linkcode createRegistryServer}. */
 export interface RegistryServerOptions {
@@ -43,22 +57,30 @@ export function createRegistryServer({ context, ready, log }: RegistryServerOpti
     {
       capabilities: { tools: { listChanged: true } },
       instructions:
-        "mcp-registry finds MCP servers for what the user needs. Start with registry-find " +
-        "(plain words, typos are fine); registry-list pages through the catalog; " +
-        "registry-status shows where the catalog comes from and whether it is fresh.",
+        "mcp-registry finds and runs MCP servers for what the user needs. registry-find " +
+        "searches the catalog (plain words, typos are fine); registry-add starts a server and " +
+        "adds its tools as <id>__<tool> (also callable through registry-exec); " +
+        "registry-config-set stores the keys a server needs; registry-active and " +
+        "registry-remove manage what runs; registry-status shows where the catalog comes from.",
     },
   );
   const tools = new Map(REGISTRY_TOOLS.map((t) => [t.name, t]));
   const listed: Tool[] = REGISTRY_TOOLS.map(describeTool);
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [...listed, ...context.active.exposedTools()],
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const { name, arguments: args = {} } = request.params;
     const tool = tools.get(name);
     if (!tool) {
+      const route = context.active.route(name);
+      if (route) return await forwardCall(context.active, route.id, route.tool, args);
       throw new McpError(
         ErrorCode.InvalidParams,
-        `Unknown tool "${truncate(name, 80)}"; this server has ${[...tools.keys()].join(", ")}`,
+        `Unknown tool "${truncate(name, 80)}"; the registry's tools are ${
+          [...tools.keys()].join(", ")
+        }, plus <id>__<tool> for each tool of an active server (see registry-active)`,
       );
     }
     const parsed = tool.input.safeParse(args);

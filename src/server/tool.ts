@@ -7,6 +7,8 @@
  */
 import type { z } from "zod";
 import type { Catalog } from "../catalog/catalog.ts";
+import type { ActiveServers } from "../proxy/active_servers.ts";
+import type { ConfigStore } from "../store/config_store.ts";
 import type { CallToolResult } from "../mcp/sdk.ts";
 
 /** What every tool handler can reach. */
@@ -16,6 +18,8 @@ export interface ToolContext {
   startedAt: Date;
   cacheDir: string;
   refreshIntervalHours: number;
+  active: ActiveServers;
+  configs: ConfigStore;
 }
 
 /** Hints for clients, as in the MCP `ToolAnnotations`. */

@@ -1,0 +1,304 @@
+/**
+ * The servers an agent activated: one long-lived container each, its MCP client, and the
+ * names under which its tools are exposed.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "../catalog/entry.ts";
+import type { Logger } from "../log.ts";
+import type { CallToolResult, Tool } from "../mcp/sdk.ts";
+import { buildLaunchSpec, hostPaths, LaunchError } from "../runtime/launch_spec.ts";
+import type { Podman } from "../runtime/podman.ts";
+import { ownerAlive } from "../runtime/podman.ts";
+import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
+import type { ServerConfig } from "../store/config_store.ts";
+import { exposedToolNames, toolPrefix } from "./tool_names.ts";
+import { Upstream } from "./upstream.ts";
+
+/** Where an active server stands. */
+export type ServerState = "starting" | "running" | "exited";
+
+/** One active server, as `registry-active` reports it. */
+export interface ActiveInfo {
+  id: string;
+  title: string;
+  state: ServerState;
+  container: string;
+  image: string;
+  started_at: string;
+  tool_count: number;
+  tools: string[];
+  last_error: string | null;
+}
+
+/** What `add` did. */
+export interface AddOutcome {
+  status: "started" | "already-running";
+  tools: { name: string; tool: string; description: string }[];
+  ms: number;
+}
+
+/** Options for {@linkcode ActiveServers}. */
+export interface ActiveServersOptions {
+  podman: Podman;
+  limits: ContainerLimits;
+  /** This registry process as container owner (see `ownerTag`). */
+  owner: string;
+  log: Logger;
+  /** Called whenever the set of exposed tools changes. */
+  onToolsChanged: () => void;
+  /** @default 120_000 */
+  callTimeoutMs?: number;
+  /** @default 60_000 */
+  startTimeoutMs?: number;
+}
+
+interface Active {
+  entry: CatalogEntry;
+  container: string;
+  prefix: string;
+  /** Child tool name → exposed name. */
+  names: Map<string, string>;
+  upstream: Upstream | null;
+  state: ServerState;
+  startedAt: Date;
+  lastError: string | null;
+}
+
+/** The pool of running servers. */
+export class ActiveServers {
+  readonly #options: ActiveServersOptions;
+  readonly #active = new Map<string, Active>();
+  readonly #starting = new Map<string, Promise<AddOutcome>>();
+  /** Exposed name → [server id, child tool name]. */
+  #routes = new Map<string, [string, string]>();
+
+  constructor(options: ActiveServersOptions) {
+    this.#options = options;
+  }
+
+  /** Starts `entry` with `config` unless it runs already; joins a start under way. */
+  add(entry: CatalogEntry, config: ServerConfig): Promise<AddOutcome> {
+    const current = this.#active.get(entry.id);
+    if (current?.state === "running") {
+      return Promise.resolve({
+        status: "already-running",
+        tools: this.#describeTools(current),
+        ms: 0,
+      });
+    }
+    let starting = this.#starting.get(entry.id);
+    if (!starting) {
+      starting = this.#start(entry, config).finally(() => this.#starting.delete(entry.id));
+      this.#starting.set(entry.id, starting);
+    }
+    return starting;
+  }
+
+  /** Stops and forgets server `id`; false when it was not active. */
+  async remove(id: string): Promise<boolean> {
+    await this.#starting.get(id)?.catch(() => {});
+    const active = this.#active.get(id);
+    if (!active) return false;
+    this.#active.delete(id);
+    this.#rebuildRoutes();
+    this.#options.onToolsChanged();
+    await this.#stop(active);
+    return true;
+  }
+
+  /** True when `id` is active (in any state). */
+  has(id: string): boolean {
+    return this.#active.has(id);
+  }
+
+  /** Every active server. */
+  list(): ActiveInfo[] {
+    return [...this.#active.values()].map((a) => ({
+      id: a.entry.id,
+      title: a.entry.title,
+      state: a.state,
+      container: a.container,
+      image: a.entry.container_image ?? "",
+      started_at: a.startedAt.toISOString(),
+      tool_count: a.names.size,
+      tools: [...a.names.values()],
+      last_error: a.lastError,
+    }));
+  }
+
+  /** The exposed tools of every running server, as `tools/list` shows them. */
+  exposedTools(): Tool[] {
+    const tools: Tool[] = [];
+    for (const active of this.#active.values()) {
+      for (const tool of active.upstream?.tools ?? []) {
+        const name = active.names.get(tool.name);
+        if (!name) continue;
+        tools.push({
+          ...tool,
+          name,
+          title: tool.title ?? `${active.entry.title}: ${tool.name}`,
+          description: `[${active.entry.title}] ${tool.description ?? ""}`.trim(),
+        });
+      }
+    }
+    return tools;
+  }
+
+  /** The server and child tool behind an exposed name. */
+  route(exposedName: string): { id: string; tool: string } | undefined {
+    const route = this.#routes.get(exposedName);
+    return route ? { id: route[0], tool: route[1] } : undefined;
+  }
+
+  /** The child tool names of server `id`. */
+  toolsOf(id: string): string[] {
+    return this.#active.get(id)?.upstream?.tools.map((t) => t.name) ?? [];
+  }
+
+  /** Calls `tool` (the child's own name) on server `id`; the result is the child's, unchanged. */
+  async call(id: string, tool: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const active = this.#active.get(id);
+    if (!active) throw new LaunchError(`${id} is not active; start it with registry-add first`);
+    if (active.state !== "running" || !active.upstream?.running) {
+      throw new LaunchError(
+        `${id} is not running: ${active.lastError ?? "it stopped"}. Call registry-add ` +
+          `{"id":"${id}"} to start it again`,
+      );
+    }
+    return await active.upstream.callTool(tool, args, this.#options.callTimeoutMs);
+  }
+
+  /** Stops every server (on shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.#starting.values()]);
+    const all = [...this.#active.values()];
+    this.#active.clear();
+    this.#rebuildRoutes();
+    await Promise.allSettled(all.map((a) => this.#stop(a)));
+  }
+
+  /** Removes containers of ours whose registry process is gone; returns their names. */
+  async sweepOrphans(): Promise<string[]> {
+    const containers = await this.#options.podman.listManaged();
+    const orphans: string[] = [];
+    for (const c of containers) {
+      if (c.owner === this.#options.owner) continue;
+      if (!(await ownerAlive(c.owner))) orphans.push(c.name);
+    }
+    await this.#options.podman.remove(orphans);
+    if (orphans.length) this.#options.log.info("removed orphaned containers", { orphans });
+    return orphans;
+  }
+
+  async #start(entry: CatalogEntry, config: ServerConfig): Promise<AddOutcome> {
+    const started = performance.now();
+    const { podman, limits, owner, log } = this.#options;
+    if (entry.launch_method !== "podman") {
+      throw new LaunchError(
+        `${entry.id} is a ${entry.launch_method} server; this version of mcp-registry runs ` +
+          "container (podman) servers only",
+      );
+    }
+    if (entry.tools.some((t) => t.container)) {
+      throw new LaunchError(
+        `${entry.id} runs a container per tool call (Docker's "poci" type), which this ` +
+          "version of mcp-registry does not support yet",
+      );
+    }
+    const spec = buildLaunchSpec(entry, config);
+    for (const path of hostPaths(spec)) {
+      const info = await Deno.stat(path).catch(() => null);
+      if (!info) {
+        throw new LaunchError(
+          `${entry.id}: the host path ${path} does not exist; create it or set another path ` +
+            "with registry-config-set",
+        );
+      }
+    }
+    await podman.version();
+    if (!(await podman.imageExists(spec.image))) {
+      log.info("pulling image", { server: entry.id, image: spec.image });
+      await podman.pull(spec.image);
+    }
+    const previous = this.#active.get(entry.id);
+    if (previous) await this.#stop(previous);
+
+    const container = containerName(entry.id);
+    const args = podmanRunArgs({ spec, name: container, serverId: entry.id, owner, limits });
+    log.info("starting server", { server: entry.id, container, args });
+    const active: Active = {
+      entry,
+      container,
+      prefix: toolPrefix(entry.id),
+      names: new Map(),
+      upstream: null,
+      state: "starting",
+      startedAt: new Date(),
+      lastError: null,
+    };
+    this.#active.set(entry.id, active);
+    try {
+      active.upstream = await Upstream.start({
+        id: entry.id,
+        command: { command: podman.binary, args, env: podman.env(spec.env) },
+        startTimeoutMs: this.#options.startTimeoutMs,
+        onToolsChanged: () => {
+          this.#rebuildRoutes();
+          this.#options.onToolsChanged();
+        },
+        onExit: (reason) => {
+          if (this.#active.get(entry.id) !== active) return;
+          active.state = "exited";
+          active.lastError = reason;
+          log.warn("server exited", { server: entry.id, container, reason });
+          void podman.remove([container]).catch(() => {});
+        },
+      });
+    } catch (error) {
+      if (this.#active.get(entry.id) === active) this.#active.delete(entry.id);
+      await podman.remove([container]).catch(() => {});
+      throw error;
+    }
+    active.state = "running";
+    this.#rebuildRoutes();
+    this.#options.onToolsChanged();
+    const ms = Math.round(performance.now() - started);
+    log.info("server running", { server: entry.id, container, tools: active.names.size, ms });
+    return { status: "started", tools: this.#describeTools(active), ms };
+  }
+
+  async #stop(active: Active) {
+    active.state = "exited";
+    await active.upstream?.close();
+    // SIGKILL of podman leaves the container to conmon: remove it by name to be sure.
+    await this.#options.podman.remove([active.container]).catch((error) =>
+      this.#options.log.warn("cannot remove container", {
+        container: active.container,
+        error: String(error),
+      })
+    );
+  }
+
+  /** Recomputes every exposed name, in a stable order of servers, so names never collide. */
+  #rebuildRoutes() {
+    const taken = new Set<string>();
+    const routes = new Map<string, [string, string]>();
+    const ids = [...this.#active.keys()].sort();
+    for (const id of ids) {
+      const active = this.#active.get(id)!;
+      const tools = active.upstream?.tools.map((t) => t.name) ?? [];
+      active.names = exposedToolNames(active.prefix, tools, taken);
+      for (const [tool, name] of active.names) routes.set(name, [id, tool]);
+    }
+    this.#routes = routes;
+  }
+
+  #describeTools(active: Active) {
+    return (active.upstream?.tools ?? []).map((t) => ({
+      name: active.names.get(t.name) ?? t.name,
+      tool: t.name,
+      description: t.description ?? "",
+    }));
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * One running MCP server we are a client of: the SDK `Client` over a stdio transport (today
+ * `podman run -i ...`), its tools, and the tail of its stderr for error messages.
+ *
+ * @module
+ */
+import { ToolListChangedNotificationSchema } from "../mcp/sdk.ts";
+import type { CallToolResult, Tool } from "../mcp/sdk.ts";
+import { Client, StdioClientTransport } from "../mcp/sdk_client.ts";
+import { VERSION } from "../version.ts";
+
+/** The last lines a child wrote to stderr, bounded in lines and bytes. */
+export class RingBuffer {
+  readonly #lines: string[] = [];
+  #partial = "";
+
+  constructor(readonly maxLines = 50, readonly maxLineLength = 500) {}
+
+  /** Adds a chunk of text; lines are split on newlines. */
+  push(chunk: string) {
+    const parts = (this.#partial + chunk).split("\n");
+    this.#partial = (parts.pop() ?? "").slice(-this.maxLineLength);
+    for (const line of parts) {
+      this.#lines.push(line.slice(0, this.maxLineLength));
+      if (this.#lines.length > this.maxLines) this.#lines.shift();
+    }
+  }
+
+  /** The last `n` lines, oldest first. */
+  tail(n = this.maxLines): string[] {
+    const all = this.#partial ? [...this.#lines, this.#partial] : [...this.#lines];
+    return all.slice(-n);
+  }
+}
+
+/** How to start the child process. */
+export interface UpstreamCommand {
+  command: string;
+  args: string[];
+  /** The whole environment of the child (nothing else is inherited). */
+  env: Record<string, string>;
+}
+
+/** Options for {@linkcode Upstream.start}. */
+export interface UpstreamOptions {
+  /** Who this is, for error messages (the catalog id). */
+  id: string;
+  command: UpstreamCommand;
+  /** Time allowed for start and initialize. @default 60_000 */
+  startTimeoutMs?: number;
+  /** Called after the child's tool list changed and was listed again. */
+  onToolsChanged?: (tools: Tool[]) => void;
+  /** Called once when the child exits or the connection breaks. */
+  onExit?: (reason: string) => void;
+}
+
+/** A connected child MCP server. */
+export class Upstream {
+  readonly id: string;
+  readonly stderr = new RingBuffer();
+  readonly startedAt = new Date();
+  #client: Client;
+  #transport: StdioClientTransport;
+  #tools: Tool[] = [];
+  #exited: string | null = null;
+  #closing = false;
+
+  private constructor(id: string, client: Client, transport: StdioClientTransport) {
+    this.id = id;
+    this.#client = client;
+    this.#transport = transport;
+  }
+
+  /** Starts the child, initializes it and lists its tools. */
+  static async start(options: UpstreamOptions): Promise<Upstream> {
+    const { id, command, startTimeoutMs = 60_000, onToolsChanged, onExit } = options;
+    const transport = new StdioClientTransport({
+      command: command.command,
+      args: command.args,
+      env: command.env,
+      stderr: "pipe",
+    });
+    const client = new Client(
+      { name: "mcp-registry", version: VERSION },
+      { capabilities: {} },
+    );
+    const upstream = new Upstream(id, client, transport);
+    // Drain stderr from the first byte: a chatty server must never block on a full pipe.
+    transport.stderr?.on("data", (chunk: Uint8Array | string) => {
+      upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
+    });
+    client.onclose = () => {
+      if (upstream.#exited === null) {
+        upstream.#exited = upstream.#closing ? "stopped" : "the server exited";
+        if (!upstream.#closing) onExit?.(upstream.describeExit());
+      }
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      try {
+        await upstream.#listTools();
+        onToolsChanged?.(upstream.tools);
+      } catch {
+        // The child went away meanwhile; onclose reports it.
+      }
+    });
+    try {
+      await client.connect(transport, { timeout: startTimeoutMs });
+      await upstream.#listTools(startTimeoutMs);
+    } catch (error) {
+      await upstream.close();
+      const tail = upstream.stderr.tail(8).join("\n");
+      throw new Error(
+        `${id} did not start: ${(error as Error).message}${
+          tail ? `\nIts last output:\n${tail}` : ""
+        }`,
+      );
+    }
+    return upstream;
+  }
+
+  /** The tools the child offers, as it last listed them. */
+  get tools(): Tool[] {
+    return this.#tools;
+  }
+
+  /** True while the child runs and the connection holds. */
+  get running(): boolean {
+    return this.#exited === null;
+  }
+
+  /** Why the child is gone, with its last output; empty while it runs. */
+  describeExit(): string {
+    if (this.#exited === null) return "";
+    const tail = this.stderr.tail(5).join("\n");
+    return `${this.#exited}${tail ? `; its last output:\n${tail}` : ""}`;
+  }
+
+  /** Calls a tool and returns the child's result unchanged. */
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs = 120_000,
+  ): Promise<CallToolResult> {
+    if (this.#exited !== null) {
+      throw new Error(`${this.id} is not running (${this.describeExit()})`);
+    }
+    return await this.#client.callTool(
+      { name, arguments: args },
+      undefined,
+      { timeout: timeoutMs, resetTimeoutOnProgress: true },
+    ) as CallToolResult;
+  }
+
+  /** Closes stdin, then SIGTERM, then SIGKILL, 2 s apart (the SDK transport's escalation). */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await this.#client.close().catch(() => {});
+    this.#exited ??= "stopped";
+  }
+
+  async #listTools(timeoutMs = 60_000) {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs });
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor && tools.length < 10_000);
+    this.#tools = tools;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * From a catalog entry and the user's configuration to what a container needs: image, command,
+ * environment, volumes, user. Pure: nothing here touches the system.
+ *
+ * Values never travel in argv: every environment value (secret or not) is handed to podman
+ * through its own environment and named with `-e NAME` only.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "../catalog/entry.ts";
+import type { ServerConfig } from "../store/config_store.ts";
+import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
+
+/** Something about the entry or its configuration prevents a start; `message` says what to do. */
+export class LaunchError extends Error {
+  override name = "LaunchError";
+}
+
+/** What one container needs. */
+export interface LaunchSpec {
+  image: string;
+  command: string[];
+  /** Name → value; the values reach podman through its environment only. */
+  env: Record<string, string>;
+  /** `source:target[:mode]`, checked: a named volume or an absolute host path. */
+  volumes: string[];
+  user: string | null;
+  disableNetwork: boolean;
+}
+
+/** A configuration key the entry declares. */
+export interface ConfigKey {
+  key: string;
+  kind: "secret" | "parameter" | "env";
+  required: boolean;
+  description?: string;
+  example?: string;
+  /** For secrets: the variable it becomes in the container. */
+  env?: string;
+  schema?: Record<string, unknown>;
+}
+
+/** Every key `registry-config-set` accepts for `entry`. */
+export function configKeys(entry: CatalogEntry): ConfigKey[] {
+  const keys: ConfigKey[] = [];
+  for (const secret of entry.config.secrets) {
+    keys.push({
+      key: secret.name,
+      kind: "secret",
+      required: secret.required !== false,
+      env: secret.env,
+      ...optional({ description: secret.description, example: secret.example }),
+    });
+  }
+  const schema = entry.config.parameters;
+  const properties = isRecord(schema?.properties) ? schema.properties : {};
+  const required = new Set(Array.isArray(schema?.required) ? schema.required.map(String) : []);
+  for (const [name, prop] of Object.entries(properties)) {
+    const p = isRecord(prop) ? prop : {};
+    keys.push({
+      key: name,
+      kind: "parameter",
+      required: required.has(name) && p.default === undefined,
+      schema: p,
+      ...optional({
+        description: typeof p.description === "string" ? p.description : undefined,
+        example: p.default !== undefined ? JSON.stringify(p.default) : undefined,
+      }),
+    });
+  }
+  for (const env of entry.config.env) {
+    if (env.value !== undefined) continue; // derived from parameters
+    keys.push({
+      key: env.name,
+      kind: "env",
+      required: env.required !== false,
+      ...optional({ description: env.description, example: env.example }),
+    });
+  }
+  return keys;
+}
+
+/** Maps a key as an agent may write it (`github.token`, `GITHUB_TOKEN`, `server.param`) to a key. */
+export function resolveKey(entry: CatalogEntry, key: string): ConfigKey | undefined {
+  const keys = configKeys(entry);
+  const exact = keys.find((k) => k.key === key);
+  if (exact) return exact;
+  const bySecretEnv = keys.find((k) => k.kind === "secret" && k.env === key);
+  if (bySecretEnv) return bySecretEnv;
+  const prefix = `${entry.name}.`;
+  if (key.startsWith(prefix)) {
+    return keys.find((k) => k.kind === "parameter" && k.key === key.slice(prefix.length));
+  }
+  return undefined;
+}
+
+/** The required keys that have no value yet. */
+export function missingConfig(entry: CatalogEntry, config: ServerConfig): ConfigKey[] {
+  return configKeys(entry).filter((k) => {
+    if (!k.required) return false;
+    const value = k.kind === "secret"
+      ? config.secrets[k.key]
+      : k.kind === "env"
+      ? config.env[k.key]
+      : config.params[k.key];
+    return value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+  });
+}
+
+/** Environment names a catalog may not set: they steer podman itself or the dynamic linker. */
+const RESERVED_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|LD_.*|XDG_.*|CONTAINERS?_.*|DBUS_.*|BUILDAH_.*|PODMAN_.*|_CONTAINERS_.*|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)$/;
+/** `$NAME` or `${NAME}` in a value, expanded from the server's own environment values. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/**
+ * Builds the launch spec. Throws a `LaunchError` for what the user or the catalog must fix:
+ * a missing required value, a secret that would have to travel on the command line, an unsafe
+ * volume or user, a reserved environment name.
+ */
+export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): LaunchSpec {
+  if (!entry.container_image) {
+    throw new LaunchError(`${entry.id} has no container image in the catalog, so it cannot run`);
+  }
+  const missing = missingConfig(entry, config);
+  if (missing.length > 0) {
+    throw new LaunchError(`${entry.id} needs ${missing.map((k) => k.key).join(", ")} first`);
+  }
+  const params: Record<string, unknown> = {};
+  const properties = isRecord(entry.config.parameters?.properties)
+    ? entry.config.parameters.properties
+    : {};
+  for (const [name, prop] of Object.entries(properties)) {
+    if (isRecord(prop) && prop.default !== undefined) params[name] = prop.default;
+  }
+  Object.assign(params, config.params);
+  const templates: TemplateConfig = { [entry.name]: params };
+
+  const env: Record<string, string> = {};
+  const secretEnv = new Set<string>();
+  for (const secret of entry.config.secrets) {
+    const value = config.secrets[secret.name];
+    if (value === undefined || value === "") continue;
+    env[checkEnvName(secret.env, entry)] = value;
+    secretEnv.add(secret.env);
+  }
+  const expand = (value: string) => value.replace(VARIABLE, (_, a, b) => env[a ?? b] ?? "");
+  const setEnv = (name: string, raw: string) => {
+    const value = raw.includes("{{") ? flatten(evaluate(raw, templates)) : expand(raw);
+    if (value !== "") env[checkEnvName(name, entry)] = value;
+  };
+  for (const item of entry.config.env) {
+    if (item.value !== undefined) setEnv(item.name, item.value);
+    else if (config.env[item.name] !== undefined) setEnv(item.name, config.env[item.name]!);
+  }
+  for (const [name, value] of Object.entries(entry.run.env)) setEnv(name, value);
+
+  const command = evaluateList(entry.run.command, templates).map((arg) => {
+    for (const [, a, b] of arg.matchAll(VARIABLE)) {
+      const name = (a ?? b)!;
+      if (secretEnv.has(name)) {
+        throw new LaunchError(
+          `${entry.id} passes the secret ${name} on the container's command line, where any ` +
+            "local user could read it (ps); mcp-registry refuses to run it that way",
+        );
+      }
+    }
+    return expand(arg);
+  });
+
+  const volumes = evaluateList(entry.run.volumes, templates)
+    .filter((v) => v.trim() !== "")
+    .map((v) => checkVolume(v, entry));
+
+  let user: string | null = null;
+  if (entry.run.user) {
+    const value = flatten(evaluate(entry.run.user, templates)).trim();
+    if (value !== "") {
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(value)) {
+        throw new LaunchError(
+          `${entry.id}: the container user "${value}" is not a user name or uid[:gid]; fix it ` +
+            "with registry-config-set",
+        );
+      }
+      user = value;
+    }
+  }
+
+  return {
+    image: entry.container_image,
+    command,
+    env,
+    volumes,
+    user,
+    disableNetwork: entry.run.disable_network,
+  };
+}
+
+/** Host paths no server gets, whatever its configuration says. */
+export const BLOCKED_HOST_PATHS = [
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/lib",
+  "/lib64",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+  "/var/run",
+  "/var/lib/containers",
+];
+
+/** Checks one `source:target[:mode]`; returns it normalized. */
+export function checkVolume(spec: string, entry: Pick<CatalogEntry, "id">): string {
+  const fail = (why: string): never => {
+    throw new LaunchError(`${entry.id}: volume "${spec}" refused: ${why}`);
+  };
+  if (spec.includes("\0") || /[\n\r]/.test(spec)) fail("it contains control characters");
+  if (spec.startsWith("-")) fail('it starts with "-" and would be read as a podman option');
+  const parts = spec.split(":");
+  if (parts.length < 2 || parts.length > 3) fail("expected source:target[:mode]");
+  const [source = "", target = "", mode] = parts;
+  if (!target.startsWith("/")) fail(`the container path "${target}" is not absolute`);
+  if (mode !== undefined && !/^(ro|rw|z|Z|ro,z|ro,Z|rw,z|rw,Z)$/.test(mode)) {
+    fail(`unknown mode "${mode}" (use ro or rw)`);
+  }
+  if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) return spec; // a named volume
+  if (!source.startsWith("/")) {
+    fail(`the host path "${source}" is not absolute; give the full path`);
+  }
+  const normalized = normalizePath(source);
+  if (normalized !== source.replace(/\/+$/, "") && normalized !== source) {
+    fail(`the host path "${source}" is not in normal form (use "${normalized}")`);
+  }
+  const blocked = BLOCKED_HOST_PATHS.find((p) =>
+    normalized === p || (p !== "/" && normalized.startsWith(`${p}/`))
+  );
+  if (blocked) fail(`${blocked} holds the system; mount a folder of your own`);
+  return [normalized, target, ...(mode ? [mode] : [])].join(":");
+}
+
+/** Absolute, with `.` and `..` resolved and no doubled or trailing slashes. */
+export function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return `/${out.join("/")}`;
+}
+
+/** Host paths among the volumes (named volumes excluded). */
+export function hostPaths(spec: LaunchSpec): string[] {
+  return spec.volumes.map((v) => v.split(":")[0]!).filter((s) => s.startsWith("/"));
+}
+
+function checkEnvName(name: string, entry: CatalogEntry): string {
+  if (!ENV_NAME.test(name) || RESERVED_ENV.test(name)) {
+    throw new LaunchError(
+      `${entry.id} declares the environment variable "${name}", which mcp-registry does not ` +
+        "pass to containers (not a valid name, or it would steer podman itself)",
+    );
+  }
+  return name;
+}
+
+function flatten(value: string | string[]): string {
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function optional(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,201 @@
+/**
+ * The one place that runs `podman` (the long-lived `podman run` of each server is spawned by
+ * the SDK's stdio transport from the command this module builds).
+ *
+ * @module
+ */
+import { LABEL_MANAGED, LABEL_OWNER, LABEL_SERVER } from "./podman_args.ts";
+
+/** podman failed or is missing; `message` says what to do. */
+export class PodmanError extends Error {
+  override name = "PodmanError";
+}
+
+/** Variables podman itself needs from the registry's environment; nothing else is passed on. */
+const PASS_THROUGH = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "TMPDIR",
+  "XDG_RUNTIME_DIR",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "CONTAINERS_CONF",
+  "CONTAINERS_STORAGE_CONF",
+  "CONTAINERS_REGISTRIES_CONF",
+  "CONTAINER_HOST",
+  "CONTAINER_CONNECTION",
+  "DBUS_SESSION_BUS_ADDRESS",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+];
+
+/** A container of ours, as `podman ps` lists it. */
+export interface ManagedContainer {
+  id: string;
+  name: string;
+  server: string;
+  owner: string;
+  state: string;
+}
+
+/** Options for {@linkcode Podman}. */
+export interface PodmanOptions {
+  /** @default "podman" */
+  binary?: string;
+  /** The environment to take podman's variables from. @default Deno.env.toObject() */
+  env?: Record<string, string>;
+}
+
+/** Runs podman commands. */
+export class Podman {
+  readonly binary: string;
+  readonly #baseEnv: Record<string, string>;
+  #version: Promise<string> | null = null;
+
+  constructor({ binary = "podman", env = Deno.env.toObject() }: PodmanOptions = {}) {
+    this.binary = binary;
+    this.#baseEnv = Object.fromEntries(
+      PASS_THROUGH.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]),
+    );
+  }
+
+  /** podman's version; throws a `PodmanError` with the fix when podman cannot run. */
+  version(): Promise<string> {
+    this.#version ??= this.#run(["version", "--format", "{{.Client.Version}}"], {
+      timeoutMs: 30_000,
+    })
+      .catch((error) => {
+        this.#version = null; // try again next time: the user may install it meanwhile
+        throw error;
+      });
+    return this.#version;
+  }
+
+  /** The environment for a podman process: podman's own variables plus `extra` (the values). */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.#baseEnv, ...extra };
+  }
+
+  /** True when `image` is in local storage. */
+  async imageExists(image: string): Promise<boolean> {
+    const out = await this.#exec(["image", "exists", "--", image], 30_000);
+    if (out.code === 0) return true;
+    if (out.code === 1) return false;
+    throw new PodmanError(
+      `podman image exists ${image} failed: ${out.stderr || `exit ${out.code}`}`,
+    );
+  }
+
+  /** Pulls `image`; the error says which image and why. */
+  async pull(image: string, timeoutMs = 600_000): Promise<void> {
+    try {
+      await this.#run(["pull", "--quiet", "--", image], { timeoutMs });
+    } catch (error) {
+      throw new PodmanError(
+        `Cannot pull the image ${image}: ${(error as Error).message}. Check the network and the ` +
+          `image name, or pull it yourself (podman pull ${image}) and try again`,
+      );
+    }
+  }
+
+  /** Every container carrying our label, running or not. */
+  async listManaged(): Promise<ManagedContainer[]> {
+    const out = await this.#run([
+      "ps",
+      "--all",
+      "--filter",
+      `label=${LABEL_MANAGED}=true`,
+      "--format",
+      "json",
+    ]);
+    const rows = JSON.parse(out || "[]") as {
+      Id: string;
+      Names: string[];
+      Labels: Record<string, string> | null;
+      State: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.Id,
+      name: r.Names[0] ?? r.Id,
+      server: r.Labels?.[LABEL_SERVER] ?? "",
+      owner: r.Labels?.[LABEL_OWNER] ?? "",
+      state: r.State,
+    }));
+  }
+
+  /** Stops (2 s grace) and removes containers; ones already gone are fine. */
+  async remove(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const out = await this.#exec(
+      ["rm", "--force", "--time", "2", "--ignore", "--", ...names],
+      60_000,
+    );
+    if (out.code !== 0) throw new PodmanError(`podman rm failed: ${out.stderr}`);
+  }
+
+  async #run(args: string[], { timeoutMs = 60_000 } = {}): Promise<string> {
+    const out = await this.#exec(args, timeoutMs);
+    if (out.code !== 0) {
+      throw new PodmanError(`podman ${args[0]} failed: ${out.stderr || `exit ${out.code}`}`);
+    }
+    return out.stdout;
+  }
+
+  async #exec(args: string[], timeoutMs: number) {
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command(this.binary, {
+        args,
+        env: this.#baseEnv,
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(timeoutMs),
+      }).output();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new PodmanError(
+          `Cannot run "${this.binary}": podman is not installed or not on PATH. Install it ` +
+            "(Fedora: sudo dnf install podman; Debian/Ubuntu: sudo apt install podman) or set " +
+            "MCP_REGISTRY_PODMAN to its path",
+        );
+      }
+      throw new PodmanError(`Cannot run podman: ${(error as Error).message}`);
+    }
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+    const stderr = decode(output.stderr).split("\n").slice(-3).join(" ");
+    return { code: output.signal ? -1 : output.code, stdout: decode(output.stdout), stderr };
+  }
+}
+
+/** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */
+export async function ownerTag(pid = Deno.pid): Promise<string> {
+  return `${pid}:${await processStartTime(pid) ?? "0"}`;
+}
+
+/** True when the registry process named by an owner tag is still running. */
+export async function ownerAlive(owner: string): Promise<boolean> {
+  const [pid, start] = owner.split(":");
+  if (!pid || !/^\d+$/.test(pid)) return false;
+  const actual = await processStartTime(Number(pid));
+  return actual !== null && (start === "0" || actual === start);
+}
+
+/** The start time of a process (clock ticks since boot, from /proc), or null when it is gone. */
+async function processStartTime(pid: number): Promise<string | null> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    // The command name (field 2) may hold spaces; fields after its closing paren are plain.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}

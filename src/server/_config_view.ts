@@ -1,0 +1,67 @@
+/**
+ * How a server's configuration is shown: declared keys, which are set, secrets masked.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { type ConfigKey, configKeys } from "../runtime/launch_spec.ts";
+import type { ServerConfig } from "../store/config_store.ts";
+
+/** The mask shown for a secret that is set. */
+export const MASK = "********";
+
+/** One declared key and its (masked) state. */
+export interface ConfigItem {
+  key: string;
+  kind: ConfigKey["kind"];
+  required: boolean;
+  set: boolean;
+  /** The value for parameters and env; the mask for secrets; null when unset. */
+  value: unknown;
+  description?: string;
+  example?: string;
+}
+
+/** Every declared key of `entry` with its state; secret values never appear. */
+export function configView(entry: CatalogEntry, config: ServerConfig): ConfigItem[] {
+  return configKeys(entry).map((k) => {
+    const raw = k.kind === "secret"
+      ? config.secrets[k.key]
+      : k.kind === "env"
+      ? config.env[k.key]
+      : config.params[k.key];
+    const set = raw !== undefined;
+    const item: ConfigItem = {
+      key: k.key,
+      kind: k.kind,
+      required: k.required,
+      set,
+      value: !set ? null : k.kind === "secret" ? MASK : raw,
+    };
+    if (k.description) item.description = k.description;
+    if (k.example && k.kind !== "secret") item.example = k.example;
+    return item;
+  });
+}
+
+/** A sentence for what is missing, with the call that fixes it. */
+export function describeMissing(entry: CatalogEntry, missing: ConfigKey[]): string {
+  const lines = missing.map((k) => {
+    const what = k.kind === "secret" ? `secret (becomes ${k.env})` : k.kind;
+    return `- ${k.key}: ${what}${k.description ? `, ${k.description.split("\n")[0]}` : ""}`;
+  });
+  const example = Object.fromEntries(
+    missing.map((k) => [k.key, k.kind === "secret" ? "<value>" : exampleValue(k)]),
+  );
+  return `${entry.id} needs configuration before it can start:\n${lines.join("\n")}\n` +
+    `Ask the user for the values, then call registry-config-set ${
+      JSON.stringify({ id: entry.id, values: example })
+    } and registry-add again.`;
+}
+
+function exampleValue(k: ConfigKey): unknown {
+  if (k.schema?.type === "array") return ["<value>"];
+  if (k.schema?.type === "number" || k.schema?.type === "integer") return 0;
+  if (k.schema?.type === "boolean") return true;
+  return "<value>";
+}

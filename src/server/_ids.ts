@@ -1,0 +1,26 @@
+/**
+ * The `id` argument of the activation tools, and the message for an id that does not exist.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import type { CatalogIndex } from "../search/catalog_index.ts";
+import { closest } from "./_suggest.ts";
+
+/** A catalog id as agents send it; the real check is against the catalog. */
+export const idArgument = z.string().trim().min(1).max(200).describe(
+  'The server\'s catalog id, as registry-find returns it (e.g. "memory").',
+);
+
+/** The entry with this id, or the error text that suggests the closest ids. */
+export function lookupEntry(index: CatalogIndex, id: string): CatalogEntry | string {
+  const entry = index.get(id) ?? index.get(id.toLowerCase());
+  if (entry) return entry;
+  const near = closest(id.toLowerCase(), index.entries.map((e) => e.id), 5);
+  const viaSearch = index.search(id, { limit: 3 }).hits.map((h) => h.entry.id);
+  const suggestions = [...new Set([...near, ...viaSearch])].slice(0, 5);
+  return `No server has the id "${id.slice(0, 80)}". ${
+    suggestions.length ? `Did you mean: ${suggestions.join(", ")}? ` : ""
+  }Find ids with registry-find.`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `registry-add`: activate a catalog server and expose its tools.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { missingConfig } from "../runtime/launch_spec.ts";
+import { describeMissing } from "./_config_view.ts";
+import { checkConfigValues } from "./_config_values.ts";
+import { idArgument, lookupEntry } from "./_ids.ts";
+import { defineTool, toolError, toolResult } from "./tool.ts";
+
+export const addTool = defineTool({
+  name: "registry-add",
+  title: "Activate an MCP server",
+  description:
+    "Start a server from the catalog (by the id registry-find gave) and make its tools " +
+    "available: each appears as <id>__<tool> in the tool list (your client is notified), and " +
+    "every tool can also be called through registry-exec. If the server needs API keys or " +
+    "settings, this says exactly which; pass them in `config` or set them first with " +
+    "registry-config-set. Adding a server that already runs changes nothing.",
+  input: z.object({
+    id: idArgument,
+    config: z.record(z.string().max(200), z.unknown()).optional().describe(
+      "Settings to store before starting, as in registry-config-set's `values`.",
+    ),
+  }).strict(),
+  output: z.object({
+    id: z.string(),
+    status: z.enum(["started", "already-running"]),
+    container: z.string(),
+    tools: z.array(z.object({ name: z.string(), tool: z.string(), description: z.string() })),
+    ms: z.number(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+  async handler(args, { catalog, active, configs }) {
+    const entry = lookupEntry(catalog.index, args.id);
+    if (typeof entry === "string") return toolError(entry);
+    if (args.config && Object.keys(args.config).length > 0) {
+      const checked = checkConfigValues(entry, args.config);
+      if (!checked.ok) {
+        return toolError(`Invalid config for ${entry.id}:\n- ${checked.problems.join("\n- ")}`);
+      }
+      await configs.update(entry.id, checked.patch);
+    }
+    const config = await configs.get(entry.id);
+    const missing = missingConfig(entry, config);
+    if (missing.length > 0) return toolError(describeMissing(entry, missing));
+    let outcome;
+    try {
+      outcome = await active.add(entry, config);
+    } catch (error) {
+      return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);
+    }
+    const info = active.list().find((a) => a.id === entry.id);
+    const head = outcome.status === "already-running"
+      ? `${entry.id} is already running; nothing changed. Its tools:`
+      : `${entry.id} is running (${outcome.ms} ms). Its ${outcome.tools.length} tools, callable ` +
+        "directly or through registry-exec:";
+    const text = [
+      head,
+      ...outcome.tools.map((t) => `- ${t.name}: ${t.description.split("\n")[0]!.slice(0, 160)}`),
+    ].join("\n");
+    return toolResult(text, {
+      id: entry.id,
+      status: outcome.status,
+      container: info?.container ?? "",
+      tools: outcome.tools,
+      ms: outcome.ms,
+    });
+  },
+});

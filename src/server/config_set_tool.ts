@@ -1,0 +1,80 @@
+/**
+ * `registry-config-set`: store a server's declared settings and secrets.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { missingConfig } from "../runtime/launch_spec.ts";
+import { configView } from "./_config_view.ts";
+import { checkConfigValues } from "./_config_values.ts";
+import { idArgument, lookupEntry } from "./_ids.ts";
+import { defineTool, toolError, toolResult } from "./tool.ts";
+
+export const configSetTool = defineTool({
+  name: "registry-config-set",
+  title: "Configure an MCP server",
+  description:
+    "Set the settings and secrets a catalog server declares (registry-add tells which are " +
+    'missing). Keys are the declared names, e.g. {"github.personal_access_token": "..."} ' +
+    'for a secret or {"paths": ["/home/me/notes"]} for a parameter; null unsets a key. Only ' +
+    "declared keys are accepted and values are checked against the server's schema. Secrets " +
+    "are stored apart, readable by the user only, and are never shown again. A running server " +
+    "is restarted with the new settings.",
+  input: z.object({
+    id: idArgument,
+    values: z.record(z.string().max(200), z.unknown()).describe("Key → value; null unsets."),
+  }).strict(),
+  output: z.object({
+    id: z.string(),
+    changed: z.array(z.string()),
+    config: z.array(z.object({
+      key: z.string(),
+      kind: z.enum(["secret", "parameter", "env"]),
+      required: z.boolean(),
+      set: z.boolean(),
+      value: z.unknown(),
+      description: z.string().optional(),
+      example: z.string().optional(),
+    })),
+    missing: z.array(z.string()),
+    restarted: z.boolean(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  async handler(args, { catalog, configs, active }) {
+    const entry = lookupEntry(catalog.index, args.id);
+    if (typeof entry === "string") return toolError(entry);
+    if (Object.keys(args.values).length === 0) {
+      return toolError(
+        'Invalid arguments for registry-config-set: "values" is empty; give at least one key.',
+      );
+    }
+    const checked = checkConfigValues(entry, args.values);
+    if (!checked.ok) {
+      return toolError(`Nothing was stored for ${entry.id}:\n- ${checked.problems.join("\n- ")}`);
+    }
+    const config = await configs.update(entry.id, checked.patch);
+    const missing = missingConfig(entry, config).map((k) => k.key);
+    let restarted = false;
+    let note = "";
+    if (active.list().some((a) => a.id === entry.id && a.state === "running")) {
+      try {
+        await active.remove(entry.id);
+        await active.add(entry, config);
+        restarted = true;
+        note = ` ${entry.id} was restarted with the new settings.`;
+      } catch (error) {
+        note = ` Restarting ${entry.id} failed: ${(error as Error).message}`;
+      }
+    }
+    const view = configView(entry, config);
+    const text = `Stored ${checked.keys.join(", ")} for ${entry.id}.${note}` +
+      (missing.length ? ` Still missing: ${missing.join(", ")}.` : " Nothing required is missing.");
+    return toolResult(text, {
+      id: entry.id,
+      changed: checked.keys,
+      config: view,
+      missing,
+      restarted,
+    });
+  },
+});
