@@ -44,7 +44,7 @@ export function checkConfigValues(
       const limit = key.kind === "secret" ? MAX_SECRET : 4096;
       if (typeof value !== "string" || value === "") {
         problems.push(`${key.key} must be a non-empty string`);
-      } else if (value.length > limit || /[\u0000]/.test(value)) {
+      } else if (value.length > limit || value.includes("\0")) {
         problems.push(`${key.key} must be at most ${limit} characters, without NUL bytes`);
       } else if (key.kind === "secret") patch.secrets[key.key] = value;
       else patch.env[key.key] = value;

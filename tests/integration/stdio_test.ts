@@ -42,11 +42,11 @@ Deno.test("`deno task start` serves the snapshot at once, refreshes from git, th
   await client.connect(registryTransport(env));
   try {
     const { tools } = await client.listTools();
-    deepEqual(tools.map((t) => t.name).sort(), [
-      "registry-find",
-      "registry-list",
-      "registry-status",
-    ]);
+    ok(
+      ["registry-find", "registry-list", "registry-add", "registry-exec"].every((n) =>
+        tools.some((t) => t.name === n)
+      ),
+    );
     const found = await call(client, "registry-find", { query: "slak", limit: 3 });
     equal(found.results[0].id, "slack");
 
