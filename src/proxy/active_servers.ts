@@ -166,7 +166,16 @@ export class ActiveServers {
           `{"id":"${id}"} to start it again`,
       );
     }
-    return await active.upstream.callTool(tool, args, this.#options.callTimeoutMs);
+    const upstream = active.upstream;
+    try {
+      return await upstream.callTool(tool, args, this.#options.callTimeoutMs);
+    } catch (error) {
+      if (upstream.running) throw error; // a timeout or a protocol error: the server lives on
+      throw new LaunchError(
+        `${id} stopped during the call: ${upstream.describeExit()}. Call registry-add ` +
+          `{"id":"${id}"} to start it again`,
+      );
+    }
   }
 
   /** Stops every server (on shutdown). */

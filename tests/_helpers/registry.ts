@@ -1,0 +1,122 @@
+/**
+ * A registry in temp dirs, with a real SDK client connected over an in-memory transport.
+ *
+ * @module
+ */
+import { startRegistry } from "../../src/app.ts";
+import type { Registry } from "../../src/app.ts";
+import { type CatalogEntry, CatalogEntrySchema } from "../../src/catalog/entry.ts";
+import { readConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { type CallToolResult, ToolListChangedNotificationSchema } from "../../src/mcp/sdk.ts";
+import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
+import { DockerRegistrySource } from "../../src/sources/docker_registry.ts";
+import type { CatalogSource } from "../../src/sources/source.ts";
+
+/** What a test gets: the registry, a connected client, and what the registry logged. */
+export interface TestRegistry extends AsyncDisposable {
+  registry: Registry;
+  client: Client;
+  dir: string;
+  /** Every log line, as written. */
+  logs: string[];
+  /** How many `notifications/tools/list_changed` the client received. */
+  listChanged: () => number;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+}
+
+/** Options for {@linkcode openTestRegistry}. */
+export interface OpenOptions {
+  /** Extra environment for the registry's config. */
+  env?: Record<string, string>;
+  /** Entries of an extra catalog source named `test`, loaded before the client connects. */
+  entries?: CatalogEntry[];
+}
+
+/** Starts a registry serving the embedded catalog (plus `entries`) and connects a client. */
+export async function openTestRegistry(options: OpenOptions = {}): Promise<TestRegistry> {
+  const dir = await Deno.makeTempDir({ prefix: "mcp-registry-test-" });
+  const config = readConfig({
+    ...Deno.env.toObject(),
+    MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
+    MCP_REGISTRY_DATA_DIR: `${dir}/data`,
+    MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+    MCP_REGISTRY_LOG_LEVEL: "debug",
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const sources: CatalogSource[] = [
+    new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir }),
+  ];
+  if (options.entries) {
+    const entries = options.entries;
+    sources.push({
+      name: "test",
+      location: "tests",
+      refresh: () => Promise.resolve({ entries, revision: null, errors: [], warnings: [] }),
+    });
+  }
+  const registry = await startRegistry({
+    config,
+    sources,
+    refreshOnStart: false,
+    log: createLogger("debug", (line) => logs.push(line)),
+  });
+  await registry.ready;
+  if (options.entries) await registry.catalog.refresh("test");
+  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+  await registry.server.connect(serverSide);
+  const client = new Client({ name: "test", version: "1" });
+  let changed = 0;
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    changed++;
+  });
+  await client.connect(clientSide);
+  await client.listTools();
+  return {
+    registry,
+    client,
+    dir,
+    logs,
+    listChanged: () => changed,
+    async call(name, args = {}) {
+      return await client.callTool({ name, arguments: args }) as CallToolResult;
+    },
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await registry[Symbol.asyncDispose]();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** A catalog entry for a test image, with the fields the schema fills in. */
+export function testEntry(fields: Partial<CatalogEntry> & { id: string }): CatalogEntry {
+  return CatalogEntrySchema.parse({
+    name: fields.id,
+    title: fields.id,
+    description: `Test server ${fields.id}`,
+    source: "test",
+    sources: ["test"],
+    repo_url: null,
+    container_image: null,
+    categories: [],
+    tags: [],
+    official: false,
+    featured: false,
+    requires_api_key: false,
+    tools: [],
+    launch_method: "podman",
+    last_refreshed: new Date(0).toISOString(),
+    run: {},
+    config: {},
+    remote: null,
+    ...fields,
+  });
+}
+
+/** The first text item of a result. */
+export function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === "text" ? first.text : "";
+}

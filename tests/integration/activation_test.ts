@@ -1,0 +1,338 @@
+/**
+ * Activation with real Podman containers running real MCP servers from npm (images built by
+ * scripts/build_test_images.ts and tagged as the catalog names them), through a real client.
+ */
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { HAS_PODMAN, ourContainers, podman } from "../_helpers/podman.ts";
+import { openTestRegistry, testEntry, textOf } from "../_helpers/registry.ts";
+
+const EVERYTHING = "localhost/mcp-registry-test/everything:latest";
+const ignore = !HAS_PODMAN;
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** A test entry running server-everything, with a secret it ignores and a parameter. */
+const everything = testEntry({
+  id: "everything",
+  container_image: EVERYTHING,
+  run: { command: ["stdio"], env: {} } as Json,
+  config: {
+    secrets: [{ name: "everything.api_key", env: "EVERYTHING_API_KEY" }],
+    env: [{ name: "EVERYTHING_MODE", value: "{{everything.mode}}" }],
+    parameters: {
+      type: "object",
+      properties: { mode: { type: "string", enum: ["fast", "slow"] }, count: { type: "integer" } },
+    },
+  } as Json,
+});
+
+async function activeContainer(t: { call: (n: string) => Promise<Json> }, id: string) {
+  const active = await t.call("registry-active");
+  return active.structuredContent.servers.find((s: Json) => s.id === id)?.container as string;
+}
+
+Deno.test({
+  name: "find → add memory → call its tool directly and through registry-exec → remove",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    const found = await t.call("registry-find", { query: "knowledge graph memory", limit: 3 });
+    equal((found.structuredContent as Json).results[0].id, "memory");
+
+    const before = t.listChanged();
+    const added = await t.call("registry-add", { id: "memory" });
+    equal(added.isError, undefined, textOf(added));
+    const out = added.structuredContent as Json;
+    equal(out.status, "started");
+    ok(out.tools.some((tool: Json) => tool.name === "memory__create_entities"));
+    ok(t.listChanged() > before, "tools/list_changed was sent");
+    const container = out.container as string;
+    match(container, /^mcp-registry-memory-[0-9a-f]{6}$/);
+    ok((await ourContainers()).includes(container));
+
+    const { tools } = await t.client.listTools();
+    ok(tools.some((tool) => tool.name === "memory__read_graph"));
+    for (const tool of tools) match(tool.name, /^[a-zA-Z0-9_-]{1,64}$/);
+
+    const entity = `Entity-${crypto.randomUUID()}`;
+    const created = await t.call("memory__create_entities", {
+      entities: [{ name: entity, entityType: "test", observations: ["made by a test"] }],
+    });
+    equal(created.isError, undefined, textOf(created));
+    const graph = await t.call("registry-exec", {
+      id: "memory",
+      tool: "search_nodes",
+      arguments: { query: entity },
+    });
+    match(textOf(graph), new RegExp(entity));
+    ok((graph.structuredContent as Json).entities.some((e: Json) => e.name === entity));
+
+    const again = await t.call("registry-add", { id: "memory" });
+    equal((again.structuredContent as Json).status, "already-running");
+    match(textOf(again), /already running; nothing changed/);
+
+    const removed = await t.call("registry-remove", { id: "memory" });
+    equal(removed.isError, undefined, textOf(removed));
+    ok(!(await t.client.listTools()).tools.some((tool) => tool.name.startsWith("memory__")));
+    ok(!(await ourContainers()).includes(container), "the container is gone");
+    const after = await t.call("memory__read_graph", {}).catch((e: Error) => e);
+    ok(after instanceof Error, "the removed tool is unknown");
+  },
+});
+
+Deno.test({
+  name: "a container killed from outside gives a clear error, not a hang, and can be re-added",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
+    const container = await activeContainer(t, "memory");
+    await podman("kill", container);
+    // The transport notices the exit; the next call must answer at once with the reason.
+    let result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
+    for (let i = 0; i < 50 && !result.isError; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
+    }
+    equal(result.isError, true);
+    match(textOf(result), /memory (is not running|stopped during the call)/);
+    match(textOf(result), /registry-add/);
+    const status = await t.call("registry-status");
+    equal(status.isError, undefined, "the registry stays up");
+    const active = (await t.call("registry-active")).structuredContent as Json;
+    equal(active.servers[0].state, "exited");
+
+    const readded = await t.call("registry-add", { id: "memory" });
+    equal((readded.structuredContent as Json).status, "started", textOf(readded));
+    equal((await t.call("registry-exec", { id: "memory", tool: "read_graph" })).isError, undefined);
+    await t.call("registry-remove", { id: "memory" });
+  },
+});
+
+Deno.test({
+  name: "50 concurrent registry-exec calls to one server all get their own answers",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry({ entries: [everything] });
+    const added = await t.call("registry-add", {
+      id: "everything",
+      config: { "everything.api_key": "not-used" },
+    });
+    equal(added.isError, undefined, textOf(added));
+    const calls = Array.from({ length: 50 }, (_, i) =>
+      t.call("registry-exec", {
+        id: "everything",
+        tool: "echo",
+        arguments: { message: `message ${i}` },
+      }));
+    const results = await Promise.all(calls);
+    results.forEach((r, i) => equal(textOf(r), `Echo: message ${i}`));
+    const direct = await t.call("everything__echo", { message: "direct" });
+    equal(textOf(direct), "Echo: direct");
+  },
+});
+
+Deno.test({
+  name: "config: only declared keys, schema-checked, secrets never in ps, logs or results",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry({ entries: [everything] });
+    const secret = `s3cr3t-${crypto.randomUUID()}`;
+
+    const undeclared = await t.call("registry-config-set", {
+      id: "everything",
+      values: { "everything.api_key": secret, OTHER_KEY: "x" },
+    });
+    equal(undeclared.isError, true);
+    match(textOf(undeclared), /"OTHER_KEY" is not a setting of everything/);
+    match(textOf(undeclared), /accepts: everything\.api_key \(secret\), mode \(parameter\)/);
+
+    const invalid = await t.call("registry-config-set", {
+      id: "everything",
+      values: { mode: "turbo", count: "three" },
+    });
+    equal(invalid.isError, true);
+    match(textOf(invalid), /mode: .*allowed values/);
+    match(textOf(invalid), /count: .*integer/);
+
+    const set = await t.call("registry-config-set", {
+      id: "everything",
+      values: { EVERYTHING_API_KEY: secret, mode: "fast" },
+    });
+    equal(set.isError, undefined, textOf(set));
+    const view = (set.structuredContent as Json).config;
+    deepEqual(view.find((c: Json) => c.key === "everything.api_key").value, "********");
+    equal(view.find((c: Json) => c.key === "mode").value, "fast");
+
+    const secretsFile = `${t.dir}/data/secrets.json`;
+    equal((await Deno.stat(secretsFile)).mode! & 0o777, 0o600);
+    equal((await Deno.stat(`${t.dir}/data`)).mode! & 0o777, 0o700);
+
+    const results = [set];
+    results.push(await t.call("registry-add", { id: "everything" }));
+    equal(results[1]!.isError, undefined, textOf(results[1]!));
+    const container = await activeContainer(t, "everything");
+    // The secret reached the container, through the environment.
+    const inside = await podman(
+      "exec",
+      container,
+      "node",
+      "-e",
+      "process.stdout.write(String(process.env.EVERYTHING_API_KEY) + ' ' + process.env.EVERYTHING_MODE)",
+    );
+    equal(inside, `${secret} fast`);
+    // ...and nowhere a local user can see it.
+    const ps = new TextDecoder().decode(
+      (await new Deno.Command("ps", { args: ["-eo", "args"], stdout: "piped" }).output()).stdout,
+    );
+    ok(ps.includes(container), "ps sees the podman process");
+    ok(!ps.includes(secret), "ps shows no secret");
+    const inspect = await podman(
+      "inspect",
+      "--format",
+      "{{json .Config.Cmd}} {{json .Args}}",
+      container,
+    );
+    ok(!inspect.includes(secret), "the container's argv holds no secret");
+
+    for (const name of ["registry-active", "registry-status"]) results.push(await t.call(name));
+    results.push(await t.call("registry-find", { query: "everything" }));
+    results.push(
+      await t.call("registry-config-set", { id: "everything", values: { mode: "slow" } }),
+    );
+    equal((results.at(-1)!.structuredContent as Json).restarted, true);
+    for (const result of results) {
+      ok(!JSON.stringify(result).includes(secret), "no result shows it");
+    }
+    ok(t.logs.length > 0);
+    ok(!t.logs.join("\n").includes(secret), "no log line shows it");
+  },
+});
+
+Deno.test({
+  name: "registry-add names what is missing before starting anything",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    const result = await t.call("registry-add", { id: "github-official" });
+    equal(result.isError, true);
+    match(
+      textOf(result),
+      /github\.personal_access_token: secret \(becomes GITHUB_PERSONAL_ACCESS_TOKEN\)/,
+    );
+    match(textOf(result), /registry-config-set \{"id":"github-official"/);
+    equal(((await t.call("registry-active")).structuredContent as Json).servers.length, 0);
+
+    const unknown = await t.call("registry-add", { id: "memroy" });
+    equal(unknown.isError, true);
+    match(textOf(unknown), /No server has the id "memroy"\. Did you mean: memory/);
+  },
+});
+
+Deno.test({
+  name: "the filesystem entry mounts the configured folder and reads from it, without network",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    const folder = await Deno.makeTempDir({ dir: t.dir, prefix: "shared-" });
+    await Deno.writeTextFile(`${folder}/hello.txt`, "hello from the host");
+    // `paths` is required but has a default in the catalog (/Users/local-test).
+    const missing = await t.call("registry-add", { id: "filesystem" });
+    match(textOf(missing), /host path \/Users\/local-test does not exist/);
+
+    const refused = await t.call("registry-config-set", {
+      id: "filesystem",
+      values: { paths: "/not/a/list" },
+    });
+    match(textOf(refused), /paths: .*array/);
+
+    const etc = await t.call("registry-add", { id: "filesystem", config: { paths: ["/etc"] } });
+    equal(etc.isError, true);
+    match(textOf(etc), /\/etc holds the system/);
+
+    const added = await t.call("registry-add", {
+      id: "filesystem",
+      config: { paths: [folder] },
+    });
+    equal(added.isError, undefined, textOf(added));
+    const read = await t.call("registry-exec", {
+      id: "filesystem",
+      tool: "read_text_file",
+      arguments: { path: `${folder}/hello.txt` },
+    });
+    match(textOf(read), /hello from the host/);
+    const container = await activeContainer(t, "filesystem");
+    const network = await podman("inspect", "--format", "{{.HostConfig.NetworkMode}}", container);
+    equal(network, "none");
+    const caps = await podman("inspect", "--format", "{{json .EffectiveCaps}}", container);
+    ok(caps === "null" || caps === "[]", `no capabilities: ${caps}`);
+  },
+});
+
+Deno.test({
+  name: "without podman, activation says how to install it and search keeps working",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry({ env: { MCP_REGISTRY_PODMAN: "/nonexistent/podman" } });
+    const result = await t.call("registry-add", { id: "memory" });
+    equal(result.isError, true);
+    match(textOf(result), /podman is not installed or not on PATH/);
+    match(textOf(result), /dnf install podman/);
+    const found = await t.call("registry-find", { query: "memory" });
+    equal(found.isError, undefined);
+  },
+});
+
+Deno.test({
+  name: "an image that cannot be pulled is a clear error naming the image",
+  ignore,
+  async fn() {
+    const entry = testEntry({
+      id: "unpullable",
+      container_image: "localhost:1/mcp-registry-test/does-not-exist:1",
+    });
+    await using t = await openTestRegistry({ entries: [entry] });
+    const result = await t.call("registry-add", { id: "unpullable" });
+    equal(result.isError, true);
+    match(textOf(result), /Cannot pull the image localhost:1\/mcp-registry-test\/does-not-exist:1/);
+    equal(((await t.call("registry-active")).structuredContent as Json).servers.length, 0);
+  },
+});
+
+Deno.test({
+  name: "a start sweeps containers left by a dead registry; disposing stops what it started",
+  ignore,
+  async fn() {
+    const orphan = `mcp-registry-orphan-${crypto.randomUUID().slice(0, 6)}`;
+    await podman(
+      "run",
+      "-d",
+      "--rm",
+      "--name",
+      orphan,
+      "--label",
+      "io.mcp-registry.managed=true",
+      "--label",
+      "io.mcp-registry.owner=999999999:1",
+      "--entrypoint",
+      "node",
+      EVERYTHING,
+      "-e",
+      "setTimeout(() => {}, 600000)",
+    );
+    ok((await ourContainers()).includes(orphan));
+    let started = "";
+    {
+      await using t = await openTestRegistry();
+      for (let i = 0; i < 100 && (await ourContainers()).includes(orphan); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      ok(!(await ourContainers()).includes(orphan), "the orphan was removed");
+      equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
+      started = await activeContainer(t, "memory");
+      ok((await ourContainers()).includes(started));
+    }
+    ok(!(await ourContainers()).includes(started), "disposing the registry stopped its container");
+  },
+});
