@@ -2,7 +2,7 @@
  * The real registry process over stdio, started the way the README starts it
  * (`deno task start`), with a real SDK client and a real git repository as its source.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { equal, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
 
