@@ -151,6 +151,11 @@ export class ActiveServers {
     return route ? { id: route[0], tool: route[1] } : undefined;
   }
 
+  /** The MCP client of server `id`, for diagnostics and benchmarks. */
+  upstreamOf(id: string): Upstream | undefined {
+    return this.#active.get(id)?.upstream ?? undefined;
+  }
+
   /** The child tool names of server `id`. */
   toolsOf(id: string): string[] {
     return this.#active.get(id)?.upstream?.tools.map((t) => t.name) ?? [];
