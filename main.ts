@@ -43,6 +43,13 @@ async function serveStdio(): Promise<void> {
     if (stopping) return;
     stopping = true;
     registry.log.info("stopping", { why });
+    if (why === "stdin closed") {
+      // A client may send its last request and close its end at once: answer it first.
+      await new Promise((r) => setTimeout(r, 20)); // let requests already read reach a handler
+      for (let waited = 0; registry.inFlight() > 0 && waited < 30_000; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
     await registry[Symbol.asyncDispose]();
     Deno.exit(0);
   };
@@ -54,7 +61,7 @@ async function serveStdio(): Promise<void> {
     Deno.addSignalListener(signal, () => void stop(signal));
   }
   await registry.server.connect(new StdioServerTransport());
-  Deno.cron("mcp-registry refresh due sources", "17 * * * *", async () => {
+  Deno.cron("mcp-registry refresh due sources", `${registry.checkMinute} * * * *`, async () => {
     await registry.catalog.refreshDue();
   });
   registry.ready.then(

@@ -34,9 +34,13 @@ if (HAS_PODMAN) {
     await t.call("registry-remove", { id: "memory" });
   });
 
-  Deno.bench("direct SDK client → container: echo", { group: "proxy", baseline: true }, async () => {
-    await direct.callTool("echo", { message: "hi" });
-  });
+  Deno.bench(
+    "direct SDK client → container: echo",
+    { group: "proxy", baseline: true },
+    async () => {
+      await direct.callTool("echo", { message: "hi" });
+    },
+  );
   Deno.bench("client → registry → container: everything__echo", { group: "proxy" }, async () => {
     await t.call("everything__echo", { message: "hi" });
   });

@@ -10,7 +10,7 @@ const FIXTURES = new URL("../../shared/fixtures/docker-mcp-registry", import.met
 const { entries } = await loadDockerServers(FIXTURES);
 
 /** `count` entries made of copies of the real ones, each copy with its own id. */
-export function replicate(base: readonly CatalogEntry[], count: number): CatalogEntry[] {
+function replicate(base: readonly CatalogEntry[], count: number): CatalogEntry[] {
   return Array.from({ length: count }, (_, i) => {
     const entry = base[i % base.length]!;
     const copy = Math.floor(i / base.length);

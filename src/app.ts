@@ -15,6 +15,7 @@ import { DockerRegistrySource } from "./sources/docker_registry.ts";
 import type { CatalogSource } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
+import { openKvSafely } from "./store/open_kv.ts";
 import { VERSION } from "./version.ts";
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */
@@ -26,6 +27,10 @@ export interface Registry extends AsyncDisposable {
   ready: Promise<void>;
   /** Resolves when the background refresh started at start-up has ended. */
   refreshed: Promise<void>;
+  /** The minute of each hour at which due sources should be checked (`Deno.cron`). */
+  checkMinute: number;
+  /** How many tool calls are being answered now. */
+  inFlight: () => number;
   log: Logger;
 }
 
@@ -47,17 +52,20 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const { config, refreshOnStart = true, sweepOnStart = true } = options;
   const log = options.log ?? createLogger(config.logLevel);
   await Deno.mkdir(config.cacheDir, { recursive: true });
-  const kv = await Deno.openKv(`${config.cacheDir}/catalog.kv`);
+  const kv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
   const sources = options.sources ??
     [new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir })];
+  // Each process checks at its own minute, so registries sharing a cache do not all fetch at once.
+  const checkMinute = Math.floor(Math.random() * 60);
   const catalog = new Catalog({
     sources,
     store: new CatalogStore(kv),
     refreshIntervalHours: config.refreshIntervalHours,
     log,
+    checkMinute,
   });
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const state = await Deno.openKv(`${config.dataDir}/state.kv`);
+  const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
   const configs = new ConfigStore(state, config.dataDir);
   const podman = new Podman({ binary: config.podman });
   let server: Server | undefined = undefined;
@@ -80,7 +88,9 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const refreshed = refreshOnStart
     ? ready.then(() => catalog.refreshDue()).then(() => {}, () => {})
     : Promise.resolve();
+  const inFlight = { count: 0 };
   server = createRegistryServer({
+    inFlight,
     context: {
       catalog,
       active,
@@ -97,6 +107,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     server,
     catalog,
     active,
+    checkMinute,
+    inFlight: () => inFlight.count,
     ready,
     refreshed,
     log,

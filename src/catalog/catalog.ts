@@ -52,6 +52,8 @@ export interface CatalogOptions {
   log: Logger;
   /** @default () => new Date() */
   now?: () => Date;
+  /** The minute of each hour at which due sources are checked (for `next_refresh`). @default 17 */
+  checkMinute?: number;
 }
 
 interface SourceSlot {
@@ -61,6 +63,8 @@ interface SourceSlot {
   revision: string | null;
   state: SourceState;
   loadErrors: string[];
+  /** The `refreshed_at` of the refresh whose entries are served (to spot another process's). */
+  loadedRefresh: string | null;
   inFlight: Promise<RefreshOutcome> | null;
 }
 
@@ -73,9 +77,11 @@ export class Catalog {
   readonly #now: () => Date;
   #index = new CatalogIndex([]);
   readonly #closing = new AbortController();
+  readonly #checkMinute: number;
 
   constructor(options: CatalogOptions) {
     const { sources, store, refreshIntervalHours, log, now = () => new Date() } = options;
+    this.#checkMinute = options.checkMinute ?? 17;
     this.#slots = sources.map((source) => ({
       source,
       entries: [],
@@ -83,6 +89,7 @@ export class Catalog {
       revision: null,
       state: { refreshed_at: null, attempted_at: null, last_error: null, revision: null },
       loadErrors: [],
+      loadedRefresh: null,
       inFlight: null,
     }));
     this.#store = store;
@@ -118,6 +125,8 @@ export class Catalog {
           entries: cached.entries,
           serving: "cache",
           revision: cached.revision,
+          loadErrors: slot.state.load_errors ?? [],
+          loadedRefresh: slot.state.refreshed_at,
         });
         return;
       }
@@ -133,17 +142,55 @@ export class Catalog {
     this.#rebuild();
   }
 
-  /** True when `source` has never been refreshed or its last refresh is older than the interval. */
+  /**
+   * True when `source` must be fetched: it serves no refresh of its own (only the snapshot or
+   * nothing), its location changed, or its last refresh is older than the interval.
+   */
   isDue(source: string): boolean {
     const slot = this.#slot(source);
-    const last = slot.state.refreshed_at ? Date.parse(slot.state.refreshed_at) : NaN;
-    return !(last + this.#intervalMs > this.#now().getTime());
+    if (slot.serving === "snapshot" || slot.serving === "nothing") return true;
+    if ((slot.state.location ?? slot.source.location) !== slot.source.location) return true;
+    return this.#dueAt(slot) <= this.#now().getTime();
   }
 
-  /** Refreshes every source that is due, concurrently. Never throws. */
+  /**
+   * Refreshes every source that is due, concurrently. Never throws. The refresh history is read
+   * again first: another registry process sharing the cache may have refreshed meanwhile, and
+   * then its catalog is taken from the cache instead of fetching again.
+   */
   async refreshDue(): Promise<RefreshOutcome[]> {
+    await Promise.all(this.#slots.map((slot) => this.#adoptNewerCache(slot)));
     const due = this.#slots.filter((s) => this.isDue(s.source.name));
     return await Promise.all(due.map((s) => this.refresh(s.source.name)));
+  }
+
+  async #adoptNewerCache(slot: SourceSlot) {
+    if (slot.inFlight) return;
+    try {
+      const state = await this.#store.getState(slot.source.name);
+      slot.state = state;
+      if (!state.refreshed_at || state.refreshed_at === slot.loadedRefresh) return;
+      if ((state.location ?? slot.source.location) !== slot.source.location) return;
+      const cached = await this.#store.loadEntries(slot.source.name);
+      if (!cached) return;
+      Object.assign(slot, {
+        entries: cached.entries,
+        serving: "cache",
+        revision: cached.revision,
+        loadErrors: state.load_errors ?? [],
+        loadedRefresh: state.refreshed_at,
+      });
+      this.#rebuild();
+      this.#log.info("took a newer catalog from the cache", { source: slot.source.name });
+    } catch (error) {
+      this.#log.debug("cannot read the cache", { error: String(error) });
+    }
+  }
+
+  /** When the last refresh expires (ms since the epoch); 0 when never refreshed. */
+  #dueAt(slot: SourceSlot): number {
+    const last = slot.state.refreshed_at ? Date.parse(slot.state.refreshed_at) : NaN;
+    return Number.isNaN(last) ? 0 : last + this.#intervalMs;
   }
 
   /**
@@ -167,8 +214,8 @@ export class Catalog {
   /** Where each source stands. */
   status(): SourceStatus[] {
     return this.#slots.map((slot) => {
-      const last = slot.state.refreshed_at ? Date.parse(slot.state.refreshed_at) : NaN;
-      const next = Number.isNaN(last) ? this.#now().getTime() : last + this.#intervalMs;
+      const now = this.#now().getTime();
+      const due = this.isDue(slot.source.name) ? now : this.#dueAt(slot);
       return {
         name: slot.source.name,
         location: slot.source.location,
@@ -178,12 +225,20 @@ export class Catalog {
         last_refresh: slot.state.refreshed_at,
         last_attempt: slot.state.attempted_at,
         last_error: slot.state.last_error,
-        next_refresh: new Date(next).toISOString(),
+        next_refresh: new Date(this.#nextCheck(Math.max(due, now))).toISOString(),
         refreshing: slot.inFlight !== null,
         load_errors: slot.loadErrors,
         entries_with_warnings: slot.entries.filter((e) => e.warnings.length > 0).length,
       };
     });
+  }
+
+  /** The first hourly check at or after `time` (checks run at minute `checkMinute`). */
+  #nextCheck(time: number): number {
+    const date = new Date(time);
+    date.setUTCMinutes(this.#checkMinute, 0, 0);
+    if (date.getTime() < time) date.setUTCHours(date.getUTCHours() + 1);
+    return date.getTime();
   }
 
   async #refresh(slot: SourceSlot): Promise<RefreshOutcome> {
@@ -199,18 +254,34 @@ export class Catalog {
           `the source yielded no entries${result.errors.length ? ` (${result.errors[0]})` : ""}`,
         );
       }
+      // Compared with this source's own last refresh only (not the snapshot: a private
+      // catalog may well be small).
+      const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
+        (slot.state.location ?? slot.source.location) === slot.source.location;
+      const before = sameOrigin ? slot.entries.length : 0;
+      if (before >= 20 && result.entries.length < before / 2) {
+        throw new Error(
+          `the source yielded ${result.entries.length} entries where it had ${before}; a ` +
+            "partial checkout or a broken upstream is likelier than half the catalog vanishing, " +
+            "so the refresh was not taken",
+        );
+      }
       await this.#store.saveEntries(name, result.entries, result.revision);
+      const refreshedAt = this.#now().toISOString();
       slot.state = await this.#store.updateState(name, {
-        refreshed_at: this.#now().toISOString(),
+        refreshed_at: refreshedAt,
         attempted_at: attemptedAt,
         last_error: null,
         revision: result.revision,
+        location: slot.source.location,
+        load_errors: result.errors,
       });
       Object.assign(slot, {
         entries: result.entries,
         serving: "live",
         revision: result.revision,
         loadErrors: result.errors,
+        loadedRefresh: refreshedAt,
       });
       this.#rebuild();
       for (const problem of result.errors) {

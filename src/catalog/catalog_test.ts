@@ -69,7 +69,8 @@ Deno.test("Catalog refreshes a source only when its last refresh is older than t
     await restarted.load();
     equal(restarted.status()[0]!.serving, "cache");
     deepEqual(await restarted.refreshDue(), [], "23 h later nothing is due, across a restart");
-    equal(restarted.status()[0]!.next_refresh, "2026-01-02T00:00:00.000Z");
+    // Due at 00:00 on the 2nd; the hourly check runs at minute 17.
+    equal(restarted.status()[0]!.next_refresh, "2026-01-02T00:17:00.000Z");
 
     now = new Date("2026-01-02T00:00:01Z");
     equal(restarted.isDue("docker"), true);
@@ -124,4 +125,51 @@ Deno.test("Catalog serves the snapshot when the cache cannot be read", async () 
   await catalog.load();
   equal(catalog.status()[0]!.serving, "snapshot");
   equal(catalog.index.size, snapshot.entries.length);
+});
+
+Deno.test("Catalog is due while it serves the snapshot, and when the source moved", async () => {
+  await withKv(async (kv) => {
+    const source = new ScriptedSource(() => Promise.resolve(some(30)));
+    const catalog = await loadedCatalog(kv, source);
+    equal(catalog.status()[0]!.serving, "snapshot");
+    ok(catalog.isDue("docker"), "the snapshot is never a refresh of its own");
+    await catalog.refresh("docker");
+    equal(catalog.isDue("docker"), false);
+
+    const moved = new ScriptedSource(() => Promise.resolve(some(30)));
+    Object.defineProperty(moved, "location", { value: "somewhere-else" });
+    const restarted = await loadedCatalog(kv, moved);
+    equal(restarted.status()[0]!.serving, "cache");
+    ok(restarted.isDue("docker"), "a new MCP_REGISTRY_DOCKER_REPO is fetched at once");
+  });
+});
+
+Deno.test("Catalog refuses a refresh that loses more than half of its own entries", async () => {
+  await withKv(async (kv) => {
+    let size = 300;
+    const source = new ScriptedSource(() => Promise.resolve(some(size)));
+    const catalog = await loadedCatalog(kv, source);
+    equal((await catalog.refresh("docker")).ok, true);
+    size = 120;
+    const shrunk = await catalog.refresh("docker");
+    equal(shrunk.ok, false);
+    match(shrunk.error!, /yielded 120 entries where it had 300/);
+    equal(catalog.index.size, 300);
+    size = 200;
+    equal((await catalog.refresh("docker")).ok, true, "a smaller but plausible catalog is taken");
+  });
+});
+
+Deno.test("Catalog takes a newer catalog another process refreshed into the shared cache", async () => {
+  await withKv(async (kv) => {
+    const mine = new ScriptedSource(() => Promise.resolve(some(30)));
+    const theirs = new ScriptedSource(() => Promise.resolve(some(40)));
+    const a = await loadedCatalog(kv, mine);
+    const b = await loadedCatalog(kv, theirs);
+    await a.refresh("docker");
+    deepEqual(await b.refreshDue(), [], "b finds a's fresh refresh and does not fetch");
+    equal(theirs.calls, 0);
+    equal(b.index.size, 30);
+    equal(b.status()[0]!.serving, "cache");
+  });
 });

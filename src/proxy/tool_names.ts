@@ -4,20 +4,13 @@
  *
  * @module
  */
+import { fingerprint } from "../fingerprint.ts";
+
+export { fingerprint };
 
 export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX = 64;
 const MAX_PREFIX = 32;
-
-/** FNV-1a, 32 bits, as 8 hex digits: a short, stable fingerprint (not a security hash). */
-export function fingerprint(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
-}
 
 /** The prefix for a catalog id: the id itself, or its start and a fingerprint when long. */
 export function toolPrefix(id: string): string {

@@ -23,11 +23,34 @@ export function tokenize(text: string): string[] {
     .filter((t) => t.length > 0);
 }
 
+/**
+ * Abbreviations and spellings agents use for things catalogs name otherwise, mapped to the
+ * stem of the catalog's word.
+ */
+const ALIASES: Record<string, string> = {
+  k8s: "kubernet",
+  kube: "kubernet",
+  postgresql: "postgre",
+  pg: "postgre",
+  psql: "postgre",
+  gh: "github",
+  db: "databas",
+  dbs: "databas",
+  js: "javascript",
+  ts: "typescript",
+  py: "python",
+  mail: "email",
+  "e-mail": "email",
+  msg: "messag",
+  repo: "repositor",
+  repos: "repositor",
+};
+
 /** Lowercases, drops stop words and reduces a word to a rough stem (`issues` → `issu`). */
 export function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   if (STOP_WORDS.has(lower)) return null;
-  return stem(lower);
+  return ALIASES[lower] ?? stem(lower);
 }
 
 /**

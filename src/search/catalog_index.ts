@@ -92,6 +92,10 @@ export class CatalogIndex {
   readonly #entries: readonly CatalogEntry[];
   readonly #byId = new Map<string, number>();
   readonly #search: MiniSearch<IndexedDoc>;
+  /** Changes with every index built: ties a paging cursor to the catalog it paged. */
+  readonly generation: string = crypto.randomUUID().replace(/-/g, "").slice(0, 8);
+  /** Distinct sources, categories and tags, for checking filter values. */
+  readonly labels: { source: Set<string>; category: Set<string>; tag: Set<string> };
   /** Entries in browsing order: official first, then featured, then by title. */
   readonly #browseOrder: number[];
 
@@ -127,6 +131,11 @@ export class CatalogIndex {
         combineWith: "OR",
       },
     });
+    this.labels = {
+      source: new Set(entries.flatMap((e) => e.sources)),
+      category: new Set(entries.flatMap((e) => e.categories)),
+      tag: new Set(entries.flatMap((e) => e.tags)),
+    };
     this.#idRank = new Int32Array(entries.length);
     entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
       .forEach(({ i }, rank) => this.#idRank[i] = rank);
@@ -176,7 +185,8 @@ export class CatalogIndex {
   search(query: string, options: SearchOptions = {}): SearchResults {
     const { filters = {}, limit = 10 } = options;
     const allowed = this.#allowed(filters);
-    const terms = tokenize(query).map(processTerm).filter((t) => t);
+    // Repeated words add nothing but cost; 32 distinct words are plenty for any need.
+    const terms = [...new Set(tokenize(query).map(processTerm).filter((t) => t))].slice(0, 32);
     if (terms.length === 0) {
       const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
       return {
@@ -185,7 +195,8 @@ export class CatalogIndex {
         browsing: true,
       };
     }
-    const results = this.#search.search(query, {
+    const results = this.#search.search(terms.join(" "), {
+      processTerm: (t) => t, // the terms are processed already
       boostDocument: allowed ? (id: number) => (allowed[id] ? 1 : 0) : undefined,
     });
     const exact = this.#exactNames.get(normalizeName(query));

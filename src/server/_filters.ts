@@ -42,11 +42,7 @@ export function pickFilters(args: SearchFilters): SearchFilters {
 
 /** Null when every label filter names something the catalog has, else the error to return. */
 export function checkFilterValues(filters: SearchFilters, index: CatalogIndex): string | null {
-  const known = {
-    source: new Set(index.entries.flatMap((e) => e.sources)),
-    category: new Set(index.entries.flatMap((e) => e.categories)),
-    tag: new Set(index.entries.flatMap((e) => e.tags)),
-  };
+  const known = index.labels;
   for (const key of ["source", "category", "tag"] as const) {
     const value = filters[key];
     if (value === undefined || known[key].has(value.toLowerCase())) {

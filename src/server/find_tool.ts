@@ -19,8 +19,9 @@ export const findTool = defineTool({
     "vendor or a tool name. Typos are tolerated. Returns the best matches first, each with its " +
     "id, description, tools, launch method and whether it needs an API key. Narrow with filters " +
     "(source, category, tag, official, featured, requires_api_key, launch_method). An empty " +
-    "query browses the filtered catalog. Next step: pick a result's id and show it to the user; " +
-    "use registry-list to page through everything.",
+    "query browses the filtered catalog. Next step: start the best result with registry-add " +
+    "{id} (it says which API keys it needs, if any), then call its tools directly or through " +
+    "registry-exec. registry-list pages through everything.",
   input: z.object({
     query: z.string().max(MAX_QUERY_LENGTH).describe(
       "What you are looking for, in plain words. Empty to browse.",

@@ -6,19 +6,27 @@
 import { z } from "zod";
 import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
 import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
+import { fingerprint } from "../fingerprint.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 const MAX_OFFSET = 1_000_000;
 
-/** Cursors are opaque to agents: `o<offset>` in base64url. */
-function encodeCursor(offset: number): string {
-  return btoa(`o${offset}`).replace(/=+$/, "");
+/**
+ * Cursors are opaque to agents: the offset, the catalog generation and a fingerprint of the
+ * filters, in base64. A cursor from another catalog (a refresh swapped it) or from other
+ * filters would skip or repeat entries, so it is refused rather than followed.
+ */
+function encodeCursor(offset: number, generation: string, filters: string): string {
+  return btoa(`o${offset}.${generation}.${filters}`).replace(/=+$/, "");
 }
 
-function decodeCursor(cursor: string): number | null {
+function decodeCursor(
+  cursor: string,
+): { offset: number; generation: string; filters: string } | null {
   try {
-    const match = atob(cursor).match(/^o(\d{1,7})$/);
-    return match && Number(match[1]) <= MAX_OFFSET ? Number(match[1]) : null;
+    const match = atob(cursor).match(/^o(\d{1,7})\.([0-9a-f]{8})\.([0-9a-f]{8})$/);
+    if (!match || Number(match[1]) > MAX_OFFSET) return null;
+    return { offset: Number(match[1]), generation: match[2]!, filters: match[3]! };
   } catch {
     return null;
   }
@@ -53,6 +61,9 @@ export const listTool = defineTool({
       ));
     }
     let offset = args.offset ?? 0;
+    const filters = pickFilters(args);
+    const index = catalog.index;
+    const filterMark = fingerprint(JSON.stringify(Object.entries(filters).sort()));
     if (args.cursor !== undefined) {
       const decoded = decodeCursor(args.cursor);
       if (decoded === null) {
@@ -61,15 +72,26 @@ export const listTool = defineTool({
             "Pass next_cursor from the previous page unchanged, or leave it out to start over.",
         ));
       }
-      offset = decoded;
+      if (decoded.filters !== filterMark) {
+        return Promise.resolve(toolError(
+          'Invalid arguments for registry-list: this "cursor" belongs to a listing with other ' +
+            "filters. Pass the same filters as for the previous page, or start over without cursor.",
+        ));
+      }
+      if (decoded.generation !== index.generation) {
+        return Promise.resolve(toolError(
+          'The catalog was refreshed since that page, so the "cursor" no longer points at the ' +
+            "same place. Call registry-list without cursor to start over.",
+        ));
+      }
+      offset = decoded.offset;
     }
-    const filters = pickFilters(args);
-    const problem = checkFilterValues(filters, catalog.index);
+    const problem = checkFilterValues(filters, index);
     if (problem) return Promise.resolve(toolError(problem));
-    const { entries, total } = catalog.index.list({ filters, offset, limit: args.limit });
+    const { entries, total } = index.list({ filters, offset, limit: args.limit });
     const summaries = entries.map((e) => summarize(e));
     const end = offset + summaries.length;
-    const nextCursor = end < total ? encodeCursor(end) : null;
+    const nextCursor = end < total ? encodeCursor(end, index.generation, filterMark) : null;
     const text = summaries.length === 0 ? `No entries at offset ${offset} (${total} in all).` : [
       `Entries ${offset + 1}-${end} of ${total}:`,
       ...summaries.map((s, i) => renderLine(s, offset + i + 1)),

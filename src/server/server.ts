@@ -48,10 +48,13 @@ export interface RegistryServerOptions {
   /** Resolves once the catalog is loaded; calls wait for it. */
   ready: Promise<void>;
   log: Logger;
+  /** Counts calls being answered, so a shutdown can let them finish. */
+  inFlight?: { count: number };
 }
 
 /** Builds the MCP server (not yet connected to a transport). */
-export function createRegistryServer({ context, ready, log }: RegistryServerOptions): Server {
+export function createRegistryServer(options: RegistryServerOptions): Server {
+  const { context, ready, log, inFlight = { count: 0 } } = options;
   const server = new Server(
     { name: "mcp-registry", title: "MCP Registry", version: context.version },
     {
@@ -71,7 +74,18 @@ export function createRegistryServer({ context, ready, log }: RegistryServerOpti
     tools: [...listed, ...context.active.exposedTools()],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const { name, arguments: args = {} } = request.params;
+    inFlight.count++;
+    try {
+      return await callTool(request.params);
+    } finally {
+      inFlight.count--;
+    }
+  });
+
+  async function callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+  ): Promise<CallToolResult> {
+    const { name, arguments: args = {} } = params;
     const tool = tools.get(name);
     if (!tool) {
       const route = context.active.route(name);
@@ -97,7 +111,7 @@ export function createRegistryServer({ context, ready, log }: RegistryServerOpti
         `${name} failed: ${(error as Error).message}. This is a bug in mcp-registry.`,
       );
     }
-  });
+  }
   return server;
 }
 

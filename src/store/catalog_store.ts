@@ -24,6 +24,10 @@ export interface SourceState {
   last_error: string | null;
   /** The revision (e.g. git commit) of the stored entries. */
   revision: string | null;
+  /** Where the stored entries came from; a change of location makes the source due. */
+  location?: string | null;
+  /** Files the last successful refresh could not read. */
+  load_errors?: string[];
 }
 
 /** The entries of one source as stored. */
@@ -52,8 +56,18 @@ export class CatalogStore {
 
   /** The stored entries of `source`, or null when none (or only an older format) is stored. */
   async loadEntries(source: string): Promise<StoredCatalog | null> {
-    const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
-    if (!meta || meta.format !== CATALOG_FORMAT) return null;
+    // A reader can lose a race with a writer that switches generations and sweeps the old one:
+    // the meta it read then points at deleted chunks. Reading again sees the new meta.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
+      if (!meta || meta.format !== CATALOG_FORMAT) return null;
+      const loaded = await this.#readGeneration(source, meta);
+      if (loaded) return loaded;
+    }
+    return null;
+  }
+
+  async #readGeneration(source: string, meta: CatalogMeta): Promise<StoredCatalog | null> {
     const keys = Array.from(
       { length: meta.chunks },
       (_, i) => ["catalog", source, meta.generation, i],
@@ -62,19 +76,29 @@ export class CatalogStore {
     for (let i = 0; i < keys.length; i += 10) {
       const got = await this.#kv.getMany<Uint8Array[]>(keys.slice(i, i + 10));
       for (const item of got) {
-        if (!(item.value instanceof Uint8Array)) return null; // a torn cache: treat as empty
+        if (!(item.value instanceof Uint8Array)) return null; // torn: chunks swept meanwhile
         parts.push(item.value);
       }
     }
-    const entries = JSON.parse(new TextDecoder().decode(concat(parts))) as CatalogEntry[];
-    if (entries.length !== meta.count) return null;
+    let entries: CatalogEntry[];
+    try {
+      entries = JSON.parse(new TextDecoder().decode(concat(parts))) as CatalogEntry[];
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(entries) || entries.length !== meta.count) return null;
     return { entries, revision: meta.revision, saved_at: meta.saved_at };
   }
 
-  /** Stores `entries` as the catalog of `source`, replacing the previous one atomically. */
+  /**
+   * Stores `entries` as the catalog of `source`, replacing the previous one atomically. When
+   * another process switched the catalog meanwhile, its newer catalog stays and ours is dropped.
+   */
   async saveEntries(source: string, entries: CatalogEntry[], revision: string | null) {
+    const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     const bytes = new TextEncoder().encode(JSON.stringify(entries));
-    const generation = crypto.randomUUID();
+    // Generations start with their creation time, so leftovers of a crashed save can be aged.
+    const generation = `${Date.now().toString(36).padStart(9, "0")}-${crypto.randomUUID()}`;
     const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
     for (let i = 0; i < chunks; i += 8) {
       const op = this.#kv.atomic();
@@ -94,11 +118,18 @@ export class CatalogStore {
       revision,
       saved_at: new Date().toISOString(),
     };
-    await commitOrThrow(
-      this.#kv.atomic().set(["catalog", source, "meta"], meta),
-      "switching catalogs",
-    );
-    await this.#sweep(source, generation);
+    const switched = await this.#kv.atomic()
+      .check(previous)
+      .set(["catalog", source, "meta"], meta)
+      .commit();
+    if (!switched.ok) {
+      await this.#deleteGeneration(source, generation); // lost the race: keep theirs
+      return;
+    }
+    if (previous.value?.generation) {
+      await this.#deleteGeneration(source, previous.value.generation);
+    }
+    await this.#sweepAbandoned(source, generation);
   }
 
   /** The refresh history of `source`. */
@@ -114,17 +145,35 @@ export class CatalogStore {
     return next;
   }
 
-  /** Deletes chunks of generations other than `keep` (left by replaced or interrupted saves). */
-  async #sweep(source: string, keep: string) {
-    const stale: Deno.KvKey[] = [];
+  async #deleteGeneration(source: string, generation: string) {
+    const keys: Deno.KvKey[] = [];
+    for await (const item of this.#kv.list({ prefix: ["catalog", source, generation] })) {
+      keys.push(item.key);
+    }
+    for (let i = 0; i < keys.length; i += 100) {
+      const op = this.#kv.atomic();
+      for (const key of keys.slice(i, i + 100)) op.delete(key);
+      await op.commit();
+    }
+  }
+
+  /**
+   * Deletes generations left by saves that died before switching: those older than 10 minutes
+   * (a save in progress in another process is younger) that are not `current`.
+   */
+  async #sweepAbandoned(source: string, current: string) {
+    const cutoff = Date.now() - 10 * 60_000;
+    const seen = new Set<string>();
     for await (const item of this.#kv.list({ prefix: ["catalog", source] })) {
       const generation = item.key[2];
-      if (generation !== "meta" && generation !== keep) stale.push(item.key);
+      if (typeof generation !== "string" || generation === "meta") continue;
+      if (generation === current || seen.has(generation)) continue;
+      seen.add(generation);
     }
-    for (let i = 0; i < stale.length; i += 100) {
-      const op = this.#kv.atomic();
-      for (const key of stale.slice(i, i + 100)) op.delete(key);
-      await op.commit();
+    for (const generation of seen) {
+      const born = parseInt(generation.split("-")[0] ?? "", 36);
+      // Generations without a time prefix come from older versions: abandoned too.
+      if (!(born > cutoff)) await this.#deleteGeneration(source, generation);
     }
   }
 }

@@ -89,3 +89,39 @@ Deno.test("CatalogStore keeps the refresh state of each source apart", async () 
     equal((await store.getState("other")).last_error, null);
   });
 });
+
+Deno.test("CatalogStore stays whole when two processes save and read one file at once", async () => {
+  const dir = await Deno.makeTempDir();
+  const a = await Deno.openKv(`${dir}/catalog.kv`);
+  const b = await Deno.openKv(`${dir}/catalog.kv`);
+  try {
+    const [storeA, storeB] = [new CatalogStore(a), new CatalogStore(b)];
+    await storeA.saveEntries("docker", snapshot.entries, "first");
+    const saves: Promise<void>[] = [];
+    for (let i = 0; i < 6; i++) {
+      saves.push(storeA.saveEntries("docker", snapshot.entries, `a${i}`));
+      saves.push(storeB.saveEntries("docker", snapshot.entries.slice(0, 100), `b${i}`));
+    }
+    const reads: Promise<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      reads.push(
+        (i % 2 ? storeA : storeB).loadEntries("docker").then((loaded) => {
+          if (loaded === null) throw new Error("a reader saw a torn cache");
+          equal(loaded.entries.length, loaded.revision!.startsWith("b") ? 100 : 328);
+        }),
+      );
+    }
+    await Promise.all([...saves, ...reads]);
+    const final = await storeB.loadEntries("docker");
+    equal(final?.entries.length, final?.revision?.startsWith("b") ? 100 : 328);
+    const generations = new Set<string>();
+    for await (const item of a.list({ prefix: ["catalog", "docker"] })) {
+      if (item.key[2] !== "meta") generations.add(String(item.key[2]));
+    }
+    equal(generations.size, 1, "only the current generation is left");
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

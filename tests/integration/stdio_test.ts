@@ -109,10 +109,18 @@ Deno.test("the registry process exits cleanly when its input ends or on SIGTERM"
       const first = new TextDecoder().decode((await reader.read()).value);
       ok(first.includes('"serverInfo"'), first);
       reader.releaseLock();
-      if (how === "stdin") await writer.close();
-      else child.kill("SIGTERM");
+      if (how === "stdin") {
+        // A last request sent right before the end of input is still answered.
+        await writer.write(new TextEncoder().encode(
+          '{"jsonrpc":"2.0","method":"notifications/initialized"}\n' +
+            '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"registry-find",' +
+            '"arguments":{"query":"slak","limit":1}}}\n',
+        ));
+        await writer.close();
+      } else child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const { code, signal } = await child.output();
+      const { code, signal, stdout } = await child.output();
+      if (how === "stdin") ok(new TextDecoder().decode(stdout).includes('"id":2'), "answered");
       clearTimeout(timer);
       equal(signal, null, `${how}: the registry had to be killed`);
       equal(code, 0, how);
