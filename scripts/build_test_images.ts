@@ -15,10 +15,14 @@ const { values } = parseArgs({ args: Deno.args, options: { force: { type: "boole
 const BASE = "localhost/mcp-registry-test/node:base";
 const MCP_VERSION = "2026.8.31";
 
-/** One test image: an npm package whose `dist/` is copied to `/app/dist`, as in Docker's images. */
+/**
+ * One test image: an npm package whose `dist/` is copied to `/app/dist`, as in Docker's images,
+ * or a folder of this repository (`dir`, with package.json and index.js) installed as `/app`.
+ */
 interface TestImage {
   tag: string;
-  pkg: string;
+  pkg?: string;
+  dir?: string;
 }
 
 export const TEST_IMAGES: TestImage[] = [
@@ -27,6 +31,10 @@ export const TEST_IMAGES: TestImage[] = [
   {
     tag: "localhost/mcp-registry-test/everything:latest",
     pkg: "@modelcontextprotocol/server-everything",
+  },
+  {
+    tag: "localhost/mcp-registry-test/dynamic:latest",
+    dir: new URL("../tests/podman/dynamic-server/", import.meta.url).pathname,
   },
 ];
 
@@ -95,24 +103,30 @@ async function buildBase(work: string): Promise<string> {
 }
 
 async function buildServer(work: string, base: string, image: TestImage) {
-  const recipe = await hash(`${base} ${image.pkg}@${MCP_VERSION}`);
+  const source = image.dir
+    ? await Deno.readTextFile(`${image.dir}/index.js`) +
+      await Deno.readTextFile(`${image.dir}/package.json`)
+    : `${image.pkg}@${MCP_VERSION}`;
+  const recipe = await hash(`${base} ${source}`);
   if (!values.force && await labelOf(image.tag) === recipe) {
     console.log(`kept ${image.tag}`);
     return;
   }
-  const dir = `${work}/${image.pkg.replace(/\W+/g, "-")}`;
-  await Deno.mkdir(dir, { recursive: true });
-  await run("npm", [
-    "install",
-    "--prefix",
-    `${dir}/app`,
-    "--no-audit",
-    "--no-fund",
-    "--omit=dev",
-    `${image.pkg}@${MCP_VERSION}`,
-  ]);
-  await run("cp", ["-r", `${dir}/app/node_modules/${image.pkg}/dist`, `${dir}/app/dist`]);
-  await Deno.writeTextFile(`${dir}/app/package.json`, '{ "type": "module" }\n');
+  const dir = `${work}/${image.tag.replace(/\W+/g, "-")}`;
+  await Deno.mkdir(`${dir}/app`, { recursive: true });
+  const npm = ["--no-audit", "--no-fund", "--omit=dev"];
+  let entry = "/app/dist/index.js";
+  if (image.dir) {
+    for (const file of ["index.js", "package.json"]) {
+      await Deno.copyFile(`${image.dir}/${file}`, `${dir}/app/${file}`);
+    }
+    await run("npm", ["install", "--prefix", `${dir}/app`, ...npm]);
+    entry = "/app/index.js";
+  } else {
+    await run("npm", ["install", "--prefix", `${dir}/app`, ...npm, source]);
+    await run("cp", ["-r", `${dir}/app/node_modules/${image.pkg}/dist`, `${dir}/app/dist`]);
+    await Deno.writeTextFile(`${dir}/app/package.json`, '{ "type": "module" }\n');
+  }
   await Deno.writeTextFile(
     `${dir}/Containerfile`,
     [
@@ -120,11 +134,11 @@ async function buildServer(work: string, base: string, image: TestImage) {
       "COPY app /app",
       "WORKDIR /app",
       `LABEL io.mcp-registry.recipe=${recipe}`,
-      'ENTRYPOINT ["node", "/app/dist/index.js"]',
+      `ENTRYPOINT ["node", "${entry}"]`,
     ].join("\n") + "\n",
   );
   await run("podman", ["build", "-q", "-t", image.tag, dir]);
-  console.log(`built ${image.tag} from ${image.pkg}@${MCP_VERSION}`);
+  console.log(`built ${image.tag} from ${image.pkg ?? image.dir}`);
 }
 
 if (import.meta.main) {
