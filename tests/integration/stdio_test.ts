@@ -5,13 +5,15 @@
 import { equal, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
+import { HAS_PODMAN, ourContainers } from "../_helpers/podman.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-function registryTransport(env: Record<string, string>) {
+function registryTransport(env: Record<string, string>, direct = false) {
   return new StdioClientTransport({
     command: Deno.execPath(),
-    args: ["task", "--quiet", "start"],
+    // `direct` runs main.ts itself (no `deno task` in between), so its pid is the registry's.
+    args: direct ? ["run", "--allow-all", "main.ts"] : ["task", "--quiet", "start"],
     cwd: ROOT,
     env: { ...Deno.env.toObject(), ...env },
     stderr: "pipe",
@@ -128,4 +130,50 @@ Deno.test("the registry process exits cleanly when its input ends or on SIGTERM"
   } finally {
     await Deno.remove(cache, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "the registry process stops its containers on exit, and sweeps them after a SIGKILL",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const env = {
+      MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
+      MCP_REGISTRY_DATA_DIR: `${dir}/data`,
+      MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+      MCP_REGISTRY_LOG_LEVEL: "warn",
+    };
+    const start = async () => {
+      const client = new Client({ name: "stdio-test", version: "1" });
+      const transport = registryTransport(env, true);
+      await client.connect(transport);
+      const added = await call(client, "registry-add", { id: "memory" });
+      return { client, transport, container: added.container as string };
+    };
+    try {
+      // A clean exit (the client closes stdin) stops the container.
+      const first = await start();
+      ok((await ourContainers()).includes(first.container));
+      await first.client.close();
+      ok(!(await ourContainers()).includes(first.container), "stopped on a clean exit");
+
+      // SIGKILL leaves the container behind; the next start removes it.
+      const second = await start();
+      const pid = second.transport.pid!;
+      Deno.kill(pid, "SIGKILL");
+      await second.client.close().catch(() => {});
+      ok((await ourContainers()).includes(second.container), "SIGKILL left the container");
+      const third = new Client({ name: "stdio-test", version: "1" });
+      await third.connect(registryTransport(env));
+      let left = true;
+      for (let i = 0; i < 100 && left; i++) {
+        left = (await ourContainers()).includes(second.container);
+        if (left) await new Promise((r) => setTimeout(r, 100));
+      }
+      equal(left, false, "the next start swept the orphan");
+      await third.close();
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
