@@ -257,6 +257,7 @@ export class ActiveServers {
         id: entry.id,
         command: { command: podman.binary, args, env: podman.env(spec.env) },
         startTimeoutMs: this.#options.startTimeoutMs,
+        redact: Object.values(config.secrets),
         onToolsChanged: () => {
           this.#rebuildRoutes();
           this.#options.onToolsChanged();

@@ -9,12 +9,16 @@ import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import { Client, StdioClientTransport } from "../mcp/sdk_client.ts";
 import { VERSION } from "../version.ts";
 
-/** The last lines a child wrote to stderr, bounded in lines and bytes. */
+/** The last lines a child wrote to stderr, bounded in lines and bytes, secrets masked. */
 export class RingBuffer {
   readonly #lines: string[] = [];
   #partial = "";
+  readonly #redact: string[];
 
-  constructor(readonly maxLines = 50, readonly maxLineLength = 500) {}
+  constructor(readonly maxLines = 50, readonly maxLineLength = 500, redact: string[] = []) {
+    // Longest first, so a secret containing another is masked whole.
+    this.#redact = redact.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  }
 
   /** Adds a chunk of text; lines are split on newlines. */
   push(chunk: string) {
@@ -29,7 +33,9 @@ export class RingBuffer {
   /** The last `n` lines, oldest first. */
   tail(n = this.maxLines): string[] {
     const all = this.#partial ? [...this.#lines, this.#partial] : [...this.#lines];
-    return all.slice(-n);
+    return all.slice(-n).map((line) =>
+      this.#redact.reduce((text, secret) => text.replaceAll(secret, "********"), line)
+    );
   }
 }
 
@@ -52,12 +58,14 @@ export interface UpstreamOptions {
   onToolsChanged?: (tools: Tool[]) => void;
   /** Called once when the child exits or the connection breaks. */
   onExit?: (reason: string) => void;
+  /** Values (secrets) to mask wherever the child's output is shown. */
+  redact?: string[];
 }
 
 /** A connected child MCP server. */
 export class Upstream {
   readonly id: string;
-  readonly stderr = new RingBuffer();
+  readonly stderr: RingBuffer;
   readonly startedAt = new Date();
   #client: Client;
   #transport: StdioClientTransport;
@@ -65,15 +73,21 @@ export class Upstream {
   #exited: string | null = null;
   #closing = false;
 
-  private constructor(id: string, client: Client, transport: StdioClientTransport) {
+  private constructor(
+    id: string,
+    client: Client,
+    transport: StdioClientTransport,
+    redact: string[],
+  ) {
     this.id = id;
+    this.stderr = new RingBuffer(50, 500, redact);
     this.#client = client;
     this.#transport = transport;
   }
 
   /** Starts the child, initializes it and lists its tools. */
   static async start(options: UpstreamOptions): Promise<Upstream> {
-    const { id, command, startTimeoutMs = 60_000, onToolsChanged, onExit } = options;
+    const { id, command, startTimeoutMs = 60_000, onToolsChanged, onExit, redact = [] } = options;
     const transport = new StdioClientTransport({
       command: command.command,
       args: command.args,
@@ -84,7 +98,7 @@ export class Upstream {
       { name: "mcp-registry", version: VERSION },
       { capabilities: {} },
     );
-    const upstream = new Upstream(id, client, transport);
+    const upstream = new Upstream(id, client, transport, redact);
     // Drain stderr from the first byte: a chatty server must never block on a full pipe.
     transport.stderr?.on("data", (chunk: Uint8Array | string) => {
       upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
