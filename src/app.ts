@@ -15,6 +15,7 @@ import { DockerRegistrySource } from "./sources/docker_registry.ts";
 import type { CatalogSource } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
+import { MountStore } from "./store/mount_store.ts";
 import { openKvSafely } from "./store/open_kv.ts";
 import { VERSION } from "./version.ts";
 
@@ -25,6 +26,8 @@ export interface Registry extends AsyncDisposable {
   active: ActiveServers;
   /** Resolves when the catalog is loaded (from cache or snapshot). */
   ready: Promise<void>;
+  /** Resolves when the servers active before the last stop have been started again. */
+  restored: Promise<void>;
   /** Resolves when the background refresh started at start-up has ended. */
   refreshed: Promise<void>;
   /** The minute of each hour at which due sources should be checked (`Deno.cron`). */
@@ -75,6 +78,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     owner: await ownerTag(),
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
+    mounts: new MountStore(state),
+    loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
       server?.sendToolListChanged().catch(() => {}); // not connected yet: nothing to tell
     },
@@ -85,6 +90,10 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     )
     : Promise.resolve();
   const ready = catalog.load();
+  // Orphans first, so a restored server never meets its own ghost from a killed run.
+  const restored = Promise.all([swept, ready])
+    .then(() => active.restore((id) => catalog.index.get(id)))
+    .catch((error) => log.error("restoring servers failed", { error: String(error) }));
   const refreshed = refreshOnStart
     ? ready.then(() => catalog.refreshDue()).then(() => {}, () => {})
     : Promise.resolve();
@@ -110,11 +119,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     checkMinute,
     inFlight: () => inFlight.count,
     ready,
+    restored,
     refreshed,
     log,
     async [Symbol.asyncDispose]() {
       await server!.close().catch(() => {});
       await swept;
+      await restored;
       await active.closeAll();
       await catalog.close();
       await refreshed;

@@ -12,11 +12,15 @@ import type { Podman } from "../runtime/podman.ts";
 import { ownerAlive } from "../runtime/podman.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
 import type { ServerConfig } from "../store/config_store.ts";
+import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
 import { Upstream } from "./upstream.ts";
 
-/** Where an active server stands. */
-export type ServerState = "starting" | "running" | "exited";
+/**
+ * Where an active server stands: `exited` when its process ended (it restarts on the next call),
+ * `failed` when it could not be started or restored (the reason is in `last_error`).
+ */
+export type ServerState = "starting" | "running" | "exited" | "failed";
 
 /** One active server, as `registry-active` reports it. */
 export interface ActiveInfo {
@@ -51,6 +55,12 @@ export interface ActiveServersOptions {
   callTimeoutMs?: number;
   /** @default 60_000 */
   startTimeoutMs?: number;
+  /** Where activated servers are remembered across restarts; none in tests that do not care. */
+  mounts?: MountStore;
+  /** Reads a server's current settings (for restarts after a crash and for restores). */
+  loadConfig: (id: string) => Promise<ServerConfig>;
+  /** Pauses between restart attempts of a crashed server. @default [250, 1000, 3000] */
+  restartBackoffMs?: number[];
 }
 
 interface Active {
@@ -89,16 +99,62 @@ export class ActiveServers {
     }
     let starting = this.#starting.get(entry.id);
     if (!starting) {
-      starting = this.#start(entry, config).finally(() => this.#starting.delete(entry.id));
+      starting = this.#start(entry, config)
+        .then(async (outcome) => {
+          await this.#options.mounts?.put(entry.id);
+          return outcome;
+        })
+        .finally(() => this.#starting.delete(entry.id));
       this.#starting.set(entry.id, starting);
     }
     return starting;
+  }
+
+  /**
+   * Starts every remembered server again (at start-up). One that cannot start (not in the
+   * catalog any more, a secret missing, no podman, no image) stays listed as `failed` with the
+   * reason, and is tried again by the next registry-add or call.
+   */
+  async restore(lookup: (id: string) => CatalogEntry | undefined): Promise<void> {
+    const mounts = await this.#options.mounts?.list() ?? [];
+    const queue = [...mounts];
+    const worker = async () => {
+      for (let mount = queue.shift(); mount; mount = queue.shift()) {
+        const entry = lookup(mount.id);
+        if (!entry) {
+          this.#markFailed(mount.id, null, "it is no longer in the catalog");
+          continue;
+        }
+        try {
+          await this.add(entry, await this.#options.loadConfig(entry.id));
+          this.#options.log.info("restored server", { server: entry.id });
+        } catch (error) {
+          this.#markFailed(entry.id, entry, (error as Error).message);
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+  }
+
+  #markFailed(id: string, entry: CatalogEntry | null, reason: string) {
+    this.#options.log.warn("cannot restore server", { server: id, reason });
+    this.#active.set(id, {
+      entry: entry ?? placeholderEntry(id),
+      container: "",
+      prefix: toolPrefix(id),
+      names: new Map(),
+      upstream: null,
+      state: "failed",
+      startedAt: new Date(),
+      lastError: reason,
+    });
   }
 
   /** Stops and forgets server `id`; false when it was not active. */
   async remove(id: string): Promise<boolean> {
     await this.#starting.get(id)?.catch(() => {});
     const active = this.#active.get(id);
+    await this.#options.mounts?.delete(id);
     if (!active) return false;
     this.#active.delete(id);
     this.#rebuildRoutes();
@@ -161,26 +217,68 @@ export class ActiveServers {
     return this.#active.get(id)?.upstream?.tools.map((t) => t.name) ?? [];
   }
 
-  /** Calls `tool` (the child's own name) on server `id`; the result is the child's, unchanged. */
+  /**
+   * Calls `tool` (the child's own name) on server `id`; the result is the child's, unchanged.
+   * A server that exited or failed is started again first (a few attempts, with pauses); a
+   * call that times out is followed by a ping, and a server that no longer answers is stopped
+   * so that the next call restarts it.
+   */
   async call(id: string, tool: string, args: Record<string, unknown>): Promise<CallToolResult> {
-    const active = this.#active.get(id);
+    let active = this.#active.get(id);
     if (!active) throw new LaunchError(`${id} is not active; start it with registry-add first`);
     if (active.state !== "running" || !active.upstream?.running) {
-      throw new LaunchError(
-        `${id} is not running: ${active.lastError ?? "it stopped"}. Call registry-add ` +
-          `{"id":"${id}"} to start it again`,
-      );
+      active = await this.#recover(active);
     }
-    const upstream = active.upstream;
+    const upstream = active.upstream!;
     try {
       return await upstream.callTool(tool, args, this.#options.callTimeoutMs);
     } catch (error) {
+      if (upstream.running && !(await upstream.ping())) {
+        this.#options.log.warn("server stopped answering; stopping it", { server: id });
+        active.lastError = "it stopped answering (no reply to a ping after a timed-out call)";
+        await this.#stop(active);
+        throw new LaunchError(
+          `${(error as Error).message}; ${id} then stopped answering, so it was stopped. The ` +
+            "next call starts it again",
+        );
+      }
       if (upstream.running) throw error; // a timeout or a protocol error: the server lives on
       throw new LaunchError(
-        `${id} stopped during the call: ${upstream.describeExit()}. Call registry-add ` +
-          `{"id":"${id}"} to start it again`,
+        `${id} stopped during the call: ${upstream.describeExit()}. The next call starts it again`,
       );
     }
+  }
+
+  /** Starts a crashed or failed server again, with a bounded number of attempts. */
+  async #recover(active: Active): Promise<Active> {
+    const id = active.entry.id;
+    const pauses = this.#options.restartBackoffMs ?? [250, 1000, 3000];
+    const reason = active.lastError ?? "it stopped";
+    let lastError = reason;
+    for (let attempt = 0; attempt <= pauses.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, pauses[attempt - 1]));
+      if (this.#active.get(id) !== active && this.#active.get(id)?.state === "running") {
+        return this.#active.get(id)!; // someone else restarted it meanwhile
+      }
+      try {
+        const config = await this.#options.loadConfig(id);
+        await this.add(active.entry, config);
+        this.#options.log.info("restarted server", { server: id, after: reason, attempt });
+        return this.#active.get(id)!;
+      } catch (error) {
+        lastError = (error as Error).message;
+        if (error instanceof LaunchError || isPermanent(lastError)) break; // retrying cannot help
+      }
+    }
+    const current = this.#active.get(id);
+    if (current) {
+      current.state = "failed";
+      current.lastError = lastError;
+    }
+    throw new LaunchError(
+      `${id} is not running (${reason}) and could not be started again: ${lastError}. Fix the ` +
+        `cause, then call registry-add {"id":"${id}"}`,
+    );
   }
 
   /** Stops every server (on shutdown). */
@@ -286,6 +384,7 @@ export class ActiveServers {
   async #stop(active: Active) {
     active.state = "exited";
     await active.upstream?.close();
+    if (!active.container) return;
     // SIGKILL of podman leaves the container to conmon: remove it by name to be sure.
     await this.#options.podman.remove([active.container]).catch((error) =>
       this.#options.log.warn("cannot remove container", {
@@ -309,6 +408,11 @@ export class ActiveServers {
     this.#routes = routes;
   }
 
+  /** For tests and the CLI: the restart pauses in effect. */
+  get restartBackoffMs(): number[] {
+    return this.#options.restartBackoffMs ?? [250, 1000, 3000];
+  }
+
   #describeTools(active: Active) {
     return (active.upstream?.tools ?? []).map((t) => ({
       name: active.names.get(t.name) ?? t.name,
@@ -316,4 +420,45 @@ export class ActiveServers {
       description: t.description ?? "",
     }));
   }
+}
+
+/** Failures a retry cannot fix: podman missing, an image that cannot be had, a config error. */
+function isPermanent(message: string): boolean {
+  return /not installed or not on PATH|Cannot pull the image|needs .* first/.test(message);
+}
+
+/** Stands in for an entry that left the catalog, so its mount can still be listed and removed. */
+function placeholderEntry(id: string): CatalogEntry {
+  return {
+    id,
+    name: id,
+    title: id,
+    description: "",
+    source: "",
+    sources: [""],
+    repo_url: null,
+    container_image: null,
+    icon: null,
+    categories: [],
+    tags: [],
+    official: false,
+    featured: false,
+    requires_api_key: false,
+    tools: [],
+    dynamic_tools: false,
+    launch_method: "podman",
+    last_refreshed: "",
+    run: {
+      command: [],
+      volumes: [],
+      env: {},
+      disable_network: false,
+      allow_hosts: [],
+      long_lived: false,
+    },
+    config: { env: [], secrets: [] },
+    remote: null,
+    oauth: [],
+    warnings: [],
+  };
 }

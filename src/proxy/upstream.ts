@@ -165,6 +165,17 @@ export class Upstream {
     ) as CallToolResult;
   }
 
+  /** True when the child answers a ping within `timeoutMs`. */
+  async ping(timeoutMs = 5_000): Promise<boolean> {
+    if (this.#exited !== null) return false;
+    try {
+      await this.#client.ping({ timeout: timeoutMs });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Closes stdin, then SIGTERM, then SIGKILL, 2 s apart (the SDK transport's escalation). */
   async close(): Promise<void> {
     this.#closing = true;

@@ -188,13 +188,26 @@ export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): Laun
   }
 
   return {
-    image: entry.container_image,
+    image: qualifyImage(entry.container_image),
     command,
     env,
     volumes,
     user,
     disableNetwork: entry.run.disable_network,
   };
+}
+
+/**
+ * Docker's catalog names images the Docker way (`mcp/memory` means `docker.io/mcp/memory`);
+ * podman resolves short names through registries.conf, which may prompt or refuse (Fedora's
+ * short-name mode). Images are therefore always named in full.
+ */
+export function qualifyImage(image: string): string {
+  const first = image.split("/")[0]!;
+  const hasRegistry = image.includes("/") &&
+    (first.includes(".") || first.includes(":") || first === "localhost");
+  if (hasRegistry) return image;
+  return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
 /** Host paths no server gets, whatever its configuration says. */

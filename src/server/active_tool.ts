@@ -10,14 +10,15 @@ export const activeTool = defineTool({
   name: "registry-active",
   title: "Active MCP servers",
   description:
-    "List the servers activated with registry-add: state (starting, running, exited), container " +
-    "name, start time, tool count and names, and the last error of one that stopped.",
+    "List the servers activated with registry-add (they survive a restart of the registry): " +
+    "state (starting, running, exited: restarts on the next call, failed: see last_error), " +
+    "container name, start time, tool count and names, and the last error.",
   input: z.object({}).strict(),
   output: z.object({
     servers: z.array(z.object({
       id: z.string(),
       title: z.string(),
-      state: z.enum(["starting", "running", "exited"]),
+      state: z.enum(["starting", "running", "exited", "failed"]),
       container: z.string(),
       image: z.string(),
       started_at: z.string(),

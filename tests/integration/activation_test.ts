@@ -82,30 +82,86 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a container killed from outside gives a clear error, not a hang, and can be re-added",
+  name: "a container killed from outside is started again by the next call",
   ignore,
   async fn() {
     await using t = await openTestRegistry();
     equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
     const container = await activeContainer(t, "memory");
     await podman("kill", container);
-    // The transport notices the exit; the next call must answer at once with the reason.
-    let result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
-    for (let i = 0; i < 50 && !result.isError; i++) {
+    for (let i = 0; i < 50; i++) {
+      const state = ((await t.call("registry-active")).structuredContent as Json).servers[0].state;
+      if (state === "exited") break;
       await new Promise((r) => setTimeout(r, 100));
-      result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
     }
-    equal(result.isError, true);
-    match(textOf(result), /memory (is not running|stopped during the call)/);
-    match(textOf(result), /registry-add/);
     const status = await t.call("registry-status");
     equal(status.isError, undefined, "the registry stays up");
-    const active = (await t.call("registry-active")).structuredContent as Json;
-    equal(active.servers[0].state, "exited");
+    const result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
+    equal(result.isError, undefined, textOf(result));
+    const restarted = await activeContainer(t, "memory");
+    ok(restarted && restarted !== container, "a new container runs");
+    ok(t.logs.some((l) => l.includes("restarted server")));
+    await t.call("registry-remove", { id: "memory" });
+  },
+});
 
+Deno.test({
+  name: "a container killed mid-call fails that call at once; the next call succeeds",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry({ entries: [everything] });
+    const added = await t.call("registry-add", {
+      id: "everything",
+      config: { "everything.api_key": "unused" },
+    });
+    equal(added.isError, undefined, textOf(added));
+    const container = await activeContainer(t, "everything");
+    const started = performance.now();
+    const slow = t.call("registry-exec", {
+      id: "everything",
+      tool: "trigger-long-running-operation",
+      arguments: { duration: 30, steps: 30 },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await podman("kill", container);
+    const failed = await slow;
+    ok(performance.now() - started < 10_000, "the call did not wait for its timeout");
+    equal(failed.isError, true);
+    match(textOf(failed), /stopped during the call.*next call starts it again/s);
+    const next = await t.call("everything__echo", { message: "back" });
+    equal(textOf(next), "Echo: back");
+  },
+});
+
+Deno.test({
+  name: "a server that cannot be started again says why and how to fix it",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
+    const container = await activeContainer(t, "memory");
+    // The image disappears: every restart attempt must fail, quickly and clearly.
+    await podman("tag", "docker.io/mcp/memory:latest", "localhost/mcp-registry-test/memory-keep:1");
+    try {
+      await podman("rmi", "-f", "docker.io/mcp/memory:latest");
+      await podman("kill", container);
+      await new Promise((r) => setTimeout(r, 300));
+      const result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
+      equal(result.isError, true);
+      match(textOf(result), /memory is not running .* could not be started again/s);
+      match(textOf(result), /Cannot pull the image/);
+      const active = (await t.call("registry-active")).structuredContent as Json;
+      equal(active.servers[0].state, "failed");
+    } finally {
+      await podman(
+        "tag",
+        "localhost/mcp-registry-test/memory-keep:1",
+        "docker.io/mcp/memory:latest",
+      );
+      await podman("rmi", "localhost/mcp-registry-test/memory-keep:1");
+    }
     const readded = await t.call("registry-add", { id: "memory" });
     equal((readded.structuredContent as Json).status, "started", textOf(readded));
-    equal((await t.call("registry-exec", { id: "memory", tool: "read_graph" })).isError, undefined);
     await t.call("registry-remove", { id: "memory" });
   },
 });
