@@ -177,3 +177,63 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "after a SIGKILL the next start restores both servers, their tools and settings, with no orphans",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const shared = await Deno.makeTempDir({ dir, prefix: "shared-" });
+    await Deno.writeTextFile(`${shared}/note.txt`, "kept across restarts");
+    const env = {
+      MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
+      MCP_REGISTRY_DATA_DIR: `${dir}/data`,
+      MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+      MCP_REGISTRY_LOG_LEVEL: "warn",
+    };
+    try {
+      const first = new Client({ name: "stdio-test", version: "1" });
+      const transport = registryTransport(env, true);
+      await first.connect(transport);
+      const memory = await call(first, "registry-add", { id: "memory" });
+      const filesystem = await call(first, "registry-add", {
+        id: "filesystem",
+        config: { paths: [shared] },
+      });
+      const before = [memory.container as string, filesystem.container as string];
+      Deno.kill(transport.pid!, "SIGKILL");
+      await first.close().catch(() => {});
+
+      const restoreStarted = performance.now();
+      const second = new Client({ name: "stdio-test", version: "1" });
+      await second.connect(registryTransport(env, true));
+      try {
+        let servers: Json[] = [];
+        for (let i = 0; i < 150; i++) {
+          servers = (await call(second, "registry-active")).servers;
+          if (servers.length === 2 && servers.every((s: Json) => s.state === "running")) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        console.log(`restored 2 servers in ${Math.round(performance.now() - restoreStarted)} ms`);
+        equal(
+          servers.map((s: Json) => `${s.id}:${s.state}`).sort().join(" "),
+          "filesystem:running memory:running",
+        );
+        const containers = await ourContainers();
+        for (const old of before) ok(!containers.includes(old), `orphan ${old} removed`);
+        const read = await second.callTool({
+          name: "filesystem__read_text_file",
+          arguments: { path: `${shared}/note.txt` },
+        });
+        ok(JSON.stringify(read.content).includes("kept across restarts"), "settings intact");
+        const graph = await second.callTool({ name: "memory__read_graph", arguments: {} });
+        equal(graph.isError, undefined);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
