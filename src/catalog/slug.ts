@@ -20,13 +20,22 @@ export function slugify(name: string): string {
 }
 
 /**
- * Gives every name a unique id. Names are taken in sorted order so that the same set of names
- * always yields the same ids; a clash gets `-2`, `-3`, ... in that order.
+ * Gives every name a unique id, the same for the same set of names whatever their order.
+ *
+ * A name that is already its own slug (`my-db`) always gets it. Every other name gets its slug
+ * when that is free; only a true clash gets `-2`, `-3`, ... in sorted-name order. So adding an
+ * upstream `My_DB` never renames an existing `my-db`.
+ *
+ * @example `assignIds(["my-db", "My_DB"])` maps `my-db` to `"my-db"` and `My_DB` to `"my-db-2"`.
  */
 export function assignIds(names: readonly string[]): Map<string, string> {
   const ids = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const name of [...new Set(names)].sort()) {
+  const sorted = [...new Set(names)].sort();
+  // Bare slugs first: they are unique among themselves, since the names are.
+  for (const name of sorted) if (slugify(name) === name) ids.set(name, name);
+  const taken = new Set(ids.values());
+  for (const name of sorted) {
+    if (ids.has(name)) continue;
     const base = slugify(name);
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;

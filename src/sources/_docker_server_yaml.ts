@@ -10,79 +10,138 @@ import { z } from "zod";
 import type { CatalogEntry, EnvVar, Secret, ToolInfo } from "../catalog/entry.ts";
 
 const str = z.string();
+/** A name the entry cannot do without: trimmed, and never empty. */
+const text = z.string().trim().min(1, "must not be empty");
+const bool = z.boolean();
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
-const AboutSchema = z.object({
-  title: str.optional(),
-  description: str.optional(),
-  icon: str.optional(),
-});
-const MetaSchema = z.object({
-  category: str.optional(),
-  tags: z.array(str).optional(),
-});
-const SourceSchema = z.object({
-  project: str.optional(),
-  upstream: str.optional(),
-});
-const RunSchema = z.object({
-  command: z.array(scalar).optional(),
-  volumes: z.array(str).optional(),
-  env: z.record(str, scalar).optional(),
-  disableNetwork: z.boolean().optional(),
-  allowHosts: z.array(str).optional(),
-  user: scalar.optional(),
-});
-const EnvItemSchema = z.object({
-  name: str,
-  value: scalar,
-  example: scalar.optional(),
-  description: str.optional(),
-  default: scalar.optional(),
-  required: z.boolean().optional(),
-}).strict();
-const SecretItemSchema = z.object({
-  name: str,
-  env: str,
-  example: scalar.optional(),
-  description: str.optional(),
-  required: z.boolean().optional(),
-});
-const RemoteSchema = z.object({
-  url: str,
-  transport_type: z.enum(["streamable-http", "sse"]).optional(),
-  headers: z.record(str, scalar).optional(),
-});
-const OAuthItemSchema = z.object({
-  provider: str,
-  secret: str.optional(),
-  env: str.optional(),
-});
-const PociToolSchema = z.object({
-  name: str,
-  description: str.optional(),
-  parameters: z.record(str, z.unknown()).optional(),
-  container: z.object({
-    image: str,
-    command: z.array(scalar).optional(),
-    volumes: z.array(str).optional(),
-  }).optional(),
-});
+/**
+ * Reads one value at `path`; a fault becomes a warning and the value is left out, so a mistake
+ * costs that value only, never its neighbours.
+ */
+type Reader<T> = (value: unknown, path: string, warnings: string[]) => T | undefined;
+type Shape = Record<string, Reader<unknown>>;
+type Read<S extends Shape> = { [K in keyof S]?: S[K] extends Reader<infer T> ? T : never };
 
-const LegacyArgumentSchema = z.object({
-  name: str,
-  type: str.optional(),
-  desc: str.optional(),
-  description: str.optional(),
-  optional: z.boolean().optional(),
-  items: z.record(str, z.unknown()).optional(),
+/** A value checked by `schema` as a whole. */
+function field<T>(schema: z.ZodType<T, unknown>): Reader<T> {
+  return (value, path, warnings) => {
+    if (value === undefined) return undefined;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    warnings.push(`'${path}' ignored: ${describeIssues(parsed.error)}`);
+    return undefined;
+  };
+}
+
+/** A list read item by item: a bad item is dropped, the others kept. */
+function listOf<T>(item: Reader<T>): Reader<T[]> {
+  return (value, path, warnings) => {
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value)) {
+      warnings.push(`'${path}' ignored: expected a list`);
+      return undefined;
+    }
+    const out: T[] = [];
+    for (const [index, v] of value.entries()) {
+      const read = item(v, `${path}[${index}]`, warnings);
+      if (read !== undefined) out.push(read);
+    }
+    return out;
+  };
+}
+
+/** A mapping of arbitrary keys read key by key: a bad value is dropped, the others kept. */
+function recordOf<T>(item: Reader<T>): Reader<Record<string, T>> {
+  return (value, path, warnings) => {
+    if (value === undefined || value === null) return undefined;
+    if (!isRecord(value)) {
+      warnings.push(`'${path}' ignored: expected a mapping`);
+      return undefined;
+    }
+    const out: Record<string, T> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const read = item(v, `${path}.${key}`, warnings);
+      if (read !== undefined) out[key] = read;
+    }
+    return out;
+  };
+}
+
+/**
+ * A mapping with known keys. The `required` fields are checked together (any fault drops the
+ * whole mapping); each optional field is read on its own. Unknown keys are ignored.
+ */
+function object<R extends z.ZodRawShape, S extends Shape>(
+  required: R,
+  optional: S,
+): Reader<z.output<z.ZodObject<R>> & Read<S>> {
+  const requiredSchema = z.object(required);
+  return (value, path, warnings) => {
+    if (value === undefined || value === null) return undefined;
+    if (!isRecord(value)) {
+      warnings.push(`'${path}' ignored: expected a mapping`);
+      return undefined;
+    }
+    const head = requiredSchema.safeParse(value);
+    if (!head.success) {
+      warnings.push(`'${path}' ignored: ${describeIssues(head.error)}`);
+      return undefined;
+    }
+    const out: Record<string, unknown> = { ...head.data };
+    for (const [key, read] of Object.entries(optional)) {
+      if (value[key] === null) continue; // `key:` with nothing after it
+      const v = read(value[key], path ? `${path}.${key}` : key, warnings);
+      if (v !== undefined) out[key] = v;
+    }
+    return out as z.output<z.ZodObject<R>> & Read<S>;
+  };
+}
+
+const readAbout = object({}, { title: field(str), description: field(str), icon: field(str) });
+const readMeta = object({}, { category: field(str), tags: listOf(field(str)) });
+const readSource = object({}, { project: field(str), upstream: field(str) });
+const readRun = object({}, {
+  command: listOf(field(scalar)),
+  volumes: listOf(field(str)),
+  env: recordOf(field(scalar)),
+  disableNetwork: field(bool),
+  allowHosts: listOf(field(str)),
+  user: field(scalar),
 });
-const ToolsJsonItemSchema = z.object({
-  name: str,
-  description: str.optional(),
-  arguments: z.array(LegacyArgumentSchema).optional(),
-  inputSchema: z.record(str, z.unknown()).optional(),
+const readRemote = object({ url: str }, {
+  transport_type: field(z.enum(["streamable-http", "sse"])),
+  headers: recordOf(field(scalar)),
 });
+const readOAuth = listOf(object({ provider: str }, { secret: field(str), env: field(str) }));
+const readPociTools = listOf(object({ name: text }, {
+  description: field(str),
+  parameters: field(z.record(str, z.unknown())),
+  container: object({ image: str }, {
+    command: listOf(field(scalar)),
+    volumes: listOf(field(str)),
+  }),
+}));
+const readToolsJsonItem = object({ name: text }, { description: field(str) });
+const readSecret = object({ name: text, env: text }, {
+  example: field(scalar),
+  description: field(str),
+  required: field(bool),
+});
+/** An env item; one without `value` is set by the user directly. */
+const readEnv = object({ name: text }, {
+  value: field(scalar),
+  example: field(scalar),
+  description: field(str),
+  default: field(scalar),
+  required: field(bool),
+});
+type SecretItem = NonNullable<ReturnType<typeof readSecret>>;
+type EnvItem = NonNullable<ReturnType<typeof readEnv>>;
+type PociTool = NonNullable<ReturnType<typeof readPociTools>>[number];
+
+/** Names of keys a user must not leave empty: an API key, a token, a password... */
+const CREDENTIAL_NAME = /(api[_-]?key|token|secret|password|passwd|credential|private[_-]?key)/i;
 
 /** What a parsed file yields: the entry (without its final id) and the warnings met. */
 export interface ParsedDockerServer {
