@@ -9,7 +9,10 @@ import type { CatalogIndex } from "../search/catalog_index.ts";
 import { closest } from "./_suggest.ts";
 
 /** A catalog id as agents send it; the real check is against the catalog. */
-export const idArgument = z.string().trim().min(1).max(200).describe(
+export const idArgument = z.string().trim().min(1).max(200).refine(
+  (id) => !/\p{Cc}/u.test(id),
+  "must not contain control characters (ids are letters, digits and dashes)",
+).describe(
   'The server\'s catalog id, as registry-find returns it (e.g. "memory").',
 );
 
