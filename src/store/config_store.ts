@@ -93,9 +93,23 @@ export class ConfigStore {
     );
   }
 
+  /** Removes temp files (they hold secrets) left by a process killed between write and rename. */
+  async #sweepTempFiles(dir: string) {
+    const base = this.#secretsPath.slice(dir.length + 1);
+    for await (const item of Deno.readDir(dir)) {
+      if (!item.name.startsWith(`${base}.`) || !item.name.endsWith(".tmp")) continue;
+      const path = `${dir}/${item.name}`;
+      const info = await Deno.stat(path).catch(() => null);
+      if (info?.mtime && Date.now() - info.mtime.getTime() > STALE_TEMP_MS) {
+        await Deno.remove(path).catch(() => {});
+      }
+    }
+  }
+
   async #writeSecrets(all: SecretsFile) {
     const dir = this.#secretsPath.replace(/\/[^/]+$/, "");
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    await this.#sweepTempFiles(dir);
     const temp = `${this.#secretsPath}.${crypto.randomUUID()}.tmp`;
     try {
       await Deno.writeTextFile(temp, JSON.stringify(all, null, 2) + "\n", { mode: 0o600 });
@@ -107,6 +121,9 @@ export class ConfigStore {
     }
   }
 }
+
+/** How old a temp file must be before it counts as left by a process that died mid-write. */
+const STALE_TEMP_MS = 60_000;
 
 function apply<T>(
   current: Record<string, T>,
