@@ -79,6 +79,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     mounts: new MountStore(state),
+    protectedPaths: [config.dataDir, config.cacheDir],
     loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
       server?.sendToolListChanged().catch(() => {}); // not connected yet: nothing to tell

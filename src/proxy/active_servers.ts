@@ -7,7 +7,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { Logger } from "../log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
-import { buildLaunchSpec, hostPaths, LaunchError } from "../runtime/launch_spec.ts";
+import { buildLaunchSpec, checkHostPath, hostPaths, LaunchError } from "../runtime/launch_spec.ts";
 import type { Podman } from "../runtime/podman.ts";
 import { ownerAlive } from "../runtime/podman.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
@@ -59,6 +59,8 @@ export interface ActiveServersOptions {
   mounts?: MountStore;
   /** Reads a server's current settings (for restarts after a crash and for restores). */
   loadConfig: (id: string) => Promise<ServerConfig>;
+  /** Host paths never mounted (the registry's data and cache folders). */
+  protectedPaths?: string[];
   /** Pauses between restart attempts of a crashed server. @default [250, 1000, 3000] */
   restartBackoffMs?: number[];
 }
@@ -318,15 +320,20 @@ export class ActiveServers {
           "version of mcp-registry does not support yet",
       );
     }
-    const spec = buildLaunchSpec(entry, config);
+    const protectedPaths = this.#options.protectedPaths ?? [];
+    const spec = buildLaunchSpec(entry, config, { home: Deno.env.get("HOME"), protectedPaths });
     for (const path of hostPaths(spec)) {
-      const info = await Deno.stat(path).catch(() => null);
-      if (!info) {
+      const real = await Deno.realPath(path).catch(() => null);
+      if (!real) {
         throw new LaunchError(
           `${entry.id}: the host path ${path} does not exist; create it or set another path ` +
             "with registry-config-set",
         );
       }
+      // A symlink must not lead around the checks (~/link → /etc).
+      checkHostPath(real, protectedPaths, (why) => {
+        throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
+      });
     }
     await podman.version();
     if (!(await podman.imageExists(spec.image))) {

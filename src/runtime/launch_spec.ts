@@ -11,6 +11,14 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
 
+/** Options for {@linkcode buildLaunchSpec}. */
+export interface LaunchOptions {
+  /** The user's home, for `$HOME` and `~` at the start of a catalog's host path. */
+  home?: string;
+  /** Host paths never mounted, nor any folder holding them (the registry's own data). */
+  protectedPaths?: string[];
+}
+
 /** Something about the entry or its configuration prevents a start; `message` says what to do. */
 export class LaunchError extends Error {
   override name = "LaunchError";
@@ -119,7 +127,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * a missing required value, a secret that would have to travel on the command line, an unsafe
  * volume or user, a reserved environment name.
  */
-export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): LaunchSpec {
+export function buildLaunchSpec(
+  entry: CatalogEntry,
+  config: ServerConfig,
+  options: LaunchOptions = {},
+): LaunchSpec {
   if (!entry.container_image) {
     throw new LaunchError(`${entry.id} has no container image in the catalog, so it cannot run`);
   }
@@ -134,7 +146,11 @@ export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): Laun
   for (const [name, prop] of Object.entries(properties)) {
     if (isRecord(prop) && prop.default !== undefined) params[name] = prop.default;
   }
-  Object.assign(params, config.params);
+  for (const [name, value] of Object.entries(config.params)) {
+    // An empty value means "not set": the catalog default, if any, stays.
+    if (value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    params[name] = value;
+  }
   const templates: TemplateConfig = { [entry.name]: params };
 
   const env: Record<string, string> = {};
@@ -146,13 +162,14 @@ export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): Laun
     secretEnv.add(secret.env);
   }
   const expand = (value: string) => value.replace(VARIABLE, (_, a, b) => env[a ?? b] ?? "");
+  const secretValues = Object.values(config.secrets).filter((v) => v.length >= 4);
   const setEnv = (name: string, raw: string) => {
     const value = raw.includes("{{") ? flatten(evaluate(raw, templates)) : expand(raw);
     if (value !== "") env[checkEnvName(name, entry)] = value;
   };
   for (const item of entry.config.env) {
     if (item.value !== undefined) setEnv(item.name, item.value);
-    else if (config.env[item.name] !== undefined) setEnv(item.name, config.env[item.name]!);
+    else if (config.env[item.name]) env[checkEnvName(item.name, entry)] = config.env[item.name]!;
   }
   for (const [name, value] of Object.entries(entry.run.env)) setEnv(name, value);
 
@@ -166,12 +183,22 @@ export function buildLaunchSpec(entry: CatalogEntry, config: ServerConfig): Laun
         );
       }
     }
-    return expand(arg);
+    const expanded = expand(arg);
+    // A secret may also arrive through another variable built from it ("Bearer $TOKEN").
+    if (secretValues.some((secret) => expanded.includes(secret))) {
+      throw new LaunchError(
+        `${entry.id} would put a secret on the container's command line, where any local ` +
+          "user could read it (ps); mcp-registry refuses to run it that way",
+      );
+    }
+    return expanded;
   });
 
   const volumes = evaluateList(entry.run.volumes, templates)
-    .filter((v) => v.trim() !== "")
-    .map((v) => checkVolume(v, entry));
+    .map((v) => expandHome(v.trim(), options.home))
+    // An optional mount left empty (":/target") means "do not mount".
+    .filter((v) => v !== "" && !v.startsWith(":"))
+    .map((v) => checkVolume(v, entry, options.protectedPaths));
 
   let user: string | null = null;
   if (entry.run.user) {
@@ -230,7 +257,11 @@ export const BLOCKED_HOST_PATHS = [
 ];
 
 /** Checks one `source:target[:mode]`; returns it normalized. */
-export function checkVolume(spec: string, entry: Pick<CatalogEntry, "id">): string {
+export function checkVolume(
+  spec: string,
+  entry: Pick<CatalogEntry, "id">,
+  protectedPaths: string[] = [],
+): string {
   const fail = (why: string): never => {
     throw new LaunchError(`${entry.id}: volume "${spec}" refused: ${why}`);
   };
@@ -251,11 +282,33 @@ export function checkVolume(spec: string, entry: Pick<CatalogEntry, "id">): stri
   if (normalized !== source.replace(/\/+$/, "") && normalized !== source) {
     fail(`the host path "${source}" is not in normal form (use "${normalized}")`);
   }
-  const blocked = BLOCKED_HOST_PATHS.find((p) =>
-    normalized === p || (p !== "/" && normalized.startsWith(`${p}/`))
-  );
-  if (blocked) fail(`${blocked} holds the system; mount a folder of your own`);
+  checkHostPath(normalized, protectedPaths, fail);
   return [normalized, target, ...(mode ? [mode] : [])].join(":");
+}
+
+/**
+ * Refuses a system path, anything inside one, any folder that holds one (`/var` holds
+ * `/var/lib/containers`), and the registry's own data (`protectedPaths`) or a folder above it.
+ */
+export function checkHostPath(
+  path: string,
+  protectedPaths: string[],
+  fail: (why: string) => never,
+): void {
+  const inside = (p: string, root: string) =>
+    p === root || p.startsWith(root === "/" ? "/" : `${root}/`);
+  const system = BLOCKED_HOST_PATHS.find((p) =>
+    p === "/" ? path === "/" : inside(path, p) || inside(p, path)
+  );
+  if (system) fail(`${system} holds the system; mount a folder of your own`);
+  const own = protectedPaths.map(normalizePath).find((p) => inside(path, p) || inside(p, path));
+  if (own) fail(`${own} holds mcp-registry's own data (secrets); mount another folder`);
+}
+
+/** `$HOME/x` or `~/x` at the start of a volume source, as catalogs write it, made absolute. */
+function expandHome(volume: string, home: string | undefined): string {
+  if (!home) return volume;
+  return volume.replace(/^(\$HOME|\$\{HOME\}|~)(?=\/|:)/, home);
 }
 
 /** Absolute, with `.` and `..` resolved and no doubled or trailing slashes. */

@@ -54,11 +54,15 @@ function evaluateTerm(term: string, config: TemplateConfig): TemplateValue {
   return Array.isArray(value) ? value.map(String) : text(value);
 }
 
+/** Follows a dotted path (`server.group.param`) through nested objects, as Docker's gateway. */
 function dig(path: string, config: TemplateConfig): unknown {
-  const dot = path.indexOf(".");
-  if (dot < 0) return "";
-  const server = config[path.slice(0, dot).trim()];
-  const value = server?.[path.slice(dot + 1).trim()];
+  const parts = path.split(".").map((p) => p.trim());
+  if (parts.length < 2) return "";
+  let value: unknown = config;
+  for (const part of parts) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return "";
+    value = (value as Record<string, unknown>)[part];
+  }
   return value ?? "";
 }
 

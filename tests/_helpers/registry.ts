@@ -31,11 +31,16 @@ export interface OpenOptions {
   env?: Record<string, string>;
   /** Entries of an extra catalog source named `test`, loaded before the client connects. */
   entries?: CatalogEntry[];
+  /** Reuse this folder (e.g. to start again over a previous registry's state). */
+  dir?: string;
+  /** Runs before the registry starts, with the data dir (to plant state). */
+  before?: (dataDir: string) => Promise<void>;
 }
 
 /** Starts a registry serving the embedded catalog (plus `entries`) and connects a client. */
 export async function openTestRegistry(options: OpenOptions = {}): Promise<TestRegistry> {
-  const dir = await Deno.makeTempDir({ prefix: "mcp-registry-test-" });
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "mcp-registry-test-" });
+  await options.before?.(`${dir}/data`);
   const config = readConfig({
     ...Deno.env.toObject(),
     MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
@@ -64,6 +69,7 @@ export async function openTestRegistry(options: OpenOptions = {}): Promise<TestR
   });
   await registry.ready;
   if (options.entries) await registry.catalog.refresh("test");
+  await registry.restored;
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await registry.server.connect(serverSide);
   const client = new Client({ name: "test", version: "1" });
@@ -85,7 +91,7 @@ export async function openTestRegistry(options: OpenOptions = {}): Promise<TestR
     async [Symbol.asyncDispose]() {
       await client.close();
       await registry[Symbol.asyncDispose]();
-      await Deno.remove(dir, { recursive: true });
+      if (!options.dir) await Deno.remove(dir, { recursive: true });
     },
   };
 }

@@ -1,0 +1,231 @@
+import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { loadSnapshot } from "../catalog/snapshot.ts";
+import type { ServerConfig } from "../store/config_store.ts";
+import { buildLaunchSpec, type LaunchSpec } from "./launch_spec.ts";
+import {
+  containerName,
+  DEFAULT_LIMITS,
+  LABEL_MANAGED,
+  LABEL_OWNER,
+  LABEL_SERVER,
+  podmanRunArgs,
+} from "./podman_args.ts";
+
+const snapshot = (await loadSnapshot("docker"))!;
+
+function entry(id: string): CatalogEntry {
+  const found = snapshot.entries.find((e) => e.id === id);
+  ok(found, `the Docker snapshot has no entry "${id}"`);
+  return found;
+}
+
+function config(values: Partial<ServerConfig> = {}): ServerConfig {
+  return { params: {}, env: {}, secrets: {}, ...values };
+}
+
+/** The arguments for `spec` with fixed name, id and owner. */
+function argsFor(spec: LaunchSpec, serverId = "memory"): string[] {
+  return podmanRunArgs({
+    spec,
+    name: `mcp-registry-${serverId}-0a1b2c`,
+    serverId,
+    owner: "4242:987654",
+    limits: DEFAULT_LIMITS,
+  });
+}
+
+const NAME_PATTERN = /^mcp-registry-[a-z0-9-]+-[0-9a-f]{6}$/;
+
+Deno.test("`podmanRunArgs()` builds the exact arguments for a small spec", () => {
+  const spec: LaunchSpec = {
+    image: "docker.io/mcp/memory",
+    command: ["--verbose", "serve"],
+    env: { ZED: "z-value", ALPHA: "a-value", MIDDLE: "m-value" },
+    volumes: ["claude-memory:/app/dist", "/tmp/a:/tmp/a:ro"],
+    user: "1000:1000",
+    disableNetwork: false,
+  };
+  deepEqual(argsFor(spec), [
+    "run",
+    "--rm",
+    "-i",
+    "--init",
+    "--security-opt",
+    "no-new-privileges",
+    "--cap-drop",
+    "all",
+    "--memory",
+    "512m",
+    "--cpus",
+    "1",
+    "--pids-limit",
+    "256",
+    "--pull",
+    "never",
+    "--name",
+    "mcp-registry-memory-0a1b2c",
+    "--label",
+    "io.mcp-registry.managed=true",
+    "--label",
+    "io.mcp-registry.server=memory",
+    "--label",
+    "io.mcp-registry.owner=4242:987654",
+    "-e",
+    "ALPHA",
+    "-e",
+    "MIDDLE",
+    "-e",
+    "ZED",
+    "-v",
+    "claude-memory:/app/dist",
+    "-v",
+    "/tmp/a:/tmp/a:ro",
+    "--user",
+    "1000:1000",
+    "docker.io/mcp/memory",
+    "--verbose",
+    "serve",
+  ]);
+});
+
+Deno.test("`podmanRunArgs()` for the real memory entry: labels, named volume, no network option", () => {
+  const args = argsFor(buildLaunchSpec(entry("memory"), config()));
+  deepEqual(args.slice(-3), ["-v", "claude-memory:/app/dist", "docker.io/mcp/memory"]);
+  ok(!args.includes("--network"));
+  ok(!args.includes("--user"));
+  ok(!args.includes("-e"));
+  equal(`${LABEL_MANAGED}=true`, "io.mcp-registry.managed=true");
+  ok(args.includes(`${LABEL_SERVER}=memory`));
+  ok(args.includes(`${LABEL_OWNER}=4242:987654`));
+});
+
+Deno.test("`podmanRunArgs()` adds `--network none` only when the spec disables the network", () => {
+  const filesystem = buildLaunchSpec(
+    entry("filesystem"),
+    config({ params: { paths: ["/tmp/a"] } }),
+  );
+  const args = argsFor(filesystem, "filesystem");
+  const at = args.indexOf("--network");
+  ok(at > 0);
+  equal(args[at + 1], "none");
+  equal(args.filter((a) => a === "--network").length, 1);
+  ok(at < args.indexOf("-v"), "--network comes before the volumes");
+  deepEqual(args.slice(-4), ["-v", "/tmp/a:/tmp/a", "docker.io/mcp/filesystem", "/tmp/a"]);
+
+  ok(!argsFor({ ...filesystem, disableNetwork: false }).includes("--network"));
+  ok(
+    !argsFor(buildLaunchSpec(
+      entry("github-official"),
+      config({
+        secrets: { "github.personal_access_token": "ghp_x" },
+      }),
+    )).includes("none"),
+  );
+});
+
+Deno.test("`podmanRunArgs()` uses the given limits", () => {
+  const args = podmanRunArgs({
+    spec: buildLaunchSpec(entry("memory"), config()),
+    name: "mcp-registry-memory-ffffff",
+    serverId: "memory",
+    owner: "1:2",
+    limits: { memory: "1g", cpus: "2.5", pids: 64 },
+  });
+  const after = (flag: string) => args[args.indexOf(flag) + 1];
+  equal(after("--memory"), "1g");
+  equal(after("--cpus"), "2.5");
+  equal(after("--pids-limit"), "64");
+  equal(after("--name"), "mcp-registry-memory-ffffff");
+});
+
+Deno.test("`podmanRunArgs()` never puts an environment value in argv, only its name", () => {
+  const specs: [string, LaunchSpec][] = [
+    [
+      "notion",
+      buildLaunchSpec(
+        entry("notion"),
+        config({ secrets: { "notion.internal_integration_token": "ntn_TOPSECRET_1" } }),
+      ),
+    ],
+    [
+      "github-official",
+      buildLaunchSpec(
+        entry("github-official"),
+        config({ secrets: { "github.personal_access_token": "ghp_TOPSECRET_2" } }),
+      ),
+    ],
+    [
+      "uberall",
+      buildLaunchSpec(
+        entry("uberall"),
+        config({
+          secrets: { "uberall.access_token": "TOPSECRET_3" },
+          params: { uberall_access_token: "TOPSECRET_3" },
+        }),
+      ),
+    ],
+    [
+      "novita",
+      buildLaunchSpec(entry("novita"), config({ env: { NOVITA_API_KEY: "TOPSECRET_4" } })),
+    ],
+  ];
+  for (const [id, spec] of specs) {
+    const values = Object.values(spec.env);
+    ok(values.length > 0, `${id} has environment values`);
+    const args = argsFor(spec, id);
+    for (const value of values) {
+      for (const arg of args) ok(!arg.includes(value), `${id}: argument "${arg}" holds a value`);
+    }
+    for (const arg of args) ok(!/TOPSECRET/.test(arg), `${id}: argument "${arg}" holds a secret`);
+    const names = args.flatMap((a, i) => (args[i - 1] === "-e" ? [a] : []));
+    deepEqual(names, Object.keys(spec.env).sort());
+  }
+});
+
+Deno.test("`podmanRunArgs()` puts the image after every option and the command after the image", () => {
+  const spec = buildLaunchSpec(
+    entry("aks"),
+    config({
+      params: {
+        azure_dir: "/home/u/.azure",
+        kubeconfig: "/home/u/.kube/config",
+        container_user: "1000",
+      },
+    }),
+  );
+  const args = argsFor(spec, "aks");
+  const image = args.indexOf("docker.io/mcp/aks");
+  ok(image > 0);
+  deepEqual(args.slice(image + 1), spec.command);
+  match(args[image + 1]!, /^--transport=stdio$/); // the entry's own flags go to the server
+  for (const option of ["--rm", "--name", "--label", "-v", "--user", "--cap-drop", "--pull"]) {
+    const at = args.indexOf(option);
+    ok(at >= 0 && at < image, `${option} comes before the image`);
+  }
+  deepEqual(args.slice(image - 2, image), ["--user", "1000"]);
+});
+
+Deno.test("`containerName()` is `mcp-registry-<id>-<6 hex>`", () => {
+  const name = containerName("github-official");
+  match(name, NAME_PATTERN);
+  ok(name.startsWith("mcp-registry-github-official-"));
+  for (const e of snapshot.entries) match(containerName(e.id), NAME_PATTERN);
+});
+
+Deno.test("`containerName()` cuts long ids to 40 characters without a trailing hyphen", () => {
+  const long = "x".repeat(60);
+  const name = containerName(long);
+  match(name, NAME_PATTERN);
+  equal(name, `mcp-registry-${"x".repeat(40)}-${name.slice(-6)}`);
+
+  // The 40th character is a hyphen: "a-very-long-server-identifier-from-some-".
+  const cut = containerName("a-very-long-server-identifier-from-some-registry-that-goes-on");
+  match(cut, NAME_PATTERN);
+  equal(cut, `mcp-registry-a-very-long-server-identifier-from-some-${cut.slice(-6)}`);
+  ok(!cut.includes("--"));
+});
+
+Deno.test("`containerName()` differs between two calls", () => {
+  notEqual(containerName("memory"), containerName("memory"));
+});
