@@ -1,7 +1,8 @@
 /**
  * Turns one Docker MCP registry `servers/<name>/server.yaml` (and its optional `tools.json`)
- * into a catalog entry. Each section of the file is checked on its own, so a mistake in one
- * section costs that section (with a warning on the entry), never the whole server.
+ * into a catalog entry. Each field of the file is checked on its own (each item of a list, each
+ * value of a mapping), so a mistake costs that value (with a warning on the entry), never its
+ * neighbours or the whole server.
  *
  * @module
  */
@@ -180,27 +181,22 @@ export function parseDockerServer(
     throw new SyntaxError(`Cannot parse server.yaml "${dirName}": expected a mapping at the top`);
   }
   const warnings: string[] = [];
-  const section = <T>(key: string, schema: z.ZodType<T>): T | undefined => {
-    const value = raw[key];
-    if (value === undefined || value === null) return undefined;
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    warnings.push(`'${key}' ignored: ${describeIssues(parsed.error)}`);
-    return undefined;
-  };
+  const read = <T>(key: string, reader: Reader<T>): T | undefined =>
+    raw[key] === null ? undefined : reader(raw[key], key, warnings); // `key:` with nothing after
 
-  const name = typeof raw.name === "string" && raw.name.trim() !== "" ? raw.name.trim() : dirName;
-  if (name !== raw.name) warnings.push(`missing 'name', used the folder name "${dirName}"`);
-  const type = typeof raw.type === "string" ? raw.type : "server";
-  const about = section("about", AboutSchema) ?? {};
-  const meta = section("meta", MetaSchema) ?? {};
-  const source = section("source", SourceSchema) ?? {};
-  const run = section("run", RunSchema) ?? {};
-  const remote = section("remote", RemoteSchema);
-  const oauth = section("oauth", z.array(OAuthItemSchema)) ?? [];
-  const pociTools = section("tools", z.array(PociToolSchema)) ?? [];
+  const rawName = typeof raw.name === "string" ? raw.name.trim() : "";
+  const name = rawName || dirName;
+  if (!rawName) warnings.push(`missing 'name', used the folder name "${dirName}"`);
+  const type = read("type", field(str)) ?? "server";
+  const about = read("about", readAbout) ?? {};
+  const meta = read("meta", readMeta) ?? {};
+  const source = read("source", readSource) ?? {};
+  const run = read("run", readRun) ?? {};
+  const remote = read("remote", readRemote);
+  const oauth = read("oauth", readOAuth) ?? [];
+  const pociTools = read("tools", readPociTools) ?? [];
   const config = parseConfig(raw.config, warnings);
-  const image = typeof raw.image === "string" && raw.image.trim() !== "" ? raw.image.trim() : null;
+  const image = read("image", field(str))?.trim() || null;
 
   let launch: CatalogEntry["launch_method"];
   if (type === "remote") launch = "remote-http";
@@ -209,14 +205,14 @@ export function parseDockerServer(
     warnings.push(`unknown type "${type}", treated as a container server`);
     launch = "podman";
   }
-  if (launch === "remote-http" && !remote) warnings.push("type 'remote' without a 'remote.url'");
+  if (launch === "remote-http" && !remote && raw.remote == null) {
+    warnings.push("type 'remote' without a 'remote.url'");
+  }
   if (type === "server" && !image) warnings.push("type 'server' without an 'image'");
 
   const tools = [...pociTools.map(toPociTool), ...parseToolsJson(toolsJson, warnings)];
   const dynamic = isRecord(raw.dynamic) && raw.dynamic.tools === true;
   const repo = source.project ?? source.upstream;
-  const secretsNeeded = config.secrets.some((s) => s.required !== false) ||
-    oauth.some((o) => o.secret !== undefined);
 
   return {
     warnings,
@@ -233,7 +229,7 @@ export function parseDockerServer(
       tags: [...new Set((meta.tags ?? []).map((t) => t.toLowerCase()))],
       official: image !== null && isDockerOfficialImage(image),
       featured: false,
-      requires_api_key: secretsNeeded,
+      requires_api_key: requiresApiKey(config, oauth),
       tools,
       dynamic_tools: dynamic,
       launch_method: launch,
@@ -261,6 +257,32 @@ export function parseDockerServer(
   };
 }
 
+/**
+ * True when the user must supply a credential before the server works: a required secret, an
+ * OAuth secret, or a required environment value or parameter named like one (`NOVITA_API_KEY`
+ * set directly, `GITHUB_TOKEN: "{{server.github_token}}"`, a required `api_key` parameter).
+ */
+function requiresApiKey(
+  config: CatalogEntry["config"],
+  oauth: CatalogEntry["oauth"],
+): boolean {
+  if (config.secrets.some((s) => s.required !== false)) return true;
+  if (oauth.some((o) => o.secret !== undefined)) return true;
+  // An env item without a value is set by the user; one made of a template takes a parameter.
+  const userSet = (env: EnvVar) => env.value === undefined || env.value.includes("{{");
+  if (config.env.some((e) => e.required !== false && userSet(e) && CREDENTIAL_NAME.test(e.name))) {
+    return true;
+  }
+  const schema = config.parameters;
+  const properties = isRecord(schema?.properties) ? schema.properties : {};
+  const required = Array.isArray(schema?.required) ? schema.required.map(String) : [];
+  return required.some((name) => {
+    const property = properties[name];
+    const hasDefault = isRecord(property) && property.default !== undefined;
+    return !hasDefault && CREDENTIAL_NAME.test(name);
+  });
+}
+
 /** `mcp/<name>` on Docker Hub is the namespace Docker builds and signs itself. */
 function isDockerOfficialImage(image: string): boolean {
   return /^(docker\.io\/)?mcp\/[^/]+$/.test(image);
@@ -282,11 +304,11 @@ function parseConfig(value: unknown, warnings: string[]): CatalogEntry["config"]
     warnings.push("'config' ignored: expected a mapping");
     return out;
   }
-  if (typeof value.description === "string") out.description = value.description.trim();
-  for (const [index, item] of (Array.isArray(value.secrets) ? value.secrets : []).entries()) {
-    const secret = SecretItemSchema.safeParse(item);
-    if (secret.success) out.secrets.push(toSecret(secret.data));
-    else warnings.push(`'config.secrets' item ${index} ignored: ${describeIssues(secret.error)}`);
+  const description = field(str)(value.description, "config.description", warnings);
+  if (description !== undefined) out.description = description.trim();
+  for (const [index, item] of itemsOf(value, "secrets", warnings).entries()) {
+    const secret = readSecret(item, `config.secrets[${index}]`, warnings);
+    if (secret) out.secrets.push(toSecret(secret));
   }
   if (value.parameters !== undefined && value.parameters !== null && !isRecord(value.parameters)) {
     warnings.push("'config.parameters' ignored: expected a JSON Schema mapping");
@@ -299,39 +321,53 @@ function parseConfig(value: unknown, warnings: string[]): CatalogEntry["config"]
     out.parameters = { type: "object", properties: value.properties };
     if (Array.isArray(value.required)) out.parameters.required = value.required;
   }
-  for (const item of Array.isArray(value.env) ? value.env : []) {
-    const env = EnvItemSchema.safeParse(item);
-    if (env.success) {
-      out.env.push(toEnvVar(env.data));
-      continue;
-    }
-    const secret = SecretItemSchema.safeParse(item);
-    if (secret.success) {
+  for (const [index, item] of itemsOf(value, "env", warnings).entries()) {
+    const path = `config.env[${index}]`;
+    if (isRecord(item) && item.value === undefined && item.env !== undefined) {
       // A secret listed under `env` (it has `env:` instead of `value:`).
-      warnings.push(`'config.env' item "${secret.data.name}" looks like a secret: treated as one`);
-      out.secrets.push(toSecret(secret.data));
+      const secret = readSecret(item, path, warnings);
+      if (secret) {
+        warnings.push(`'config.env' item "${secret.name}" looks like a secret: treated as one`);
+        out.secrets.push(toSecret(secret));
+      }
       continue;
     }
-    if (isRecord(item) && typeof item.name === "string") {
-      warnings.push(`'config.env' item "${item.name}" has no 'value': the user sets it directly`);
-      out.env.push(toEnvVar({ name: item.name, ...pickScalars(item, ["example", "description"]) }));
-      continue;
+    const env = readEnv(item, path, warnings);
+    if (!env) continue;
+    if (env.value === undefined) {
+      warnings.push(`'config.env' item "${env.name}" has no 'value': the user sets it directly`);
     }
-    warnings.push("'config.env' item ignored: expected a mapping with 'name' and 'value'");
+    out.env.push(toEnvVar(env));
   }
   return out;
 }
 
-function toEnvVar(item: z.infer<typeof EnvItemSchema> | { name: string; [k: string]: unknown }) {
+/**
+ * The items of the list `config[key]`. A mapping written where a list belongs is read as its
+ * one item when it looks like one (it has a `name`), and is never skipped without a warning.
+ */
+function itemsOf(config: Record<string, unknown>, key: string, warnings: string[]): unknown[] {
+  const value = config[key];
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  if (isRecord(value) && "name" in value) {
+    warnings.push(`'config.${key}' is a mapping, not a list: read it as one item`);
+    return [value];
+  }
+  warnings.push(`'config.${key}' ignored: expected a list`);
+  return [];
+}
+
+function toEnvVar(item: EnvItem): EnvVar {
   const env: EnvVar = { name: item.name };
   for (const key of ["value", "example", "description", "default"] as const) {
-    if (item[key] !== undefined) env[key] = String(item[key]);
+    if (item[key] !== undefined) env[key] = item[key];
   }
-  if (typeof item.required === "boolean") env.required = item.required;
+  if (item.required !== undefined) env.required = item.required;
   return env;
 }
 
-function toSecret(item: z.infer<typeof SecretItemSchema>): Secret {
+function toSecret(item: SecretItem): Secret {
   const secret: Secret = { name: item.name, env: item.env };
   if (item.example !== undefined) secret.example = item.example;
   if (item.description !== undefined) secret.description = item.description.trim();
@@ -339,7 +375,7 @@ function toSecret(item: z.infer<typeof SecretItemSchema>): Secret {
   return secret;
 }
 
-function toPociTool(tool: z.infer<typeof PociToolSchema>): ToolInfo {
+function toPociTool(tool: PociTool): ToolInfo {
   const out: ToolInfo = { name: tool.name, description: tool.description?.trim() ?? "" };
   if (tool.parameters) out.input_schema = tool.parameters;
   if (tool.container) {
@@ -352,7 +388,7 @@ function toPociTool(tool: z.infer<typeof PociToolSchema>): ToolInfo {
   return out;
 }
 
-/** Reads both shapes of `tools.json`: MCP's `inputSchema` and the legacy `arguments` list. */
+/** Reads both shapes of `tools.json` (MCP's `inputSchema`, the legacy `arguments`): names only. */
 function parseToolsJson(text: string | undefined, warnings: string[]): ToolInfo[] {
   if (text === undefined) return [];
   let raw: unknown;
@@ -368,32 +404,16 @@ function parseToolsJson(text: string | undefined, warnings: string[]): ToolInfo[
   }
   const tools: ToolInfo[] = [];
   for (const [index, item] of raw.entries()) {
-    const parsed = ToolsJsonItemSchema.safeParse(item);
-    if (!parsed.success) {
-      warnings.push(`'tools.json' item ${index} ignored: ${describeIssues(parsed.error)}`);
-      continue;
-    }
-    tools.push({ name: parsed.data.name, description: parsed.data.description?.trim() ?? "" });
+    const tool = readToolsJsonItem(item, `tools.json[${index}]`, warnings);
+    if (tool) tools.push({ name: tool.name, description: tool.description?.trim() ?? "" });
   }
   return tools;
 }
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.slice(0, 3).map((issue) => {
-    const path = issue.path.length ? issue.path.join(".") : "(value)";
-    return `${path}: ${issue.message}`;
+    return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
   }).join("; ");
-}
-
-function pickScalars(item: Record<string, unknown>, keys: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    const v = item[key];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-      out[key] = String(v);
-    }
-  }
-  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

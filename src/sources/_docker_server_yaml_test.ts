@@ -1,4 +1,5 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
+import { CatalogEntrySchema } from "../catalog/entry.ts";
 import { normalizeRepoUrl, parseDockerServer } from "./_docker_server_yaml.ts";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -116,7 +117,7 @@ Deno.test("parseDockerServer() reads both tools.json shapes", () => {
   ]);
 });
 
-Deno.test("parseDockerServer() keeps a server whose sections break the schema, with warnings", () => {
+Deno.test("parseDockerServer() keeps a server whose fields break the schema, with warnings", () => {
   const { entry, warnings } = parse(
     `
 name: broken
@@ -136,7 +137,8 @@ config:
     "{ not json",
   );
   equal(entry.name, "broken");
-  deepEqual(entry.categories, [], "the broken 'meta' section is dropped");
+  deepEqual(entry.categories, [], "the broken 'meta.category' is dropped");
+  deepEqual(entry.tags, ["ok"], "its neighbour 'meta.tags' is kept");
   deepEqual(entry.config.parameters, {
     type: "object",
     properties: { key: { type: "string" } },
@@ -149,8 +151,141 @@ config:
   equal(entry.requires_api_key, true);
   equal(warnings.length, 6);
   deepEqual(entry.warnings, warnings);
-  match(warnings.join("\n"), /'meta' ignored: category/);
+  match(warnings.join("\n"), /'meta\.category' ignored: .*expected string/);
+  match(warnings.join("\n"), /'config\.env\[2\]' ignored: expected a mapping/);
   match(warnings.join("\n"), /tools\.json' ignored/);
+});
+
+Deno.test("parseDockerServer() drops items with an empty name the entry schema refuses", () => {
+  const { entry, warnings } = parse(
+    `
+name: empty
+type: poci
+tools:
+  - { name: "", container: { image: alpine } }
+  - { name: ok, container: { image: alpine } }
+config:
+  secrets:
+    - { name: empty.key, env: "" }
+    - { name: "  ", env: KEY }
+    - { name: empty.other, env: OTHER }
+  env:
+    - { name: "", value: v }
+    - { name: " KEPT ", value: v }
+`,
+    JSON.stringify([{ name: "" }, { name: "listed" }]),
+  );
+  deepEqual(entry.tools.map((t) => t.name), ["ok", "listed"]);
+  deepEqual(entry.config.secrets.map((s) => s.env), ["OTHER"]);
+  deepEqual(entry.config.env, [{ name: "KEPT", value: "v" }]);
+  equal(warnings.filter((w) => /must not be empty/.test(w)).length, 5, warnings.join("\n"));
+  match(warnings.join("\n"), /'config\.secrets\[0\]' ignored: env: must not be empty/);
+  match(warnings.join("\n"), /'tools\.json\[0\]' ignored: name: must not be empty/);
+  CatalogEntrySchema.parse({ ...entry, id: "empty" });
+});
+
+Deno.test("parseDockerServer() keeps an env item's value when the item has an extra key", () => {
+  const { entry, warnings } = parse(`
+name: x
+image: mcp/x
+config:
+  env:
+    - { name: FOO, value: "{{x.foo}}", label: Foo, required: false }
+`);
+  deepEqual(entry.config.env, [{ name: "FOO", value: "{{x.foo}}", required: false }]);
+  deepEqual(warnings, []);
+});
+
+Deno.test("parseDockerServer() drops a bad field, not its neighbours", () => {
+  const { entry, warnings } = parse(`
+name: x
+image: mcp/x
+meta: { category: Database, tags: [sql, 2, Postgres] }
+about: { title: T, description: D, icon: 5 }
+run:
+  command: [--port, 8080]
+  volumes: ["data:/data"]
+  env: { EMPTY: , KEPT: "1" }
+  allowHosts: host:443
+remote: { url: https://x.example, transport_type: websocket, headers: { A: b, B: [c] } }
+oauth: [{ provider: 5 }, { provider: x, secret: x.token }]
+`);
+  deepEqual(entry.categories, ["database"]);
+  deepEqual(entry.tags, ["sql", "postgres"]);
+  equal(entry.title, "T");
+  equal(entry.description, "D");
+  equal(entry.icon, null);
+  deepEqual(entry.run.command, ["--port", "8080"]);
+  deepEqual(entry.run.volumes, ["data:/data"]);
+  deepEqual(entry.run.env, { KEPT: "1" });
+  deepEqual(entry.run.allow_hosts, []);
+  deepEqual(entry.remote, {
+    url: "https://x.example",
+    transport: "streamable-http",
+    headers: { A: "b" },
+  });
+  deepEqual(entry.oauth, [{ provider: "x", secret: "x.token" }]);
+  const all = warnings.join("\n");
+  for (
+    const path of [
+      "meta.tags[1]",
+      "about.icon",
+      "run.env.EMPTY",
+      "run.allowHosts",
+      "remote.transport_type",
+      "remote.headers.B",
+      "oauth[0]",
+    ]
+  ) ok(all.includes(`'${path}' ignored`), `${path} warned:\n${all}`);
+  equal(warnings.length, 7, all);
+});
+
+Deno.test("parseDockerServer() warns about config lists written as mappings", () => {
+  const { entry, warnings } = parse(`
+name: x
+image: mcp/x
+config:
+  secrets: { name: x.key, env: KEY }
+  env: { FOO: bar }
+`);
+  deepEqual(entry.config.secrets, [{ name: "x.key", env: "KEY" }], "one item, read as such");
+  equal(entry.requires_api_key, true);
+  deepEqual(entry.config.env, []);
+  match(warnings.join("\n"), /'config\.secrets' is a mapping, not a list/);
+  match(warnings.join("\n"), /'config\.env' ignored: expected a list/);
+});
+
+Deno.test("parseDockerServer() trims a padded name without a false warning", () => {
+  const { entry, warnings } = parse("name: ' padded '\nimage: mcp/x\n");
+  equal(entry.name, "padded");
+  deepEqual(warnings, []);
+});
+
+Deno.test("parseDockerServer() requires a key for user-set env items and parameters named like one", () => {
+  const needs = (config: string) => parse(`name: x\nimage: mcp/x\nconfig:\n${config}`).entry;
+  // novita: the key is an env item without a value.
+  equal(needs("  env: [{ name: NOVITA_API_KEY, example: k }]").requires_api_key, true);
+  // quantconnect: the env item takes a parameter through a template.
+  equal(
+    needs(`  env: [{ name: QUANTCONNECT_API_TOKEN, value: "{{x.token}}" }]`).requires_api_key,
+    true,
+  );
+  equal(
+    needs(`  parameters: { type: object, properties: { password: {} }, required: [password] }`)
+      .requires_api_key,
+    true,
+  );
+  // Not a key: a fixed value, an optional item, an optional or defaulted parameter, other names.
+  for (
+    const config of [
+      "  env: [{ name: GOOGLE_APPLICATION_CREDENTIALS, value: /app/creds.json }]",
+      "  env: [{ name: API_KEY, required: false }]",
+      `  env: [{ name: LOG_LEVEL, value: "{{x.level}}" }]`,
+      "  parameters: { type: object, properties: { api_key: {} } }",
+      "  parameters: { type: object, properties: { token: { default: t } }, required: [token] }",
+      "  parameters: { type: object, properties: { host: {} }, required: [host] }",
+    ]
+  ) equal(needs(config).requires_api_key, false, config);
 });
 
 Deno.test("parseDockerServer() falls back to the folder name and title", () => {

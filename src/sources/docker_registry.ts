@@ -8,24 +8,40 @@ import { CatalogEntrySchema } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
 import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
-import { syncRepo } from "./git.ts";
+import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
 import type { CatalogSource, SourceSnapshot } from "./source.ts";
 
 export const DOCKER_REGISTRY_URL = "https://github.com/docker/mcp-registry.git";
 
+/** How many server folders are read at once. */
+const READ_CONCURRENCY = 32;
+const OUTSIDE = "skipped: a symlink that leads out of the checkout";
+
 /**
- * Reads every `servers/*\/server.yaml` under `root`. A file that cannot be parsed at all is
- * reported in `errors`; a file with lesser faults loads with warnings.
+ * Reads every `servers/*\/server.yaml` under `root`. A file that cannot be parsed at all, or
+ * whose entry breaks the catalog schema, is reported in `errors`; a file with lesser faults
+ * loads with warnings. Ids are slugs of the folder names, which the repository keeps unique.
+ * Symlinks that lead outside `root` are not followed.
  */
 export async function loadDockerServers(
   root: string,
   refreshedAt: string = new Date().toISOString(),
 ): Promise<Omit<SourceSnapshot, "revision">> {
   const serversDir = `${root}/servers`;
+  const errors: string[] = [];
   const dirs: string[] = [];
+  let realRoot: string;
   try {
+    realRoot = await Deno.realPath(root);
+    const realServers = await Deno.realPath(serversDir);
+    if (!isInside(realServers, realRoot)) throw new Error(OUTSIDE);
     for await (const item of Deno.readDir(serversDir)) {
       if (item.isDirectory) dirs.push(item.name);
+      else if (item.isSymlink) {
+        const target = await followInside(`${serversDir}/${item.name}`, realRoot);
+        if (target === "outside") errors.push(`servers/${item.name}: ${OUTSIDE}`);
+        else if (target?.isDirectory) dirs.push(item.name);
+      }
     }
   } catch (error) {
     throw new Error(
@@ -35,26 +51,36 @@ export async function loadDockerServers(
   dirs.sort();
   // Loaded on first use: the YAML parser costs ~50 ms of start-up, and most starts never refresh.
   const { parseDockerServer } = await import("./_docker_server_yaml.ts");
-  const parsed: ParsedDockerServer[] = [];
-  const errors: string[] = [];
+  const parsed: ({ dir: string } & ParsedDockerServer)[] = [];
   const warnings: string[] = [];
-  await Promise.all(dirs.map(async (dir, index) => {
-    const yamlText = await readOptional(`${serversDir}/${dir}/server.yaml`);
+  await forEachLimited(dirs, READ_CONCURRENCY, async (dir, index) => {
+    const read = (file: string) => readInside(`servers/${dir}/${file}`, root, realRoot, errors);
+    const yamlText = await read("server.yaml");
     if (yamlText === undefined) return; // a folder without server.yaml is not a server
-    const toolsJson = await readOptional(`${serversDir}/${dir}/tools.json`);
+    const toolsJson = await read("tools.json");
     try {
-      parsed[index] = parseDockerServer(yamlText, { dirName: dir, toolsJson, refreshedAt });
+      parsed[index] = {
+        dir,
+        ...parseDockerServer(yamlText, { dirName: dir, toolsJson, refreshedAt }),
+      };
     } catch (error) {
       errors.push(`servers/${dir}/server.yaml: ${(error as Error).message}`);
     }
-  }));
+  });
   const loaded = parsed.filter((p) => p !== undefined);
-  const ids = assignIds(loaded.map((p) => p.entry.name));
+  const ids = assignIds(loaded.map((p) => p.dir));
   const entries: CatalogEntry[] = [];
-  for (const { entry, warnings: entryWarnings } of loaded) {
-    const full = CatalogEntrySchema.parse({ ...entry, id: ids.get(entry.name) });
-    entries.push(full);
-    for (const w of entryWarnings) warnings.push(`servers/${entry.name}/server.yaml: ${w}`);
+  for (const { dir, entry, warnings: entryWarnings } of loaded) {
+    const full = CatalogEntrySchema.safeParse({ ...entry, id: ids.get(dir) });
+    if (!full.success) {
+      const issue = full.error.issues[0];
+      const where = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
+      const why = `${where}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ");
+      errors.push(`servers/${dir}/server.yaml: Cannot load "${dir}": ${why}`);
+      continue;
+    }
+    entries.push(full.data);
+    for (const w of entryWarnings) warnings.push(`servers/${dir}/server.yaml: ${w}`);
   }
   entries.sort((a, b) => a.id.localeCompare(b.id));
   return { entries, errors: errors.sort(), warnings };
@@ -71,25 +97,80 @@ export interface DockerRegistrySourceOptions {
 /** Clones (later fetches) the registry repository and reads it. */
 export class DockerRegistrySource implements CatalogSource {
   readonly name = "docker";
+  /** The repository, with any credentials in its URL masked. */
   readonly location: string;
+  readonly #repo: string;
   readonly #checkout: string;
 
   constructor({ repo = DOCKER_REGISTRY_URL, sourcesDir }: DockerRegistrySourceOptions) {
-    this.location = repo;
+    this.#repo = repo;
+    this.location = redactUrl(repo);
     this.#checkout = `${sourcesDir}/docker-mcp-registry`;
   }
 
-  async refresh(signal?: AbortSignal): Promise<SourceSnapshot> {
-    const revision = await syncRepo(this.location, this.#checkout, signal);
-    return { ...(await loadDockerServers(this.#checkout)), revision };
+  /** Syncs and reads the checkout under its lock, so another process cannot change it midway. */
+  refresh(signal?: AbortSignal): Promise<SourceSnapshot> {
+    return withCheckoutLock({ dir: this.#checkout, signal }, async () => {
+      const revision = await syncRepo(this.#repo, this.#checkout, signal);
+      return { ...(await loadDockerServers(this.#checkout)), revision };
+    });
   }
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await fn(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Reads `root/relative`, or returns `undefined` when it does not exist or cannot be read (with an
+ * error line). A symlink is followed only when it stays inside the checkout.
+ */
+async function readInside(
+  relative: string,
+  root: string,
+  realRoot: string,
+  errors: string[],
+): Promise<string | undefined> {
+  const path = `${root}/${relative}`;
   try {
+    const info = await Deno.lstat(path);
+    if (info.isSymlink && (await followInside(path, realRoot)) === "outside") {
+      errors.push(`${relative}: ${OUTSIDE}`);
+      return undefined;
+    }
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    errors.push(`${relative}: Cannot read: ${(error as Error).message}`);
+    return undefined;
   }
+}
+
+/** What the symlink at `path` leads to: "outside" `realRoot`, the target, or null if dangling. */
+async function followInside(
+  path: string,
+  realRoot: string,
+): Promise<Deno.FileInfo | "outside" | null> {
+  try {
+    const target = await Deno.realPath(path);
+    return isInside(target, realRoot) ? await Deno.stat(target) : "outside";
+  } catch {
+    return null;
+  }
+}
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 }

@@ -1,10 +1,13 @@
 /**
- * The one place that runs `git`: clone a repository, or bring an existing clone up to date.
+ * The one place that runs `git`: clone a repository, or bring an existing clone up to date,
+ * under a lock that other registry processes sharing the folder respect.
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { dirname, resolve } from "node:path";
 
-/** `git` failed or could not be run; `message` says which command and why. */
+/** `git` failed or could not be run, or a checkout could not be used; `message` says why. */
 export class GitError extends Error {
   override name = "GitError";
 }
@@ -18,7 +21,38 @@ export interface RunGitOptions {
   signal?: AbortSignal;
 }
 
-/** Runs `git` with the given arguments and returns its stdout. Never prompts for credentials. */
+/** The user's variables git may see: finding programs, certificates and proxies. */
+const PASSED_ENV = [
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+];
+
+/**
+ * The whole environment git runs with. Nothing else of the user's gets through, so `GIT_DIR`,
+ * `GIT_WORK_TREE`, `GIT_CONFIG_*` and the like cannot send it to another repository.
+ */
+export function gitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, LANG: "C", LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "true" };
+}
+
+/**
+ * Runs `git` with the given arguments and returns its stdout. Never prompts for credentials,
+ * and runs with {@linkcode gitEnv} only.
+ */
 export async function runGit(args: string[], options: RunGitOptions = {}): Promise<string> {
   const { cwd, timeoutMs = 120_000, signal } = options;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -30,7 +64,8 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "true", LC_ALL: "C" },
+      clearEnv: true,
+      env: gitEnv(),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     }).output();
   } catch (error) {
@@ -40,56 +75,290 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
     throw new GitError(`Cannot run git ${args[0]}: ${(error as Error).message}`);
   }
   if (!output.success) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" ");
     const why = signal?.aborted
       ? "cancelled"
       : timeout.aborted
       ? `no answer within ${timeoutMs / 1000} s`
-      : stderr;
+      : summarizeStderr(new TextDecoder().decode(output.stderr));
     throw new GitError(`git ${args[0]} failed: ${why || `exit code ${output.code}`}`);
   }
   return new TextDecoder().decode(output.stdout).trim();
 }
 
 /**
+ * The end of git's error output on one line: its last 6 lines joined with `" | "`, whole lines
+ * dropped from the front to stay within 600 characters, and any URL credentials masked.
+ */
+export function summarizeStderr(stderr: string): string {
+  const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean).slice(-6);
+  while (lines.length > 1 && lines.join(" | ").length > 600) lines.shift();
+  const text = redactUrl(lines.join(" | "));
+  return text.length > 600 ? `${text.slice(0, 599)}…` : text;
+}
+
+/**
+ * Masks credentials written into URLs: `https://user:password@host/x` and
+ * `https://token@host/x` both become `https://***@host/x`. Works on any text.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s'"]+@/gi, "$1***@");
+}
+
+/**
+ * What git is given for `url`: a local path made absolute (so `repo` and `./repo/` name the same
+ * checkout), any other URL (`scheme://...`, `user@host:path`, `host:path`) unchanged.
+ */
+export function resolveRepoUrl(url: string): string {
+  if (url.includes("://")) return url;
+  // git's own rule: a colon before the first slash makes it an scp-like ssh address.
+  if (/^[^/]*:/.test(url)) return url;
+  return resolve(url);
+}
+
+/** The arguments of the clone: `--` keeps a URL from ever being read as an option. */
+export function gitCloneArgs(url: string, dest: string): string[] {
+  return ["clone", "--quiet", "--depth", "1", "--", url, dest];
+}
+
+/** Inside `.git/`, so that `git status` of the checkout stays clean. */
+const MARKER = ".git/mcp-registry-checkout";
+/** Age after which a lock or a half-made clone is taken to be abandoned. */
+const STALE_MS = 10 * 60_000;
+
+/**
  * Makes `dir` a shallow checkout of the default branch of `url` and returns its commit.
- * An existing clone of the same URL is fetched and reset; anything else in `dir` is replaced.
- * A failed clone leaves the previous checkout as it was.
+ *
+ * An existing checkout of the same URL is fetched and reset; when that fails (a lock file left
+ * by a crash, a damaged clone) it is cloned afresh. A checkout of another URL is replaced. Only
+ * folders syncRepo made itself (they carry a marker in `.git/`) are ever replaced; an absent or
+ * empty `dir` is fine, anything else is refused. A failed clone leaves the previous checkout as
+ * it was. Holds the lock of {@linkcode withCheckoutLock} on `dir` while it works.
  */
 export async function syncRepo(url: string, dir: string, signal?: AbortSignal): Promise<string> {
   if (url.startsWith("-")) throw new GitError(`Refusing git URL "${url}": it starts with "-"`);
-  if (await isCloneOf(dir, url)) {
-    await runGit(["fetch", "--quiet", "--depth", "1", "origin", "HEAD"], { cwd: dir, signal });
-    await runGit(["reset", "--quiet", "--hard", "FETCH_HEAD"], { cwd: dir, signal });
-  } else {
-    const parent = dir.replace(/\/[^/]+\/?$/, "") || ".";
-    await Deno.mkdir(parent, { recursive: true });
-    await sweepStaleClones(parent);
-    const temp = await Deno.makeTempDir({ dir: parent, prefix: ".clone-" });
+  const source = resolveRepoUrl(url);
+  return await withCheckoutLock({ dir, signal }, async () => {
+    const state = await checkoutState(dir);
+    if (state === "foreign") {
+      throw new GitError(
+        `Refusing to replace ${dir}: the folder is not a checkout mcp-registry made; ` +
+          "remove it or set MCP_REGISTRY_SOURCES_DIR to another folder",
+      );
+    }
+    let pullError: GitError | undefined;
+    if (state === "ours" && (await originOf(dir)) === source) {
+      try {
+        await runGit(["fetch", "--quiet", "--depth", "1", "origin", "HEAD"], { cwd: dir, signal });
+        await runGit(["reset", "--quiet", "--hard", "FETCH_HEAD"], { cwd: dir, signal });
+        return await runGit(["rev-parse", "HEAD"], { cwd: dir, signal });
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof GitError)) throw error;
+        pullError = error;
+      }
+    }
     try {
-      await runGit(["clone", "--quiet", "--depth", "1", "--", url, temp], { signal });
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-      await Deno.rename(temp, dir);
-    } finally {
-      await Deno.remove(temp, { recursive: true }).catch(() => {});
+      await freshClone(source, dir, signal);
+    } catch (error) {
+      if (pullError && error instanceof GitError) {
+        throw new GitError(`${error.message} (after ${pullError.message})`);
+      }
+      throw error;
     }
-  }
-  return await runGit(["rev-parse", "HEAD"], { cwd: dir });
+    return await runGit(["rev-parse", "HEAD"], { cwd: dir, signal });
+  });
 }
 
-/** Removes half-made clones left by a process that died mid-clone. */
-async function sweepStaleClones(parent: string) {
-  for await (const item of Deno.readDir(parent)) {
-    if (item.isDirectory && item.name.startsWith(".clone-")) {
-      await Deno.remove(`${parent}/${item.name}`, { recursive: true }).catch(() => {});
-    }
-  }
-}
-
-async function isCloneOf(dir: string, url: string): Promise<boolean> {
+/** Clones into a temporary folder beside `dir`, then swaps it in. */
+async function freshClone(url: string, dir: string, signal?: AbortSignal) {
+  const parent = dirname(dir);
+  await Deno.mkdir(parent, { recursive: true });
+  await sweepStaleClones(parent);
+  const temp = await Deno.makeTempDir({ dir: parent, prefix: ".clone-" });
+  const old = `${temp}-old`; // also `.clone-*`: swept if a crash leaves it
   try {
-    await Deno.stat(`${dir}/.git`);
-    return (await runGit(["remote", "get-url", "origin"], { cwd: dir })) === url;
+    await runGit(gitCloneArgs(url, temp), { signal });
+    await Deno.writeTextFile(
+      `${temp}/${MARKER}`,
+      "Made by mcp-registry, which replaces this checkout at will.\n",
+    );
+    const replacing = await Deno.lstat(dir).then(() => true, () => false);
+    if (replacing) await Deno.rename(dir, old);
+    try {
+      await Deno.rename(temp, dir);
+    } catch (error) {
+      if (replacing) await Deno.rename(old, dir).catch(() => {});
+      throw error;
+    }
+  } finally {
+    await Deno.remove(temp, { recursive: true }).catch(() => {});
+    await Deno.remove(old, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Removes half-made clones (and set-aside locks) left by a process that died mid-way. Only
+ * those untouched for 10 minutes: a younger one may be a clone in progress.
+ */
+async function sweepStaleClones(parent: string) {
+  const now = Date.now();
+  for await (const item of Deno.readDir(parent)) {
+    const clone = item.isDirectory && item.name.startsWith(".clone-");
+    const lock = item.isFile && item.name.includes(".lock.stale-");
+    if (!clone && !lock) continue;
+    const path = `${parent}/${item.name}`;
+    const mtime = (await Deno.lstat(path).catch(() => null))?.mtime?.getTime();
+    if (mtime === undefined || now - mtime < STALE_MS) continue;
+    await Deno.remove(path, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Whether `dir` may be (re)placed: absent, empty, made by us, or someone else's. */
+async function checkoutState(dir: string): Promise<"absent" | "empty" | "ours" | "foreign"> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(dir);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "absent";
+    throw new GitError(`Cannot use ${dir}: ${(error as Error).message}`);
+  }
+  if (!info.isDirectory) return "foreign";
+  if (await Deno.lstat(`${dir}/${MARKER}`).then((m) => m.isFile, () => false)) return "ours";
+  for await (const _ of Deno.readDir(dir)) return "foreign";
+  return "empty";
+}
+
+/** `remote.origin.url` as written in the checkout's config (no `insteadOf` rewriting). */
+async function originOf(dir: string): Promise<string | undefined> {
+  try {
+    return await runGit(["config", "--get", "remote.origin.url"], { cwd: dir });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options for {@linkcode withCheckoutLock}. */
+export interface CheckoutLockOptions {
+  /** The checkout; the lock is the file `<dir>.lock`. */
+  dir: string;
+  /** Stops waiting for the lock. */
+  signal?: AbortSignal;
+  /** How long to wait for another process to finish. @default 300_000 */
+  waitMs?: number;
+}
+
+/** The locks the current chain of calls holds, so that a nested call does not wait for itself. */
+const heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
+ * Runs `fn` while holding the exclusive lock of a checkout (`<dir>.lock`, holding
+ * `<pid>:<time>`), so that two registry processes sharing the sources folder never write or read
+ * it at the same time. A lock older than 10 minutes, or whose process is gone, is taken over;
+ * otherwise this waits (5 minutes at most, then throws a {@linkcode GitError}). Calls nested in
+ * `fn` for the same `dir` run at once.
+ */
+export async function withCheckoutLock<T>(
+  lock: string | CheckoutLockOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const { dir, signal, waitMs = 300_000 } = typeof lock === "string" ? { dir: lock } : lock;
+  const path = `${resolve(dir)}.lock`;
+  const held = heldLocks.getStore() ?? new Set<string>();
+  if (held.has(path)) return await fn();
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const file = await acquireLock(path, dir, { signal, waitMs });
+  // A long hold stays fresh, so that nobody takes it for abandoned.
+  const heartbeat = setInterval(() => stampLock(file).catch(() => {}), 60_000);
+  try {
+    return await heldLocks.run(new Set([...held, path]), fn);
+  } finally {
+    clearInterval(heartbeat);
+    const mine = await file.stat().catch(() => null);
+    file.close();
+    const current = await Deno.lstat(path).catch(() => null);
+    // Remove it only if it is still our file (not one that replaced it after a takeover).
+    if (current && (mine?.ino == null || current.ino === mine.ino)) {
+      await Deno.remove(path).catch(() => {});
+    }
+  }
+}
+
+async function acquireLock(
+  path: string,
+  dir: string,
+  { signal, waitMs }: { signal?: AbortSignal | undefined; waitMs: number },
+): Promise<Deno.FsFile> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const file = await Deno.open(path, { createNew: true, write: true });
+      await stampLock(file);
+      return file;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) {
+        throw new GitError(`Cannot lock ${dir}: ${(error as Error).message}`);
+      }
+    }
+    if (await takeOverIfStale(path)) continue;
+    if (Date.now() >= deadline) {
+      throw new GitError(`another mcp-registry is refreshing ${dir}; try again later`);
+    }
+    if (signal?.aborted) throw new GitError(`Waiting for the lock of ${dir}: cancelled`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+async function stampLock(file: Deno.FsFile) {
+  await file.truncate(0);
+  await file.seek(0, Deno.SeekMode.Start);
+  await file.write(new TextEncoder().encode(`${Deno.pid}:${Date.now()}`));
+}
+
+/**
+ * Removes the lock at `path` when it is abandoned; true when it is gone. The lock is first moved
+ * aside under a name of our own, so that of several processes that found it abandoned only one
+ * removes it, and a fresh lock that replaced it meanwhile is put back.
+ */
+async function takeOverIfStale(path: string): Promise<boolean> {
+  let text: string;
+  let info: Deno.FileInfo;
+  try {
+    text = await Deno.readTextFile(path);
+    info = await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw new GitError(`Cannot read the lock ${path}: ${(error as Error).message}`);
+  }
+  if (!isStale(text, info.mtime)) return false;
+  const aside = `${path}.stale-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.rename(path, aside);
+  } catch {
+    return true; // someone else took it over first; try again
+  }
+  const moved = await Deno.readTextFile(aside).catch(() => "");
+  if (moved !== text) await Deno.link(aside, path).catch(() => {});
+  await Deno.remove(aside).catch(() => {});
+  return moved === text;
+}
+
+function isStale(text: string, mtime: Date | null): boolean {
+  const match = text.match(/^(\d+):(\d+)$/);
+  // Empty: created, not yet written; that takes microseconds, unless its process died then.
+  if (!match) return Date.now() - (mtime?.getTime() ?? 0) > 10_000;
+  if (Date.now() - Number(match[2]) > STALE_MS) return true;
+  return !processAlive(Number(match[1]));
+}
+
+/** False only when `/proc` says the process is gone; without `/proc`, age alone decides. */
+function processAlive(pid: number): boolean {
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return true;
+  }
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
   } catch {
     return false;
   }

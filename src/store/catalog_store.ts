@@ -9,6 +9,7 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { retryLocked } from "./_retry.ts";
 
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
 export const CATALOG_FORMAT = 1;
@@ -108,7 +109,7 @@ export class CatalogStore {
           bytes.subarray(j * CHUNK_BYTES, (j + 1) * CHUNK_BYTES),
         );
       }
-      await commitOrThrow(op, `storing the ${source} catalog`);
+      await retryLocked(() => commitOrThrow(op, `storing the ${source} catalog`));
     }
     const meta: CatalogMeta = {
       format: CATALOG_FORMAT,
@@ -118,10 +119,9 @@ export class CatalogStore {
       revision,
       saved_at: new Date().toISOString(),
     };
-    const switched = await this.#kv.atomic()
-      .check(previous)
-      .set(["catalog", source, "meta"], meta)
-      .commit();
+    const switched = await retryLocked(() =>
+      this.#kv.atomic().check(previous).set(["catalog", source, "meta"], meta).commit()
+    );
     if (!switched.ok) {
       await this.#deleteGeneration(source, generation); // lost the race: keep theirs
       return;
@@ -141,7 +141,7 @@ export class CatalogStore {
   /** Updates part of the refresh history of `source`. */
   async updateState(source: string, patch: Partial<SourceState>): Promise<SourceState> {
     const next = { ...(await this.getState(source)), ...patch };
-    await this.#kv.set(["source_state", source], next);
+    await retryLocked(() => this.#kv.set(["source_state", source], next));
     return next;
   }
 
@@ -153,7 +153,7 @@ export class CatalogStore {
     for (let i = 0; i < keys.length; i += 100) {
       const op = this.#kv.atomic();
       for (const key of keys.slice(i, i + 100)) op.delete(key);
-      await op.commit();
+      await retryLocked(() => op.commit());
     }
   }
 

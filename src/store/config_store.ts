@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { retryLocked } from "./_retry.ts";
 
 /** One server's configuration. Secrets are keyed by their catalog name. */
 export interface ServerConfig {
@@ -68,7 +69,7 @@ export class ConfigStore {
     }
     if (patch.params || patch.env) {
       const stored: StoredPlain = { params, env, updated_at: new Date().toISOString() };
-      await this.#kv.set(["config", id], stored);
+      await retryLocked(() => this.#kv.set(["config", id], stored));
     }
     return { params, env, secrets };
   }

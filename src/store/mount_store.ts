@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { retryLocked } from "./_retry.ts";
 
 /** One activated server. Its settings live in the config store; this records that it runs. */
 export interface Mount {
@@ -34,12 +35,12 @@ export class MountStore {
     const existing = await this.#kv.get<Mount>(key);
     if (existing.value) return existing.value;
     const mount = { id, added_at: new Date().toISOString() };
-    await this.#kv.atomic().check(existing).set(key, mount).commit();
+    await retryLocked(() => this.#kv.atomic().check(existing).set(key, mount).commit());
     return mount;
   }
 
   /** Forgets `id`. */
   async delete(id: string): Promise<void> {
-    await this.#kv.delete(["mounts", id]);
+    await retryLocked(() => this.#kv.delete(["mounts", id]));
   }
 }

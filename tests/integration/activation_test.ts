@@ -137,32 +137,35 @@ Deno.test({
   name: "a server that cannot be started again says why and how to fix it",
   ignore,
   async fn() {
-    await using t = await openTestRegistry();
-    equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
-    const container = await activeContainer(t, "memory");
-    // The image disappears: every restart attempt must fail, quickly and clearly.
-    await podman("tag", "docker.io/mcp/memory:latest", "localhost/mcp-registry-test/memory-keep:1");
+    // An image of its own, so that taking it away disturbs no other test.
+    const image = `localhost/mcp-registry-test/vanishing-${crypto.randomUUID().slice(0, 8)}:1`;
+    await podman("tag", "docker.io/mcp/memory:latest", image);
+    const vanishing = testEntry({
+      id: "vanishing",
+      container_image: image,
+      run: { volumes: [] } as Json,
+    });
     try {
-      await podman("rmi", "-f", "docker.io/mcp/memory:latest");
+      await using t = await openTestRegistry({ entries: [vanishing] });
+      equal((await t.call("registry-add", { id: "vanishing" })).isError, undefined);
+      const container = await activeContainer(t, "vanishing");
+      await podman("rmi", "-f", image);
       await podman("kill", container);
       await new Promise((r) => setTimeout(r, 300));
-      const result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
+      const result = await t.call("registry-exec", { id: "vanishing", tool: "read_graph" });
       equal(result.isError, true);
-      match(textOf(result), /memory is not running .* could not be started again/s);
-      match(textOf(result), /Cannot pull the image/);
+      match(textOf(result), /vanishing is not running .* could not be started again/s);
+      match(textOf(result), /Cannot pull the image localhost\/mcp-registry-test\/vanishing/);
       const active = (await t.call("registry-active")).structuredContent as Json;
       equal(active.servers[0].state, "failed");
+
+      await podman("tag", "docker.io/mcp/memory:latest", image);
+      const readded = await t.call("registry-add", { id: "vanishing" });
+      equal((readded.structuredContent as Json).status, "started", textOf(readded));
+      await t.call("registry-remove", { id: "vanishing" });
     } finally {
-      await podman(
-        "tag",
-        "localhost/mcp-registry-test/memory-keep:1",
-        "docker.io/mcp/memory:latest",
-      );
-      await podman("rmi", "localhost/mcp-registry-test/memory-keep:1");
+      await podman("rmi", "-f", image).catch(() => {});
     }
-    const readded = await t.call("registry-add", { id: "memory" });
-    equal((readded.structuredContent as Json).status, "started", textOf(readded));
-    await t.call("registry-remove", { id: "memory" });
   },
 });
 
