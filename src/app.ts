@@ -80,6 +80,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     mounts: new MountStore(state),
     protectedPaths: [config.dataDir, config.cacheDir],
+    allowInsecureRemotes: config.allowInsecureRemotes,
     loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
       server?.sendToolListChanged().catch(() => {}); // not connected yet: nothing to tell

@@ -27,6 +27,8 @@ export interface RegistryConfig {
   limits: ContainerLimits;
   /** `MCP_REGISTRY_CALL_TIMEOUT`: seconds a proxied tool call may take. @default 120 */
   callTimeoutSeconds: number;
+  /** `MCP_REGISTRY_ALLOW_INSECURE_REMOTES=1`: plain http to remote servers off this machine. */
+  allowInsecureRemotes: boolean;
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -74,6 +76,9 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
     limits: { memory, cpus, pids },
     callTimeoutSeconds,
+    allowInsecureRemotes: ["1", "true", "yes"].includes(
+      (env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES ?? "").trim().toLowerCase(),
+    ),
     cacheDir,
     sourcesDir: nonEmpty(env.MCP_REGISTRY_SOURCES_DIR) ?? `${cacheDir}/sources`,
     refreshIntervalHours: hours,

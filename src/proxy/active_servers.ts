@@ -10,11 +10,12 @@ import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import { buildLaunchSpec, checkHostPath, hostPaths, LaunchError } from "../runtime/launch_spec.ts";
 import type { Podman } from "../runtime/podman.ts";
 import { ownerAlive } from "../runtime/podman.ts";
+import { buildRemoteSpec, type RemoteSpec } from "../runtime/remote_spec.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
-import { Upstream } from "./upstream.ts";
+import { Upstream, type UpstreamCommand } from "./upstream.ts";
 
 /**
  * Where an active server stands: `exited` when its process ended (it restarts on the next call),
@@ -29,6 +30,8 @@ export interface ActiveInfo {
   state: ServerState;
   container: string;
   image: string;
+  /** The remote server's address (origin and path), for remote servers. */
+  url: string | null;
   started_at: string;
   tool_count: number;
   tools: string[];
@@ -59,6 +62,8 @@ export interface ActiveServersOptions {
   mounts?: MountStore;
   /** Reads a server's current settings (for restarts after a crash and for restores). */
   loadConfig: (id: string) => Promise<ServerConfig>;
+  /** Connect to plain-http remote servers beyond this machine. @default false */
+  allowInsecureRemotes?: boolean;
   /** Host paths never mounted (the registry's data and cache folders). */
   protectedPaths?: string[];
   /** Pauses between restart attempts of a crashed server. @default [250, 1000, 3000] */
@@ -177,7 +182,10 @@ export class ActiveServers {
       title: a.entry.title,
       state: a.state,
       container: a.container,
-      image: a.entry.container_image ?? "",
+      image: a.entry.launch_method === "podman" ? a.entry.container_image ?? "" : "",
+      url: a.entry.remote && a.entry.launch_method === "remote-http"
+        ? a.entry.remote.url.replace(/[?#].*$/, "")
+        : null,
       started_at: a.startedAt.toISOString(),
       tool_count: a.names.size,
       tools: [...a.names.values()],
@@ -307,13 +315,73 @@ export class ActiveServers {
 
   async #start(entry: CatalogEntry, config: ServerConfig): Promise<AddOutcome> {
     const started = performance.now();
-    const { podman, limits, owner, log } = this.#options;
-    if (entry.launch_method !== "podman") {
+    const { log } = this.#options;
+    let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
+    if (entry.launch_method === "remote-http") {
+      const remote = buildRemoteSpec(entry, config, {
+        allowInsecure: this.#options.allowInsecureRemotes,
+      });
+      connect = { remote, container: "" };
+      log.info("connecting to remote server", { server: entry.id, url: remote.url.origin });
+    } else if (entry.launch_method === "podman") {
+      connect = await this.#prepareContainer(entry, config);
+    } else {
       throw new LaunchError(
-        `${entry.id} is a ${entry.launch_method} server; this version of mcp-registry runs ` +
-          "container (podman) servers only",
+        `${entry.id} is a package (${entry.launch_method}) server; this version of ` +
+          "mcp-registry runs container and remote servers only",
       );
     }
+    const previous = this.#active.get(entry.id);
+    if (previous) await this.#stop(previous);
+
+    const { container } = connect;
+    const active: Active = {
+      entry,
+      container,
+      prefix: toolPrefix(entry.id),
+      names: new Map(),
+      upstream: null,
+      state: "starting",
+      startedAt: new Date(),
+      lastError: null,
+    };
+    this.#active.set(entry.id, active);
+    const removeContainer = () =>
+      container ? this.#options.podman.remove([container]).catch(() => {}) : Promise.resolve();
+    try {
+      active.upstream = await Upstream.start({
+        id: entry.id,
+        ...connect,
+        startTimeoutMs: this.#options.startTimeoutMs,
+        redact: Object.values(config.secrets),
+        onToolsChanged: () => {
+          this.#rebuildRoutes();
+          this.#options.onToolsChanged();
+        },
+        onExit: (reason) => {
+          if (this.#active.get(entry.id) !== active) return;
+          active.state = "exited";
+          active.lastError = reason;
+          log.warn("server exited", { server: entry.id, container, reason });
+          void removeContainer();
+        },
+      });
+    } catch (error) {
+      if (this.#active.get(entry.id) === active) this.#active.delete(entry.id);
+      await removeContainer();
+      throw error;
+    }
+    active.state = "running";
+    this.#rebuildRoutes();
+    this.#options.onToolsChanged();
+    const ms = Math.round(performance.now() - started);
+    log.info("server running", { server: entry.id, container, tools: active.names.size, ms });
+    return { status: "started", tools: this.#describeTools(active), ms };
+  }
+
+  /** Checks what a container needs (paths, podman, the image) and builds its command. */
+  async #prepareContainer(entry: CatalogEntry, config: ServerConfig) {
+    const { podman, limits, owner, log } = this.#options;
     if (entry.tools.some((t) => t.container)) {
       throw new LaunchError(
         `${entry.id} runs a container per tool call (Docker's "poci" type), which this ` +
@@ -340,52 +408,10 @@ export class ActiveServers {
       log.info("pulling image", { server: entry.id, image: spec.image });
       await podman.pull(spec.image);
     }
-    const previous = this.#active.get(entry.id);
-    if (previous) await this.#stop(previous);
-
     const container = containerName(entry.id);
     const args = podmanRunArgs({ spec, name: container, serverId: entry.id, owner, limits });
     log.info("starting server", { server: entry.id, container, args });
-    const active: Active = {
-      entry,
-      container,
-      prefix: toolPrefix(entry.id),
-      names: new Map(),
-      upstream: null,
-      state: "starting",
-      startedAt: new Date(),
-      lastError: null,
-    };
-    this.#active.set(entry.id, active);
-    try {
-      active.upstream = await Upstream.start({
-        id: entry.id,
-        command: { command: podman.binary, args, env: podman.env(spec.env) },
-        startTimeoutMs: this.#options.startTimeoutMs,
-        redact: Object.values(config.secrets),
-        onToolsChanged: () => {
-          this.#rebuildRoutes();
-          this.#options.onToolsChanged();
-        },
-        onExit: (reason) => {
-          if (this.#active.get(entry.id) !== active) return;
-          active.state = "exited";
-          active.lastError = reason;
-          log.warn("server exited", { server: entry.id, container, reason });
-          void podman.remove([container]).catch(() => {});
-        },
-      });
-    } catch (error) {
-      if (this.#active.get(entry.id) === active) this.#active.delete(entry.id);
-      await podman.remove([container]).catch(() => {});
-      throw error;
-    }
-    active.state = "running";
-    this.#rebuildRoutes();
-    this.#options.onToolsChanged();
-    const ms = Math.round(performance.now() - started);
-    log.info("server running", { server: entry.id, container, tools: active.names.size, ms });
-    return { status: "started", tools: this.#describeTools(active), ms };
+    return { command: { command: podman.binary, args, env: podman.env(spec.env) }, container };
   }
 
   async #stop(active: Active) {

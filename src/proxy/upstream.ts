@@ -6,7 +6,13 @@
  */
 import { ToolListChangedNotificationSchema } from "../mcp/sdk.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
-import { Client, StdioClientTransport } from "../mcp/sdk_client.ts";
+import {
+  Client,
+  SSEClientTransport,
+  StdioClientTransport,
+  StreamableHTTPClientTransport,
+} from "../mcp/sdk_client.ts";
+import type { RemoteSpec } from "../runtime/remote_spec.ts";
 import { VERSION } from "../version.ts";
 
 /** The last lines a child wrote to stderr, bounded in lines and bytes, secrets masked. */
@@ -51,7 +57,9 @@ export interface UpstreamCommand {
 export interface UpstreamOptions {
   /** Who this is, for error messages (the catalog id). */
   id: string;
-  command: UpstreamCommand;
+  /** A local process to run (a container), or a remote server to connect to. */
+  command?: UpstreamCommand;
+  remote?: RemoteSpec;
   /** Time allowed for start and initialize. @default 60_000 */
   startTimeoutMs?: number;
   /** Called after the child's tool list changed and was listed again. */
@@ -68,57 +76,58 @@ export class Upstream {
   readonly stderr: RingBuffer;
   readonly startedAt = new Date();
   #client: Client;
-  #transport: StdioClientTransport;
   #tools: Tool[] = [];
   #exited: string | null = null;
   #closing = false;
 
-  private constructor(
-    id: string,
-    client: Client,
-    transport: StdioClientTransport,
-    redact: string[],
-  ) {
+  private constructor(id: string, client: Client, redact: string[]) {
     this.id = id;
     this.stderr = new RingBuffer(50, 500, redact);
     this.#client = client;
-    this.#transport = transport;
   }
 
-  /** Starts the child, initializes it and lists its tools. */
+  /** Starts the child (or connects to the remote server), initializes it and lists its tools. */
   static async start(options: UpstreamOptions): Promise<Upstream> {
-    const { id, command, startTimeoutMs = 60_000, onToolsChanged, onExit, redact = [] } = options;
-    const transport = new StdioClientTransport({
-      command: command.command,
-      args: command.args,
-      env: command.env,
-      stderr: "pipe",
-    });
-    const client = new Client(
-      { name: "mcp-registry", version: VERSION },
-      { capabilities: {} },
-    );
-    const upstream = new Upstream(id, client, transport, redact);
-    // Drain stderr from the first byte: a chatty server must never block on a full pipe.
-    transport.stderr?.on("data", (chunk: Uint8Array | string) => {
-      upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
-    });
-    client.onclose = () => {
-      if (upstream.#exited === null) {
-        upstream.#exited = upstream.#closing ? "stopped" : "the server exited";
-        if (!upstream.#closing) onExit?.(upstream.describeExit());
-      }
+    const { id, command, remote, startTimeoutMs = 60_000, onToolsChanged, onExit } = options;
+    const redact = options.redact ?? [];
+    const upstream = new Upstream(id, Upstream.#newClient(), redact);
+    const wire = (client: Client) => {
+      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+        try {
+          await upstream.#listTools();
+          onToolsChanged?.(upstream.tools);
+        } catch {
+          // The child went away meanwhile; onclose reports it.
+        }
+      });
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-      try {
-        await upstream.#listTools();
-        onToolsChanged?.(upstream.tools);
-      } catch {
-        // The child went away meanwhile; onclose reports it.
-      }
-    });
     try {
-      await client.connect(transport, { timeout: startTimeoutMs });
+      if (command) {
+        const transport = new StdioClientTransport({
+          command: command.command,
+          args: command.args,
+          env: command.env,
+          stderr: "pipe",
+        });
+        // Drain stderr from the first byte: a chatty server must never block on a full pipe.
+        transport.stderr?.on("data", (chunk: Uint8Array | string) => {
+          upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
+        });
+        wire(upstream.#client);
+        await upstream.#client.connect(transport, { timeout: startTimeoutMs });
+      } else if (remote) {
+        await upstream.#connectRemote(remote, startTimeoutMs, wire);
+      } else {
+        throw new TypeError("Upstream.start needs a command or a remote");
+      }
+      // Watched only once connected: a failed attempt (say Streamable HTTP before the SSE
+      // fallback) closes its client, and that is not the server's end.
+      upstream.#client.onclose = () => {
+        if (upstream.#exited === null) {
+          upstream.#exited = upstream.#closing ? "stopped" : "the server exited";
+          if (!upstream.#closing) onExit?.(upstream.describeExit());
+        }
+      };
       await upstream.#listTools(startTimeoutMs);
     } catch (error) {
       await upstream.close();
@@ -130,6 +139,51 @@ export class Upstream {
       );
     }
     return upstream;
+  }
+
+  static #newClient(): Client {
+    return new Client({ name: "mcp-registry", version: VERSION }, { capabilities: {} });
+  }
+
+  /**
+   * Streamable HTTP first; a server that refuses it with an HTTP 4xx (an older, SSE-only
+   * server) is tried again over SSE, as the MCP SDK documents for backwards compatibility.
+   * Redirects to other origins are not followed, so headers (keys) never leave for another host.
+   */
+  async #connectRemote(remote: RemoteSpec, timeoutMs: number, wire: (c: Client) => void) {
+    const requestInit = { headers: remote.headers };
+    if (remote.transport === "streamable-http") {
+      try {
+        wire(this.#client);
+        await this.#client.connect(
+          new StreamableHTTPClientTransport(remote.url, {
+            requestInit,
+            redirectPolicy: "same-origin",
+          }),
+          { timeout: timeoutMs },
+        );
+        return;
+      } catch (error) {
+        // An older server answers the Streamable HTTP POST with 4xx (404, 405, 400).
+        const code = (error as { code?: unknown }).code;
+        const refused = typeof code === "number"
+          ? code >= 400 && code < 500 && code !== 401 &&
+            code !== 403
+          : /\b(400|404|405)\b|not found|method not allowed/i.test(String(error));
+        if (!refused) throw describeRemoteError(remote, error);
+        await this.#client.close().catch(() => {});
+        this.#client = Upstream.#newClient();
+      }
+    }
+    wire(this.#client);
+    try {
+      await this.#client.connect(
+        new SSEClientTransport(remote.url, { requestInit, redirectPolicy: "same-origin" }),
+        { timeout: timeoutMs },
+      );
+    } catch (error) {
+      throw describeRemoteError(remote, error);
+    }
   }
 
   /** The tools the child offers, as it last listed them. */
@@ -193,4 +247,24 @@ export class Upstream {
     } while (cursor && tools.length < 10_000);
     this.#tools = tools;
   }
+}
+
+/** Says what went wrong with a remote server in terms a user can act on; never shows headers. */
+function describeRemoteError(remote: RemoteSpec, error: unknown): Error {
+  const text = String((error as Error)?.message ?? error);
+  const where = `${remote.url.origin}${remote.url.pathname}`;
+  if (/\b401\b|\b403\b|unauthorized|forbidden/i.test(text)) {
+    return new Error(
+      `${where} refused the credentials (${text.slice(0, 200)}); check the key with ` +
+        "registry-config-set",
+    );
+  }
+  if (
+    /ECONNREFUSED|Connection refused|error sending request|fetch failed|dns|lookup|network/i.test(
+      text,
+    )
+  ) {
+    return new Error(`cannot reach ${where}: ${text.slice(0, 200)}`);
+  }
+  return new Error(`${where}: ${text.slice(0, 300)}`);
 }

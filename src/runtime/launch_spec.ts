@@ -60,6 +60,18 @@ export function configKeys(entry: CatalogEntry): ConfigKey[] {
       ...optional({ description: secret.description, example: secret.example }),
     });
   }
+  for (const oauth of entry.oauth) {
+    if (!oauth.secret || keys.some((k) => k.key === oauth.secret)) continue;
+    keys.push({
+      key: oauth.secret,
+      kind: "secret",
+      required: false,
+      ...optional({
+        env: oauth.env,
+        description: `A token for ${oauth.provider}, used instead of an OAuth sign-in`,
+      }),
+    });
+  }
   const schema = entry.config.parameters;
   const properties = isRecord(schema?.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema?.required) ? schema.required.map(String) : []);

@@ -21,6 +21,7 @@ export const activeTool = defineTool({
       state: z.enum(["starting", "running", "exited", "failed"]),
       container: z.string(),
       image: z.string(),
+      url: z.string().nullable(),
       started_at: z.string(),
       tool_count: z.number().int(),
       tools: z.array(z.string()),
@@ -33,7 +34,9 @@ export const activeTool = defineTool({
     const text = servers.length === 0
       ? "No server is active. Find one with registry-find and start it with registry-add."
       : servers.map((s) =>
-        `- ${s.id}: ${s.state}, ${s.tool_count} tools, container ${s.container}, since ` +
+        `- ${s.id}: ${s.state}, ${s.tool_count} tools, ${
+          s.url ? `remote ${s.url}` : `container ${s.container}`
+        }, since ` +
         `${s.started_at}${s.last_error ? `; last error: ${s.last_error}` : ""}`
       ).join("\n");
     return Promise.resolve(toolResult(text, { servers }));

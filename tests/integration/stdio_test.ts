@@ -162,7 +162,8 @@ Deno.test({
       const pid = second.transport.pid!;
       Deno.kill(pid, "SIGKILL");
       await second.client.close().catch(() => {});
-      ok((await ourContainers()).includes(second.container), "SIGKILL left the container");
+      // SIGKILL leaves the container running with a dead owner. (Any registry that starts now,
+      // such as one of a test running in parallel, may sweep it first: that is fine too.)
       const third = new Client({ name: "stdio-test", version: "1" });
       await third.connect(registryTransport(env));
       let left = true;
