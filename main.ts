@@ -8,7 +8,10 @@
  * @module
  */
 import process from "node:process";
-import { startRegistry } from "./src/app.ts";
+import { parseArgs } from "node:util";
+import { type Registry, startRegistry } from "./src/app.ts";
+import { generateToken, serveHttp } from "./src/http/serve_http.ts";
+import { isLoopback } from "./src/runtime/remote_spec.ts";
 import { readConfig } from "./src/config.ts";
 import { StdioServerTransport } from "./src/mcp/sdk.ts";
 import { VERSION } from "./src/version.ts";
@@ -17,6 +20,10 @@ const USAGE = `mcp-registry ${VERSION}: find MCP servers for your agent.
 
 Usage:
   mcp-registry [serve]     run the MCP server over stdio (point your MCP client at this)
+  mcp-registry serve --http [--host 127.0.0.1] [--port 7768]
+                           run it over Streamable HTTP at http://<host>:<port>/mcp; clients send
+                           "Authorization: Bearer <token>" (MCP_REGISTRY_TOKEN, or one printed
+                           at start)
   mcp-registry --help      this text
   mcp-registry --version   the version
 
@@ -29,14 +36,81 @@ Environment:
   MCP_REGISTRY_LOG_LEVEL         debug, info, warn, error or silent (default: info; logs go to stderr)
 `;
 
-async function serveStdio(): Promise<void> {
-  let config;
+function loadConfig() {
   try {
-    config = readConfig(Deno.env.toObject());
+    return readConfig(Deno.env.toObject());
   } catch (error) {
     console.error(`mcp-registry: ${(error as Error).message}`);
     Deno.exit(2);
   }
+}
+
+function scheduleRefreshes(registry: Registry) {
+  Deno.cron("mcp-registry refresh due sources", `${registry.checkMinute} * * * *`, async () => {
+    await registry.catalog.refreshDue();
+  });
+}
+
+async function serveHttpCommand(args: string[]): Promise<void> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      options: {
+        http: { type: "boolean" },
+        host: { type: "string", default: "127.0.0.1" },
+        port: { type: "string", default: "7768" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`mcp-registry serve: ${(error as Error).message}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`mcp-registry serve: --port "${flags.port}" is not a port number (0-65535)`);
+    Deno.exit(2);
+  }
+  const config = loadConfig();
+  const registry = await startRegistry({ config });
+  const given = Deno.env.get("MCP_REGISTRY_TOKEN")?.trim();
+  const token = given || generateToken();
+  let endpoint;
+  try {
+    endpoint = await serveHttp(registry, { host: flags.host, port, token, log: registry.log });
+  } catch (error) {
+    console.error(`mcp-registry: ${(error as Error).message}`);
+    await registry[Symbol.asyncDispose]();
+    Deno.exit(1);
+  }
+  if (!isLoopback(flags.host)) {
+    registry.log.warn("listening beyond this machine: anyone who has the token can run servers", {
+      host: flags.host,
+    });
+  }
+  console.error(`mcp-registry ${VERSION} listening on ${endpoint.url}`);
+  console.error(
+    given
+      ? "token: the one in MCP_REGISTRY_TOKEN"
+      : `token: ${token}\n(send "Authorization: Bearer <token>"; set MCP_REGISTRY_TOKEN to keep one)`,
+  );
+  scheduleRefreshes(registry);
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    registry.log.info("stopping", { why });
+    await endpoint[Symbol.asyncDispose]();
+    await registry[Symbol.asyncDispose]();
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void stop(signal));
+  }
+}
+
+async function serveStdio(): Promise<void> {
+  const config = loadConfig();
   const registry = await startRegistry({ config });
   let stopping = false;
   const stop = async (why: string) => {
@@ -61,9 +135,7 @@ async function serveStdio(): Promise<void> {
     Deno.addSignalListener(signal, () => void stop(signal));
   }
   await registry.server.connect(new StdioServerTransport());
-  Deno.cron("mcp-registry refresh due sources", `${registry.checkMinute} * * * *`, async () => {
-    await registry.catalog.refreshDue();
-  });
+  scheduleRefreshes(registry);
   registry.ready.then(
     () => registry.log.info("catalog loaded", { entries: registry.catalog.index.size }),
     (error) => registry.log.error("catalog failed to load", { error: String(error) }),
@@ -78,6 +150,8 @@ if (import.meta.main) {
     console.log(VERSION);
   } else if (command === undefined || (command === "serve" && rest.length === 0)) {
     await serveStdio();
+  } else if (command === "serve" && rest.includes("--http")) {
+    await serveHttpCommand(rest);
   } else {
     console.error(`mcp-registry: unknown command "${Deno.args.join(" ")}"\n\n${USAGE}`);
     Deno.exit(2);

@@ -21,7 +21,13 @@ import { VERSION } from "./version.ts";
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */
 export interface Registry extends AsyncDisposable {
+  /** The first MCP server (what a stdio transport connects to). */
   server: Server;
+  /**
+   * Another MCP server over the same catalog and active servers, for one more client session
+   * (HTTP). Every server made here hears of tool-list changes; closing it forgets it.
+   */
+  newServer(): Server;
   catalog: Catalog;
   active: ActiveServers;
   /** Resolves when the catalog is loaded (from cache or snapshot). */
@@ -71,7 +77,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
   const configs = new ConfigStore(state, config.dataDir);
   const podman = new Podman({ binary: config.podman });
-  let server: Server | undefined = undefined;
+  const servers = new Set<Server>();
   const active = new ActiveServers({
     podman,
     limits: config.limits,
@@ -83,7 +89,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     allowInsecureRemotes: config.allowInsecureRemotes,
     loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
-      server?.sendToolListChanged().catch(() => {}); // not connected yet: nothing to tell
+      for (const s of servers) s.sendToolListChanged().catch(() => {}); // not connected yet: fine
     },
   });
   const swept = sweepOnStart
@@ -100,22 +106,35 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     ? ready.then(() => catalog.refreshDue()).then(() => {}, () => {})
     : Promise.resolve();
   const inFlight = { count: 0 };
-  server = createRegistryServer({
-    inFlight,
-    context: {
-      catalog,
-      active,
-      configs,
-      version: VERSION,
-      startedAt: new Date(),
-      cacheDir: config.cacheDir,
-      refreshIntervalHours: config.refreshIntervalHours,
-    },
-    ready,
-    log,
-  });
+  const startedAt = new Date();
+  const newServer = () => {
+    const made = createRegistryServer({
+      inFlight,
+      context: {
+        catalog,
+        active,
+        configs,
+        version: VERSION,
+        startedAt,
+        cacheDir: config.cacheDir,
+        refreshIntervalHours: config.refreshIntervalHours,
+      },
+      ready,
+      log,
+    });
+    servers.add(made);
+    const previous = made.onclose;
+    made.onclose = () => {
+      servers.delete(made);
+      previous?.();
+    };
+    return made;
+  };
+  const server = newServer();
+
   return {
     server,
+    newServer,
     catalog,
     active,
     checkMinute,
@@ -125,7 +144,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     refreshed,
     log,
     async [Symbol.asyncDispose]() {
-      await server!.close().catch(() => {});
+      for (const s of [...servers]) await s.close().catch(() => {});
       await swept;
       await restored;
       await active.closeAll();

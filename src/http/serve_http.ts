@@ -1,0 +1,142 @@
+/**
+ * The registry over Streamable HTTP (`mcp-registry serve --http`): one MCP session per client,
+ * all sharing the catalog and the active servers. Loopback by default; every request needs
+ * the bearer token; `Host` and `Origin` are checked against DNS rebinding.
+ *
+ * @module
+ */
+import type { Registry } from "../app.ts";
+import type { Logger } from "../log.ts";
+import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk.ts";
+
+/** Options for {@linkcode serveHttp}. */
+export interface ServeHttpOptions {
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 7768 */
+  port?: number;
+  /** The bearer token clients must send. */
+  token: string;
+  log: Logger;
+}
+
+/** A running HTTP endpoint. */
+export interface HttpEndpoint extends AsyncDisposable {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:7768/mcp`. */
+  url: string;
+  /** Open client sessions. */
+  sessions: () => number;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+}
+
+/** A random token for clients, 256 bits in base64url. */
+export function generateToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/** Serves `registry` over Streamable HTTP at `/mcp`. */
+export function serveHttp(registry: Registry, options: ServeHttpOptions): Promise<HttpEndpoint> {
+  const { host = "127.0.0.1", port = 7768, token, log } = options;
+  const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  const expected = new TextEncoder().encode(`Bearer ${token}`);
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host/Origin.
+    const hostHeader = (request.headers.get("host") ?? "").toLowerCase();
+    if (!allowedHosts.has(hostHeader)) {
+      return refuse(403, `Host "${hostHeader.slice(0, 100)}" is not this registry's address`);
+    }
+    const origin = request.headers.get("origin");
+    if (origin !== null && !allowedOrigins.has(origin.toLowerCase())) {
+      return refuse(403, `Origin "${origin.slice(0, 100)}" may not use this registry`);
+    }
+    if (url.pathname !== "/mcp") {
+      return refuse(404, "Not found: the MCP endpoint is /mcp");
+    }
+    if (
+      !sameBytes(new TextEncoder().encode(request.headers.get("authorization") ?? ""), expected)
+    ) {
+      return new Response(
+        'Unauthorized: send the registry\'s token as "Authorization: Bearer <token>" (it is ' +
+          "printed when the registry starts, or set it with MCP_REGISTRY_TOKEN)\n",
+        { status: 401, headers: { "www-authenticate": 'Bearer realm="mcp-registry"' } },
+      );
+    }
+    const sessionId = request.headers.get("mcp-session-id");
+    if (sessionId) {
+      const transport = sessions.get(sessionId);
+      if (!transport) return refuse(404, "Unknown or closed session: initialize a new one");
+      return await transport.handleRequest(request);
+    }
+    if (request.method !== "POST") {
+      return refuse(400, "Start a session with an initialize request (POST) first");
+    }
+    // A new session: its own MCP server over the shared registry.
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+        log.info("http session opened", { sessions: sessions.size });
+      },
+    });
+    const server = registry.newServer();
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void server.close().catch(() => {});
+      log.info("http session closed", { sessions: sessions.size });
+    };
+    await server.connect(transport);
+    return await transport.handleRequest(request);
+  };
+
+  let httpServer: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    httpServer = Deno.serve({
+      hostname: host,
+      port,
+      onListen: () => {},
+      onError: (error) => {
+        log.error("http request failed", { error: String(error) });
+        return refuse(500, "Internal error");
+      },
+    }, handler);
+  } catch (error) {
+    return Promise.reject(
+      new Error(
+        `Cannot listen on ${host}:${port}: ${(error as Error).message}. Pick another port with ` +
+          "--port",
+      ),
+    );
+  }
+  const bound = httpServer.addr.port;
+  const names = new Set([host, "127.0.0.1", "localhost", "[::1]"]);
+  allowedHosts = new Set([...names].map((n) => `${n}:${bound}`.toLowerCase()));
+  allowedOrigins = new Set([...names].map((n) => `http://${n}:${bound}`.toLowerCase()));
+  const shown = host.includes(":") ? `[${host}]` : host;
+  return Promise.resolve({
+    url: `http://${shown}:${bound}/mcp`,
+    sessions: () => sessions.size,
+    finished: httpServer.finished,
+    async [Symbol.asyncDispose]() {
+      for (const transport of [...sessions.values()]) await transport.close().catch(() => {});
+      await httpServer.shutdown();
+    },
+  });
+}
+
+function refuse(status: number, message: string): Response {
+  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain" } });
+}
+
+/** Compares in time that does not depend on where the inputs differ. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ b[i]!;
+  return diff === 0;
+}
