@@ -87,6 +87,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     mounts: new MountStore(state),
     protectedPaths: [config.dataDir, config.cacheDir],
     allowInsecureRemotes: config.allowInsecureRemotes,
+    allowHostProcesses: config.allowHostProcesses,
+    runtimes: config.runtimes,
     loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
       for (const s of servers) s.sendToolListChanged().catch(() => {}); // not connected yet: fine

@@ -5,6 +5,7 @@
  */
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
+import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
 import { DOCKER_REGISTRY_URL } from "./sources/docker_registry.ts";
 
 /** Every setting, with its default filled in. */
@@ -29,6 +30,10 @@ export interface RegistryConfig {
   callTimeoutSeconds: number;
   /** `MCP_REGISTRY_ALLOW_INSECURE_REMOTES=1`: plain http to remote servers off this machine. */
   allowInsecureRemotes: boolean;
+  /** `MCP_REGISTRY_NODE_IMAGE`, `MCP_REGISTRY_PYTHON_IMAGE`: runtime images of package servers. */
+  runtimes: PackageRuntimes;
+  /** `MCP_REGISTRY_ALLOW_HOST_PROCESSES=1`: package servers as processes, not in containers. */
+  allowHostProcesses: boolean;
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -76,9 +81,12 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
     limits: { memory, cpus, pids },
     callTimeoutSeconds,
-    allowInsecureRemotes: ["1", "true", "yes"].includes(
-      (env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES ?? "").trim().toLowerCase(),
-    ),
+    allowInsecureRemotes: flag(env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES),
+    allowHostProcesses: flag(env.MCP_REGISTRY_ALLOW_HOST_PROCESSES),
+    runtimes: {
+      nodeImage: nonEmpty(env.MCP_REGISTRY_NODE_IMAGE) ?? DEFAULT_RUNTIMES.nodeImage,
+      pythonImage: nonEmpty(env.MCP_REGISTRY_PYTHON_IMAGE) ?? DEFAULT_RUNTIMES.pythonImage,
+    },
     cacheDir,
     sourcesDir: nonEmpty(env.MCP_REGISTRY_SOURCES_DIR) ?? `${cacheDir}/sources`,
     refreshIntervalHours: hours,
@@ -101,6 +109,10 @@ function number(
     throw new RangeError(`${name} is "${raw}": give a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+function flag(value: string | undefined): boolean {
+  return ["1", "true", "yes"].includes((value ?? "").trim().toLowerCase());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

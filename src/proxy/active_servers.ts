@@ -7,10 +7,18 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { Logger } from "../log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
-import { buildLaunchSpec, checkHostPath, hostPaths, LaunchError } from "../runtime/launch_spec.ts";
+import {
+  buildLaunchSpec,
+  checkHostPath,
+  hostPaths,
+  LaunchError,
+  type LaunchSpec,
+  qualifyImage,
+} from "../runtime/launch_spec.ts";
 import type { Podman } from "../runtime/podman.ts";
 import { ownerAlive } from "../runtime/podman.ts";
 import { buildRemoteSpec, type RemoteSpec } from "../runtime/remote_spec.ts";
+import { DEFAULT_RUNTIMES, packageCommand, type PackageRuntimes } from "../runtime/package_spec.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
@@ -62,6 +70,10 @@ export interface ActiveServersOptions {
   mounts?: MountStore;
   /** Reads a server's current settings (for restarts after a crash and for restores). */
   loadConfig: (id: string) => Promise<ServerConfig>;
+  /** Runtime images for package servers. @default DEFAULT_RUNTIMES */
+  runtimes?: PackageRuntimes;
+  /** Run package servers as processes on this machine instead of in containers. */
+  allowHostProcesses?: boolean;
   /** Connect to plain-http remote servers beyond this machine. @default false */
   allowInsecureRemotes?: boolean;
   /** Host paths never mounted (the registry's data and cache folders). */
@@ -182,7 +194,11 @@ export class ActiveServers {
       title: a.entry.title,
       state: a.state,
       container: a.container,
-      image: a.entry.launch_method === "podman" ? a.entry.container_image ?? "" : "",
+      image: a.entry.launch_method === "podman"
+        ? a.entry.container_image ?? ""
+        : a.entry.run.package
+        ? `${a.entry.run.package.registry}:${a.entry.run.package.name}`
+        : "",
       url: a.entry.remote && a.entry.launch_method === "remote-http"
         ? a.entry.remote.url.replace(/[?#].*$/, "")
         : null,
@@ -325,11 +341,10 @@ export class ActiveServers {
       log.info("connecting to remote server", { server: entry.id, url: remote.url.origin });
     } else if (entry.launch_method === "podman") {
       connect = await this.#prepareContainer(entry, config);
+    } else if (this.#options.allowHostProcesses) {
+      connect = this.#prepareHostProcess(entry, config);
     } else {
-      throw new LaunchError(
-        `${entry.id} is a package (${entry.launch_method}) server; this version of ` +
-          "mcp-registry runs container and remote servers only",
-      );
+      connect = await this.#prepareContainer(entry, config, true);
     }
     const previous = this.#active.get(entry.id);
     if (previous) await this.#stop(previous);
@@ -379,8 +394,31 @@ export class ActiveServers {
     return { status: "started", tools: this.#describeTools(active), ms };
   }
 
+  /**
+   * A package server as a process on this machine: only when the user opted in
+   * (`MCP_REGISTRY_ALLOW_HOST_PROCESSES=1`), since it runs with the user's own rights.
+   */
+  #prepareHostProcess(entry: CatalogEntry, config: ServerConfig) {
+    const spec = buildLaunchSpec(entry, config, { image: "host" });
+    const run = packageCommand(entry, spec, this.#options.runtimes);
+    const base = Object.fromEntries(
+      ["PATH", "HOME", "USER", "LANG", "TMPDIR"].flatMap((k) => {
+        const v = Deno.env.get(k);
+        return v === undefined ? [] : [[k, v]];
+      }),
+    );
+    this.#options.log.warn("running a package server on this machine, outside a container", {
+      server: entry.id,
+      program: run.entrypoint,
+    });
+    return {
+      command: { command: run.entrypoint, args: run.args, env: { ...base, ...spec.env } },
+      container: "",
+    };
+  }
+
   /** Checks what a container needs (paths, podman, the image) and builds its command. */
-  async #prepareContainer(entry: CatalogEntry, config: ServerConfig) {
+  async #prepareContainer(entry: CatalogEntry, config: ServerConfig, asPackage = false) {
     const { podman, limits, owner, log } = this.#options;
     if (entry.tools.some((t) => t.container)) {
       throw new LaunchError(
@@ -389,7 +427,22 @@ export class ActiveServers {
       );
     }
     const protectedPaths = this.#options.protectedPaths ?? [];
-    const spec = buildLaunchSpec(entry, config, { home: Deno.env.get("HOME"), protectedPaths });
+    const runtimes = this.#options.runtimes ?? DEFAULT_RUNTIMES;
+    const home = Deno.env.get("HOME");
+    let spec: LaunchSpec;
+    if (asPackage) {
+      const base = buildLaunchSpec(entry, config, { home, protectedPaths, image: "package" });
+      const run = packageCommand(entry, base, runtimes);
+      spec = {
+        ...base,
+        image: qualifyImage(run.image),
+        entrypoint: run.entrypoint,
+        command: run.args,
+        volumes: [...base.volumes, run.cacheVolume],
+      };
+    } else {
+      spec = buildLaunchSpec(entry, config, { home, protectedPaths });
+    }
     for (const path of hostPaths(spec)) {
       const real = await Deno.realPath(path).catch(() => null);
       if (!real) {

@@ -17,6 +17,8 @@ export interface LaunchOptions {
   home?: string;
   /** Host paths never mounted, nor any folder holding them (the registry's own data). */
   protectedPaths?: string[];
+  /** The image to run instead of the entry's (package servers run in a runtime image). */
+  image?: string;
 }
 
 /** Something about the entry or its configuration prevents a start; `message` says what to do. */
@@ -34,6 +36,8 @@ export interface LaunchSpec {
   volumes: string[];
   user: string | null;
   disableNetwork: boolean;
+  /** Replaces the image's entrypoint (package servers: `npx`, `uvx`). */
+  entrypoint?: string;
 }
 
 /** A configuration key the entry declares. */
@@ -144,7 +148,8 @@ export function buildLaunchSpec(
   config: ServerConfig,
   options: LaunchOptions = {},
 ): LaunchSpec {
-  if (!entry.container_image) {
+  const image = options.image ?? entry.container_image;
+  if (!image) {
     throw new LaunchError(`${entry.id} has no container image in the catalog, so it cannot run`);
   }
   const missing = missingConfig(entry, config);
@@ -227,7 +232,7 @@ export function buildLaunchSpec(
   }
 
   return {
-    image: qualifyImage(entry.container_image),
+    image: qualifyImage(image),
     command,
     env,
     volumes,

@@ -136,10 +136,16 @@ Deno.test("`configKeys()` does not offer env items whose value is a template", (
   ok(configKeys(entry("kgrag-mcp-server")).every((k) => k.kind !== "env"));
 });
 
-Deno.test("`configKeys()` is empty for entries without settings (memory, curl, notion-remote)", () => {
+Deno.test("`configKeys()` is empty for entries without settings (memory, curl)", () => {
   deepEqual(configKeys(entry("memory")), []);
   deepEqual(configKeys(entry("curl")), []);
-  deepEqual(configKeys(entry("notion-remote")), []);
+});
+
+Deno.test("`configKeys()` offers an OAuth entry's token (notion-remote) as an optional secret", () => {
+  const keys = configKeys(entry("notion-remote"));
+  deepEqual(keys.map((k) => [k.key, k.kind, k.required, k.env]), [
+    ["notion-remote.personal_access_token", "secret", false, "NOTION_REMOTE_PERSONAL_ACCESS_TOKEN"],
+  ]);
 });
 
 // --- resolveKey() ---------------------------------------------------------------------------

@@ -71,6 +71,7 @@ export function podmanRunArgs(options: PodmanRunOptions): string[] {
   for (const envName of Object.keys(spec.env).sort()) args.push("-e", envName);
   for (const volume of spec.volumes) args.push("-v", volume);
   if (spec.user) args.push("--user", spec.user);
+  if (spec.entrypoint) args.push("--entrypoint", spec.entrypoint);
   args.push(spec.image, ...spec.command);
   return args;
 }

@@ -1,0 +1,70 @@
+import { deepEqual, throws } from "node:assert/strict";
+import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { LaunchError } from "./launch_spec.ts";
+import {
+  DEFAULT_RUNTIMES,
+  NPM_CACHE_VOLUME,
+  packageCommand,
+  UV_CACHE_VOLUME,
+} from "./package_spec.ts";
+
+const entry = (pkg: Record<string, unknown>) =>
+  CatalogEntrySchema.parse({
+    id: "pkg",
+    name: "pkg",
+    title: "pkg",
+    description: "",
+    source: "test",
+    sources: ["test"],
+    repo_url: null,
+    container_image: null,
+    categories: [],
+    tags: [],
+    official: false,
+    featured: false,
+    requires_api_key: false,
+    tools: [],
+    launch_method: "stdio-proxy",
+    last_refreshed: "",
+    run: { package: pkg },
+    config: {},
+    remote: null,
+  });
+
+Deno.test("packageCommand() runs npm packages with npx and PyPI packages with uvx, pinned", () => {
+  deepEqual(
+    packageCommand(entry({ registry: "npm", name: "@scope/server", version: "1.2.3" }), {
+      command: ["--port", "0"],
+    }),
+    {
+      entrypoint: "npx",
+      args: ["-y", "@scope/server@1.2.3", "--port", "0"],
+      cacheVolume: NPM_CACHE_VOLUME,
+      image: DEFAULT_RUNTIMES.nodeImage,
+    },
+  );
+  deepEqual(
+    packageCommand(entry({ registry: "pypi", name: "mcp-server-time", version: "0.6.2" }), {
+      command: [],
+    }),
+    {
+      entrypoint: "uvx",
+      args: ["mcp-server-time==0.6.2"],
+      cacheVolume: UV_CACHE_VOLUME,
+      image: DEFAULT_RUNTIMES.pythonImage,
+    },
+  );
+});
+
+Deno.test("packageCommand() refuses names and versions that could smuggle options", () => {
+  for (
+    const pkg of [
+      { registry: "npm", name: "--registry=https://evil" },
+      { registry: "npm", name: "ok", version: "1.0 --foo" },
+      { registry: "pypi", name: "-e git+https://evil/x" },
+      { registry: "other", name: "x" },
+    ]
+  ) {
+    throws(() => packageCommand(entry(pkg), { command: [] }), LaunchError, JSON.stringify(pkg));
+  }
+});
