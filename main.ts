@@ -134,7 +134,10 @@ async function serveStdio(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => void stop(signal));
   }
-  await registry.server.connect(new StdioServerTransport());
+  // The SDK's default cap (10 MB) would close the whole registry on one large tool call.
+  await registry.server.connect(
+    new StdioServerTransport(undefined, undefined, { maxBufferSize: 64 * 1024 * 1024 }),
+  );
   scheduleRefreshes(registry);
   registry.ready.then(
     () => registry.log.info("catalog loaded", { entries: registry.catalog.index.size }),

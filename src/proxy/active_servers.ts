@@ -10,6 +10,7 @@ import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
   buildLaunchSpec,
   checkHostPath,
+  homeProtectedPaths,
   hostPaths,
   LaunchError,
   type LaunchSpec,
@@ -451,10 +452,19 @@ export class ActiveServers {
             "with registry-config-set",
         );
       }
-      // A symlink must not lead around the checks (~/link → /etc).
-      checkHostPath(real, protectedPaths, (why) => {
-        throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
-      });
+      // A symlink must not lead around the checks (~/link → /etc), and podman mounts what was
+      // checked, not what the link says when podman reads it.
+      checkHostPath(
+        real,
+        [...protectedPaths, ...homeProtectedPaths(home)],
+        (why) => {
+          throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
+        },
+        home ? [home] : [],
+      );
+      spec.volumes = spec.volumes.map((v) =>
+        v.startsWith(`${path}:`) ? real + v.slice(path.length) : v
+      );
     }
     await podman.version();
     if (!(await podman.imageExists(spec.image))) {

@@ -15,6 +15,9 @@ import {
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
 import { VERSION } from "../version.ts";
 
+/** The largest message a child may send: big files pass, a runaway stream does not. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 /** The last lines a child wrote to stderr, bounded in lines and bytes, secrets masked. */
 export class RingBuffer {
   readonly #lines: string[] = [];
@@ -26,22 +29,27 @@ export class RingBuffer {
     this.#redact = redact.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   }
 
-  /** Adds a chunk of text; lines are split on newlines. */
+  /** Adds a chunk of text; lines are split on newlines, masked whole, then shortened. */
   push(chunk: string) {
     const parts = (this.#partial + chunk).split("\n");
-    this.#partial = (parts.pop() ?? "").slice(-this.maxLineLength);
+    // Kept whole (up to 64 KiB) until its newline, so a secret is never cut before masking.
+    this.#partial = (parts.pop() ?? "").slice(-65_536);
     for (const line of parts) {
-      this.#lines.push(line.slice(0, this.maxLineLength));
+      this.#lines.push(this.#mask(line).slice(0, this.maxLineLength));
       if (this.#lines.length > this.maxLines) this.#lines.shift();
     }
   }
 
   /** The last `n` lines, oldest first. */
   tail(n = this.maxLines): string[] {
-    const all = this.#partial ? [...this.#lines, this.#partial] : [...this.#lines];
-    return all.slice(-n).map((line) =>
-      this.#redact.reduce((text, secret) => text.replaceAll(secret, "********"), line)
-    );
+    const all = this.#partial
+      ? [...this.#lines, this.#mask(this.#partial).slice(0, this.maxLineLength)]
+      : [...this.#lines];
+    return all.slice(-n);
+  }
+
+  #mask(line: string): string {
+    return this.#redact.reduce((text, secret) => text.replaceAll(secret, "********"), line);
   }
 }
 
@@ -108,6 +116,7 @@ export class Upstream {
           args: command.args,
           env: command.env,
           stderr: "pipe",
+          maxBufferSize: MAX_MESSAGE_BYTES,
         });
         // Drain stderr from the first byte: a chatty server must never block on a full pipe.
         transport.stderr?.on("data", (chunk: Uint8Array | string) => {
@@ -239,12 +248,16 @@ export class Upstream {
 
   async #listTools(timeoutMs = 60_000) {
     const tools: Tool[] = [];
+    const seen = new Set<string>();
     let cursor: string | undefined;
-    do {
-      const page = await this.#client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor && tools.length < 10_000);
+    // A child that pages forever (or in circles) gets 100 pages and no more.
+    for (let page = 0; page < 100; page++) {
+      const result = await this.#client.listTools(cursor ? { cursor } : {}, { timeout: timeoutMs });
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (!cursor || seen.has(cursor) || tools.length >= 10_000) break;
+      seen.add(cursor);
+    }
     this.#tools = tools;
   }
 }

@@ -133,7 +133,7 @@ export function missingConfig(entry: CatalogEntry, config: ServerConfig): Config
 
 /** Environment names a catalog may not set: they steer podman itself or the dynamic linker. */
 const RESERVED_ENV =
-  /^(PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|LD_.*|XDG_.*|CONTAINERS?_.*|DBUS_.*|BUILDAH_.*|PODMAN_.*|_CONTAINERS_.*|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)$/;
+  /^(PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|LD_.*|XDG_.*|CONTAINERS?_.*|DBUS_.*|BUILDAH_.*|PODMAN_.*|_CONTAINERS_.*|STORAGE_.*|REGISTRY_AUTH_FILE|GODEBUG|GOMAXPROCS|NOTIFY_SOCKET|SSL_CERT_.*|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)$/;
 /** `$NAME` or `${NAME}` in a value, expanded from the server's own environment values. */
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -215,7 +215,14 @@ export function buildLaunchSpec(
     .map((v) => expandHome(v.trim(), options.home))
     // An optional mount left empty (":/target") means "do not mount".
     .filter((v) => v !== "" && !v.startsWith(":"))
-    .map((v) => checkVolume(v, entry, options.protectedPaths));
+    .map((v) =>
+      checkVolume(
+        v,
+        entry,
+        [...(options.protectedPaths ?? []), ...homeProtectedPaths(options.home)],
+        options.home ? [options.home] : [],
+      )
+    );
 
   let user: string | null = null;
   if (entry.run.user) {
@@ -241,12 +248,21 @@ export function buildLaunchSpec(
   };
 }
 
+/** `[registry[:port]/]path[:tag][@digest]`: nothing podman could read as an option. */
+const IMAGE_REFERENCE =
+  /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
 /**
  * Docker's catalog names images the Docker way (`mcp/memory` means `docker.io/mcp/memory`);
  * podman resolves short names through registries.conf, which may prompt or refuse (Fedora's
  * short-name mode). Images are therefore always named in full.
  */
 export function qualifyImage(image: string): string {
+  if (!IMAGE_REFERENCE.test(image)) {
+    throw new LaunchError(
+      `"${image.slice(0, 100)}" is not a container image name; the catalog entry is broken`,
+    );
+  }
   const first = image.split("/")[0]!;
   const hasRegistry = image.includes("/") &&
     (first.includes(".") || first.includes(":") || first === "localhost");
@@ -273,11 +289,39 @@ export const BLOCKED_HOST_PATHS = [
   "/var/lib/containers",
 ];
 
+/** Shared folders that may not be mounted whole (other users' files, agent and X11 sockets). */
+export const WHOLE_ONLY_PATHS = ["/tmp", "/var/tmp", "/home", "/run/user"];
+
+/**
+ * Folders of the user's home that no server gets (keys, shell start-up files, container and
+ * registry settings that would let a container reach further). Mount a project folder instead.
+ */
+export const BLOCKED_HOME_PATHS = [
+  ".ssh",
+  ".gnupg",
+  ".config",
+  ".local/share/containers",
+  ".local/share/mcp-registry",
+  ".docker",
+  ".kube",
+  ".aws",
+  ".bashrc",
+  ".profile",
+  ".zshrc",
+];
+
+/** The folders of `home` no server gets (see {@linkcode BLOCKED_HOME_PATHS}). */
+export function homeProtectedPaths(home: string | undefined): string[] {
+  if (!home || !home.startsWith("/") || home === "/") return [];
+  return BLOCKED_HOME_PATHS.map((p) => `${home.replace(/\/+$/, "")}/${p}`);
+}
+
 /** Checks one `source:target[:mode]`; returns it normalized. */
 export function checkVolume(
   spec: string,
   entry: Pick<CatalogEntry, "id">,
   protectedPaths: string[] = [],
+  wholePaths: string[] = [],
 ): string {
   const fail = (why: string): never => {
     throw new LaunchError(`${entry.id}: volume "${spec}" refused: ${why}`);
@@ -299,18 +343,21 @@ export function checkVolume(
   if (normalized !== source.replace(/\/+$/, "") && normalized !== source) {
     fail(`the host path "${source}" is not in normal form (use "${normalized}")`);
   }
-  checkHostPath(normalized, protectedPaths, fail);
+  checkHostPath(normalized, protectedPaths, fail, wholePaths);
   return [normalized, target, ...(mode ? [mode] : [])].join(":");
 }
 
 /**
  * Refuses a system path, anything inside one, any folder that holds one (`/var` holds
- * `/var/lib/containers`), and the registry's own data (`protectedPaths`) or a folder above it.
+ * `/var/lib/containers`), and the same for `protectedPaths` (the registry's own data, the
+ * user's keys). A path in `wholePaths` (the user's home) may not be mounted whole, nor any
+ * folder above it, but folders inside it may.
  */
 export function checkHostPath(
   path: string,
   protectedPaths: string[],
   fail: (why: string) => never,
+  wholePaths: string[] = [],
 ): void {
   const inside = (p: string, root: string) =>
     p === root || p.startsWith(root === "/" ? "/" : `${root}/`);
@@ -319,7 +366,11 @@ export function checkHostPath(
   );
   if (system) fail(`${system} holds the system; mount a folder of your own`);
   const own = protectedPaths.map(normalizePath).find((p) => inside(path, p) || inside(p, path));
-  if (own) fail(`${own} holds mcp-registry's own data (secrets); mount another folder`);
+  if (own) fail(`${own} holds keys or settings no server may see; mount another folder`);
+  const whole = [...WHOLE_ONLY_PATHS, ...wholePaths].map(normalizePath).find((p) =>
+    inside(p, path)
+  );
+  if (whole) fail(`${whole} may not be mounted whole; mount a folder inside it`);
 }
 
 /** `$HOME/x` or `~/x` at the start of a volume source, as catalogs write it, made absolute. */

@@ -563,7 +563,9 @@ Deno.test("`checkVolume()` accepts an absolute host path of one's own and normal
   equal(checkVolume("/home/u/work/:/work", { id: "x" }), "/home/u/work:/work");
   equal(checkVolume("/tmp/a:/x:ro", { id: "x" }), "/tmp/a:/x:ro");
   equal(checkVolume("/home/u/work:/work:rw,Z", { id: "x" }), "/home/u/work:/work:rw,Z");
-  equal(checkVolume("/home:/h", { id: "x" }), "/home:/h");
+  // Shared folders may not be mounted whole, only folders inside them.
+  throws(() => checkVolume("/home:/h", { id: "x" }), /\/home may not be mounted whole/);
+  throws(() => checkVolume("/tmp:/t", { id: "x" }), /\/tmp may not be mounted whole/);
   // Prefixes count by path segment: /etcetera is not /etc.
   equal(checkVolume("/etcetera:/x", { id: "x" }), "/etcetera:/x");
   equal(checkVolume("/variable/run:/x", { id: "x" }), "/variable/run:/x");

@@ -58,6 +58,8 @@ export function podmanRunArgs(options: PodmanRunOptions): string[] {
     String(limits.pids),
     "--pull",
     "never",
+    // podman copies the host's proxy variables (with any credentials) into containers by default.
+    "--http-proxy=false",
     "--name",
     name,
     "--label",

@@ -63,6 +63,7 @@ Deno.test("`podmanRunArgs()` builds the exact arguments for a small spec", () =>
     "256",
     "--pull",
     "never",
+    "--http-proxy=false",
     "--name",
     "mcp-registry-memory-0a1b2c",
     "--label",
