@@ -85,6 +85,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     mounts: new MountStore(state),
+    lookupEntry: (id) => catalog.index.get(id),
     protectedPaths: [config.dataDir, config.cacheDir],
     allowInsecureRemotes: config.allowInsecureRemotes,
     allowHostProcesses: config.allowHostProcesses,
@@ -148,8 +149,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     async [Symbol.asyncDispose]() {
       for (const s of [...servers]) await s.close().catch(() => {});
       await swept;
+      await active.closeAll(); // first: the restore still under way then starts nothing more
       await restored;
-      await active.closeAll();
       await catalog.close();
       await refreshed;
       kv.close();

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { fingerprint } from "../fingerprint.ts";
 import type { Logger } from "../log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
@@ -49,7 +50,7 @@ export interface ActiveInfo {
 
 /** What `add` did. */
 export interface AddOutcome {
-  status: "started" | "already-running";
+  status: "started" | "already-running" | "restarted";
   tools: { name: string; tool: string; description: string }[];
   ms: number;
 }
@@ -71,6 +72,8 @@ export interface ActiveServersOptions {
   mounts?: MountStore;
   /** Reads a server's current settings (for restarts after a crash and for restores). */
   loadConfig: (id: string) => Promise<ServerConfig>;
+  /** The catalog's current entry for an id (restarts use it, not the one first started). */
+  lookupEntry?: (id: string) => CatalogEntry | undefined;
   /** Runtime images for package servers. @default DEFAULT_RUNTIMES */
   runtimes?: PackageRuntimes;
   /** Run package servers as processes on this machine instead of in containers. */
@@ -93,13 +96,18 @@ interface Active {
   state: ServerState;
   startedAt: Date;
   lastError: string | null;
+  /** Fingerprint of the settings it runs with: other settings mean a restart. */
+  configHash: string;
 }
 
 /** The pool of running servers. */
 export class ActiveServers {
   readonly #options: ActiveServersOptions;
   readonly #active = new Map<string, Active>();
-  readonly #starting = new Map<string, Promise<AddOutcome>>();
+  readonly #starting = new Map<string, { promise: Promise<AddOutcome>; hash: string }>();
+  /** Bumped by every remove: a start or restart that began before it must not bring it back. */
+  readonly #epoch = new Map<string, number>();
+  #closed = false;
   /** Exposed name → [server id, child tool name]. */
   #routes = new Map<string, [string, string]>();
 
@@ -107,27 +115,55 @@ export class ActiveServers {
     this.#options = options;
   }
 
-  /** Starts `entry` with `config` unless it runs already; joins a start under way. */
-  add(entry: CatalogEntry, config: ServerConfig): Promise<AddOutcome> {
+  /**
+   * Starts `entry` with `config` unless it already runs with that very config (a different
+   * config restarts it); joins a start of the same config under way. A server removed while
+   * it was starting is stopped again and the start fails.
+   */
+  add(
+    entry: CatalogEntry,
+    config: ServerConfig,
+    options: { keep?: boolean } = {},
+  ): Promise<AddOutcome> {
+    if (this.#closed) {
+      return Promise.reject(new LaunchError("mcp-registry is shutting down; nothing new starts"));
+    }
+    const hash = configHash(config);
     const current = this.#active.get(entry.id);
-    if (current?.state === "running") {
+    if (current?.state === "running" && current.configHash === hash) {
       return Promise.resolve({
         status: "already-running",
         tools: this.#describeTools(current),
         ms: 0,
       });
     }
-    let starting = this.#starting.get(entry.id);
-    if (!starting) {
-      starting = this.#start(entry, config)
-        .then(async (outcome) => {
-          await this.#options.mounts?.put(entry.id);
-          return outcome;
-        })
-        .finally(() => this.#starting.delete(entry.id));
-      this.#starting.set(entry.id, starting);
-    }
-    return starting;
+    const inFlight = this.#starting.get(entry.id);
+    if (inFlight && inFlight.hash === hash) return inFlight.promise;
+    const restarting = current?.state === "running";
+    const epoch = this.#epochOf(entry.id);
+    const keep = options.keep ?? current !== undefined;
+    const promise = (inFlight?.promise.catch(() => {}) ?? Promise.resolve())
+      .then(() => this.#start(entry, config, hash, keep))
+      .then(async (outcome) => {
+        if (this.#closed || this.#epochOf(entry.id) !== epoch) {
+          // Removed (or shutting down) while it started: undo, and do not remember it.
+          const started = this.#active.get(entry.id);
+          if (started) {
+            this.#active.delete(entry.id);
+            this.#rebuildRoutes();
+            this.#options.onToolsChanged();
+            await this.#stop(started);
+          }
+          throw new LaunchError(`${entry.id} was removed while it started`);
+        }
+        await this.#options.mounts?.put(entry.id);
+        return restarting ? { ...outcome, status: "restarted" as const } : outcome;
+      })
+      .finally(() => {
+        if (this.#starting.get(entry.id)?.promise === promise) this.#starting.delete(entry.id);
+      });
+    this.#starting.set(entry.id, { promise, hash });
+    return promise;
   }
 
   /**
@@ -137,50 +173,66 @@ export class ActiveServers {
    */
   async restore(lookup: (id: string) => CatalogEntry | undefined): Promise<void> {
     const mounts = await this.#options.mounts?.list() ?? [];
-    const queue = [...mounts];
+    // Listed at once as starting, so registry-active shows them and registry-remove can stop
+    // one before its turn comes.
+    for (const mount of mounts) {
+      if (!this.#active.has(mount.id)) this.#markFailed(mount.id, lookup(mount.id) ?? null, null);
+    }
+    const queue = mounts.map((m) => ({ id: m.id, epoch: this.#epochOf(m.id) }));
     const worker = async () => {
-      for (let mount = queue.shift(); mount; mount = queue.shift()) {
-        const entry = lookup(mount.id);
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        if (this.#closed || this.#epochOf(item.id) !== item.epoch) continue; // removed meanwhile
+        const entry = lookup(item.id);
         if (!entry) {
-          this.#markFailed(mount.id, null, "it is no longer in the catalog");
+          this.#markFailed(item.id, null, "it is no longer in the catalog");
           continue;
         }
         try {
-          await this.add(entry, await this.#options.loadConfig(entry.id));
+          await this.add(entry, await this.#options.loadConfig(entry.id), { keep: true });
           this.#options.log.info("restored server", { server: entry.id });
         } catch (error) {
-          this.#markFailed(entry.id, entry, (error as Error).message);
+          if (this.#epochOf(item.id) === item.epoch && !this.#closed) {
+            this.#markFailed(entry.id, entry, (error as Error).message);
+          }
         }
       }
     };
     await Promise.all([worker(), worker(), worker()]);
   }
 
-  #markFailed(id: string, entry: CatalogEntry | null, reason: string) {
-    this.#options.log.warn("cannot restore server", { server: id, reason });
+  /** Lists `id` as failed (with `reason`) or, with a null reason, as about to start. */
+  #markFailed(id: string, entry: CatalogEntry | null, reason: string | null) {
+    if (reason) this.#options.log.warn("server cannot start", { server: id, reason });
+    const existing = this.#active.get(id);
     this.#active.set(id, {
-      entry: entry ?? placeholderEntry(id),
+      entry: entry ?? existing?.entry ?? placeholderEntry(id),
       container: "",
       prefix: toolPrefix(id),
-      names: new Map(),
+      names: existing?.names ?? new Map(),
       upstream: null,
-      state: "failed",
+      state: reason ? "failed" : "starting",
       startedAt: new Date(),
       lastError: reason,
+      configHash: "",
     });
   }
 
-  /** Stops and forgets server `id`; false when it was not active. */
+  /** Stops and forgets server `id` (also one starting or failed); false when it was not active. */
   async remove(id: string): Promise<boolean> {
-    await this.#starting.get(id)?.catch(() => {});
-    const active = this.#active.get(id);
+    this.#epoch.set(id, this.#epochOf(id) + 1); // starts and restarts under way give up
     await this.#options.mounts?.delete(id);
+    await this.#starting.get(id)?.promise.catch(() => {});
+    const active = this.#active.get(id);
     if (!active) return false;
     this.#active.delete(id);
     this.#rebuildRoutes();
     this.#options.onToolsChanged();
     await this.#stop(active);
     return true;
+  }
+
+  #epochOf(id: string): number {
+    return this.#epoch.get(id) ?? 0;
   }
 
   /** True when `id` is active (in any state). */
@@ -279,17 +331,22 @@ export class ActiveServers {
   /** Starts a crashed or failed server again, with a bounded number of attempts. */
   async #recover(active: Active): Promise<Active> {
     const id = active.entry.id;
+    const epoch = this.#epochOf(id);
     const pauses = this.#options.restartBackoffMs ?? [250, 1000, 3000];
     const reason = active.lastError ?? "it stopped";
     let lastError = reason;
     for (let attempt = 0; attempt <= pauses.length; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, pauses[attempt - 1]));
-      if (this.#active.get(id) !== active && this.#active.get(id)?.state === "running") {
-        return this.#active.get(id)!; // someone else restarted it meanwhile
+      if (this.#closed || this.#epochOf(id) !== epoch) {
+        throw new LaunchError(`${id} was removed; start it with registry-add`);
       }
+      const now = this.#active.get(id);
+      if (now && now !== active && now.state === "running") return now; // restarted meanwhile
+      // The catalog may have changed (or the entry come back) since it was first started.
+      const entry = this.#options.lookupEntry?.(id) ?? active.entry;
       try {
         const config = await this.#options.loadConfig(id);
-        await this.add(active.entry, config);
+        await this.add(entry, config, { keep: true });
         this.#options.log.info("restarted server", { server: id, after: reason, attempt });
         return this.#active.get(id)!;
       } catch (error) {
@@ -298,7 +355,7 @@ export class ActiveServers {
       }
     }
     const current = this.#active.get(id);
-    if (current) {
+    if (current && current.state !== "running") {
       current.state = "failed";
       current.lastError = lastError;
     }
@@ -308,9 +365,10 @@ export class ActiveServers {
     );
   }
 
-  /** Stops every server (on shutdown). */
+  /** Stops every server and starts nothing more (on shutdown). */
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.#starting.values()]);
+    this.#closed = true;
+    await Promise.allSettled([...this.#starting.values()].map((s) => s.promise));
     const all = [...this.#active.values()];
     this.#active.clear();
     this.#rebuildRoutes();
@@ -330,7 +388,29 @@ export class ActiveServers {
     return orphans;
   }
 
-  async #start(entry: CatalogEntry, config: ServerConfig): Promise<AddOutcome> {
+  async #start(
+    entry: CatalogEntry,
+    config: ServerConfig,
+    hash: string,
+    keep: boolean,
+  ): Promise<AddOutcome> {
+    try {
+      return await this.#startOnce(entry, config, hash);
+    } catch (error) {
+      // A server that was active (a restart, a recovery, a restore) stays listed as failed,
+      // with the reason and its mount; a first add that fails leaves nothing behind.
+      if (keep && !this.#closed) {
+        this.#markFailed(entry.id, entry, (error as Error).message);
+        this.#rebuildRoutes();
+        this.#options.onToolsChanged();
+      } else if (this.#active.get(entry.id)?.state !== "running") {
+        this.#active.delete(entry.id);
+      }
+      throw error;
+    }
+  }
+
+  async #startOnce(entry: CatalogEntry, config: ServerConfig, hash: string): Promise<AddOutcome> {
     const started = performance.now();
     const { log } = this.#options;
     let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
@@ -360,6 +440,7 @@ export class ActiveServers {
       state: "starting",
       startedAt: new Date(),
       lastError: null,
+      configHash: hash,
     };
     this.#active.set(entry.id, active);
     const removeContainer = () =>
@@ -557,4 +638,18 @@ function placeholderEntry(id: string): CatalogEntry {
     oauth: [],
     warnings: [],
   };
+}
+
+/** A fingerprint of settings, independent of key order. */
+function configHash(config: ServerConfig): string {
+  const stable = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(stable)
+      : value && typeof value === "object"
+      ? Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1)
+          .map(([k, v]) => [k, stable(v)]),
+      )
+      : value;
+  return fingerprint(JSON.stringify(stable(config)));
 }

@@ -27,7 +27,7 @@ export const addTool = defineTool({
   }).strict(),
   output: z.object({
     id: z.string(),
-    status: z.enum(["started", "already-running"]),
+    status: z.enum(["started", "already-running", "restarted"]),
     container: z.string(),
     tools: z.array(z.object({ name: z.string(), tool: z.string(), description: z.string() })),
     ms: z.number(),
@@ -54,8 +54,10 @@ export const addTool = defineTool({
     }
     const info = active.list().find((a) => a.id === entry.id);
     const head = outcome.status === "already-running"
-      ? `${entry.id} is already running; nothing changed. Its tools:`
-      : `${entry.id} is running (${outcome.ms} ms). Its ${outcome.tools.length} tools, callable ` +
+      ? `${entry.id} is already running with these settings; nothing changed. Its tools:`
+      : `${entry.id} is ${
+        outcome.status === "restarted" ? "restarted with the new settings and " : ""
+      }running (${outcome.ms} ms). Its ${outcome.tools.length} tools, callable ` +
         "directly or through registry-exec:";
     const text = [
       head,

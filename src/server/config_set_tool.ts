@@ -56,25 +56,30 @@ export const configSetTool = defineTool({
     const missing = missingConfig(entry, config).map((k) => k.key);
     let restarted = false;
     let note = "";
-    if (active.list().some((a) => a.id === entry.id && a.state === "running")) {
+    let failed = false;
+    const state = active.list().find((a) => a.id === entry.id)?.state;
+    if (state === "running" || state === "starting") {
       try {
-        await active.remove(entry.id);
-        await active.add(entry, config);
-        restarted = true;
-        note = ` ${entry.id} was restarted with the new settings.`;
+        // Other settings make add() restart it; the server stays remembered either way.
+        const outcome = await active.add(entry, config, { keep: true });
+        restarted = outcome.status !== "already-running";
+        note = restarted ? ` ${entry.id} was restarted with the new settings.` : "";
       } catch (error) {
-        note = ` Restarting ${entry.id} failed: ${(error as Error).message}`;
+        failed = true;
+        note = ` Restarting ${entry.id} with them failed: ${(error as Error).message}. It is ` +
+          "listed as failed in registry-active; fix the setting and call registry-add.";
       }
     }
     const view = configView(entry, config);
     const text = `Stored ${checked.keys.join(", ")} for ${entry.id}.${note}` +
       (missing.length ? ` Still missing: ${missing.join(", ")}.` : " Nothing required is missing.");
-    return toolResult(text, {
+    const result = toolResult(text, {
       id: entry.id,
       changed: checked.keys,
       config: view,
       missing,
       restarted,
     });
+    return failed ? { ...result, isError: true } : result;
   },
 });

@@ -44,6 +44,11 @@ export const statusTool = defineTool({
     refresh_interval_hours: z.number(),
     cache_dir: z.string(),
     sources: z.array(SourceStatusSchema),
+    servers: z.array(z.object({
+      id: z.string(),
+      state: z.enum(["starting", "running", "exited", "failed"]),
+      last_error: z.string().nullable(),
+    })).describe("Active servers (registry-active has the details)."),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   handler(_args, ctx) {
@@ -56,6 +61,11 @@ export const statusTool = defineTool({
       refresh_interval_hours: ctx.refreshIntervalHours,
       cache_dir: ctx.cacheDir,
       sources,
+      servers: ctx.active.list().map((a) => ({
+        id: a.id,
+        state: a.state,
+        last_error: a.last_error,
+      })),
     };
     const lines = [
       `mcp-registry ${ctx.version}: ${data.catalog_entries} servers in the catalog.`,
@@ -66,6 +76,12 @@ export const statusTool = defineTool({
         }; next ${s.refreshing ? "under way" : s.next_refresh}` +
         `${s.last_error ? `; LAST ERROR: ${s.last_error}` : ""}`
       ),
+      data.servers.length
+        ? `Active servers: ${
+          data.servers.map((a) => `${a.id} (${a.state}${a.last_error ? `: ${a.last_error}` : ""})`)
+            .join(", ")
+        }`
+        : "No server is active.",
     ];
     return Promise.resolve(toolResult(lines.join("\n"), data));
   },

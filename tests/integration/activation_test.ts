@@ -70,7 +70,7 @@ Deno.test({
 
     const again = await t.call("registry-add", { id: "memory" });
     equal((again.structuredContent as Json).status, "already-running");
-    match(textOf(again), /already running; nothing changed/);
+    match(textOf(again), /already running with these settings; nothing changed/);
 
     const removed = await t.call("registry-remove", { id: "memory" });
     equal(removed.isError, undefined, textOf(removed));
@@ -393,5 +393,54 @@ Deno.test({
       ok((await ourContainers()).includes(started));
     }
     ok(!(await ourContainers()).includes(started), "disposing the registry stopped its container");
+  },
+});
+
+Deno.test({
+  name: "other settings restart a running server; a failed restart keeps it listed and remembered",
+  ignore,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const folder = await Deno.makeTempDir({ dir, prefix: "shared-" });
+      {
+        await using t = await openTestRegistry({ dir: `${dir}/registry` });
+        const first = await t.call("registry-add", {
+          id: "filesystem",
+          config: { paths: [folder] },
+        });
+        equal((first.structuredContent as Json).status, "started", textOf(first));
+        const before = await activeContainer(t, "filesystem");
+
+        const other = await Deno.makeTempDir({ dir, prefix: "other-" });
+        const changed = await t.call("registry-add", {
+          id: "filesystem",
+          config: { paths: [other] },
+        });
+        equal((changed.structuredContent as Json).status, "restarted", textOf(changed));
+        const after = await activeContainer(t, "filesystem");
+        ok(after !== before, "a new container runs with the new settings");
+
+        const broken = await t.call("registry-config-set", {
+          id: "filesystem",
+          values: { paths: [`${dir}/does-not-exist`] },
+        });
+        equal(broken.isError, true, "a failed restart is an error");
+        match(textOf(broken), /Restarting filesystem with them failed: .*does not exist/s);
+        const listed = ((await t.call("registry-active")).structuredContent as Json).servers[0];
+        equal(listed.state, "failed");
+        match(listed.last_error, /does not exist/);
+      }
+      {
+        // Still remembered: the next start lists it (and fails again, for the same reason).
+        await using t = await openTestRegistry({ dir: `${dir}/registry` });
+        const servers = ((await t.call("registry-active")).structuredContent as Json).servers;
+        equal(servers.map((x: Json) => `${x.id}:${x.state}`).join(" "), "filesystem:failed");
+        const status = (await t.call("registry-status")).structuredContent as Json;
+        equal(status.servers[0].id, "filesystem");
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
