@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { withCheckoutLock } from "../sources/git.ts";
 import { retryLocked } from "./_retry.ts";
 
 /** One server's configuration. Secrets are keyed by their catalog name. */
@@ -57,6 +58,14 @@ export class ConfigStore {
   }
 
   async #update(id: string, patch: ConfigPatch): Promise<ServerConfig> {
+    // Other registry processes share the file: read-modify-write under a lock file.
+    return await withCheckoutLock(
+      { dir: this.#secretsPath, waitMs: 30_000 },
+      () => this.#updateLocked(id, patch),
+    );
+  }
+
+  async #updateLocked(id: string, patch: ConfigPatch): Promise<ServerConfig> {
     const current = await this.get(id);
     const params = apply(current.params, patch.params);
     const env = apply(current.env, patch.env) as Record<string, string>;
@@ -113,8 +122,15 @@ export class ConfigStore {
     await this.#sweepTempFiles(dir);
     const temp = `${this.#secretsPath}.${crypto.randomUUID()}.tmp`;
     try {
-      await Deno.writeTextFile(temp, JSON.stringify(all, null, 2) + "\n", { mode: 0o600 });
-      await Deno.chmod(temp, 0o600); // mode applies only to new files; be sure
+      await Deno.chmod(dir, 0o700); // an existing folder keeps its mode otherwise
+      const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
+      try {
+        await file.write(new TextEncoder().encode(JSON.stringify(all, null, 2) + "\n"));
+        await file.syncData(); // on disk before the rename makes it the file
+      } finally {
+        file.close();
+      }
+      await Deno.chmod(temp, 0o600); // a umask may have narrowed nothing, but be sure
       await Deno.rename(temp, this.#secretsPath);
     } catch (error) {
       await Deno.remove(temp).catch(() => {});

@@ -62,3 +62,37 @@ Deno.test("ConfigStore removes secret temp files a killed writer left behind", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("two processes writing secrets at once lose none of them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const writer = `
+      import { ConfigStore } from ${
+      JSON.stringify(new URL("../../src/store/config_store.ts", import.meta.url).href)
+    };
+      const kv = await Deno.openKv(${JSON.stringify(`${dir}/state.kv`)});
+      const store = new ConfigStore(kv, ${JSON.stringify(dir)});
+      const who = Deno.args[0];
+      for (let i = 0; i < 15; i++) await store.update(who + "-" + i, { secrets: { k: who + i } });
+      kv.close();`;
+    const run = (who: string) =>
+      new Deno.Command(Deno.execPath(), { args: ["eval", writer, who], stderr: "inherit" })
+        .output();
+    const results = await Promise.all([run("a"), run("b")]);
+    ok(results.every((r) => r.success));
+    const kv = await Deno.openKv(`${dir}/state.kv`);
+    try {
+      const store = new ConfigStore(kv, dir);
+      for (const who of ["a", "b"]) {
+        for (let i = 0; i < 15; i++) {
+          equal((await store.get(`${who}-${i}`)).secrets.k, `${who}${i}`, `${who}-${i}`);
+        }
+      }
+    } finally {
+      kv.close();
+    }
+    equal((await Deno.stat(`${dir}/secrets.json`)).mode! & 0o777, 0o600);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
