@@ -1,5 +1,5 @@
 /**
- * mcp-registry: one MCP server through which an agent finds (and, later, runs) other MCP servers.
+ * mcp-registry: one MCP server through which an agent finds and runs other MCP servers.
  *
  *   mcp-registry            serve over stdio (what MCP clients run)
  *   mcp-registry serve      the same
@@ -34,6 +34,19 @@ Environment:
   MCP_REGISTRY_DOCKER_REPO       git URL or path of the Docker MCP registry
                                  (default: https://github.com/docker/mcp-registry.git)
   MCP_REGISTRY_LOG_LEVEL         debug, info, warn, error or silent (default: info; logs go to stderr)
+  MCP_REGISTRY_DATA_DIR          active servers, settings and secrets
+                                 (default: $XDG_DATA_HOME/mcp-registry or ~/.local/share/mcp-registry)
+  MCP_REGISTRY_PODMAN            the podman binary (default: podman)
+  MCP_REGISTRY_CONTAINER_MEMORY, _CPUS, _PIDS
+                                 limits of each server container (default: 512m, 1, 256)
+  MCP_REGISTRY_CALL_TIMEOUT      seconds a proxied tool call may take (default: 120)
+  MCP_REGISTRY_ALLOW_INSECURE_REMOTES=1
+                                 allow plain-http remote servers beyond this machine
+  MCP_REGISTRY_NODE_IMAGE, MCP_REGISTRY_PYTHON_IMAGE
+                                 runtime images of npm and PyPI package servers
+  MCP_REGISTRY_ALLOW_HOST_PROCESSES=1
+                                 run package servers as processes on this machine (no container)
+  MCP_REGISTRY_TOKEN             the bearer token of serve --http
 `;
 
 function loadConfig() {
