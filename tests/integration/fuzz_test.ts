@@ -50,6 +50,15 @@ const NASTY: unknown[] = [
   { __proto__: { polluted: true } },
   { constructor: { prototype: { polluted: true } } },
 ];
+/** Real ids and keys too, so that refusals past the id lookup are exercised. */
+const REAL = ["memory", "github-official", "filesystem", "aks", "slack", "notion-remote"];
+const REAL_KEYS = [
+  "github.personal_access_token",
+  "paths",
+  "access_level",
+  "azure_dir",
+  "kubeconfig",
+];
 const JUNK_KEYS = [
   "q",
   "__proto__",
@@ -70,6 +79,14 @@ function generate(next: () => number, keys: string[]): Record<string, unknown> {
     const key = next() < 0.7 && keys.length ? pick(keys) : pick(JUNK_KEYS);
     args[key] = pick(NASTY);
   }
+  // Half the time: a real id, and settings with real keys and nasty values.
+  if (keys.includes("id") && next() < 0.5) args.id = pick(REAL);
+  if (keys.includes("values") && next() < 0.7) {
+    args.values = Object.fromEntries(
+      REAL_KEYS.filter(() => next() < 0.4).map((k) => [k, pick(NASTY)]),
+    );
+  }
+  if (keys.includes("tool") && next() < 0.5) args.tool = pick(["read_graph", "echo", "nope"]);
   return JSON.parse(JSON.stringify(args)); // as it would arrive over the wire
 }
 
