@@ -4,6 +4,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { retryLocked } from "./_retry.ts";
 
 /**
  * Opens the Kv store at `path`. A file that is not a usable store is moved aside (kept for
@@ -12,7 +13,9 @@ import type { Logger } from "../log.ts";
  */
 export async function openKvSafely(path: string, log: Logger): Promise<Deno.Kv> {
   try {
-    return await probe(await Deno.openKv(path));
+    // Another registry process opening the same new file at once holds it briefly: that is
+    // a lock, not damage.
+    return await retryLocked(async () => await probe(await Deno.openKv(path)));
   } catch (error) {
     const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
     log.error("Kv store unusable; moved it aside and starting a new one", {

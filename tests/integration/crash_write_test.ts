@@ -80,6 +80,8 @@ Deno.test("two processes writing secrets at once lose none of them", async () =>
         .output();
     const results = await Promise.all([run("a"), run("b")]);
     ok(results.every((r) => r.success));
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    ok(!names.some((n) => n.includes("damaged")), "a busy store is not taken for a damaged one");
     const kv = await Deno.openKv(`${dir}/state.kv`);
     try {
       const store = new ConfigStore(kv, dir);
