@@ -32,12 +32,10 @@ const QUERIES = {
   unknown_word: "kuberentes",
 };
 
-if (import.meta.main) {
-  for (const [label, query] of Object.entries(QUERIES)) {
-    Deno.bench(`search 10k: ${label} "${query}"`, { group: "search" }, () => {
-      index.search(query, { limit: 10 });
-    });
-  }
+for (const [label, query] of Object.entries(QUERIES)) {
+  Deno.bench(`search 10k: ${label} "${query}"`, { group: "search" }, () => {
+    index.search(query, { limit: 10 });
+  });
 }
 Deno.bench("search 10k: filtered (category=database, official)", { group: "search" }, () => {
   index.search("sql", { limit: 10, filters: { category: "database", official: true } });
