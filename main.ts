@@ -10,7 +10,6 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { type Registry, startRegistry } from "./src/app.ts";
-import { generateToken, serveHttp } from "./src/http/serve_http.ts";
 import { isLoopback } from "./src/runtime/remote_spec.ts";
 import { readConfig } from "./src/config.ts";
 import { StdioServerTransport } from "./src/mcp/sdk.ts";
@@ -85,6 +84,7 @@ async function serveHttpCommand(args: string[]): Promise<void> {
     Deno.exit(2);
   }
   const config = loadConfig();
+  const { generateToken, serveHttp } = await import("./src/http/serve_http.ts");
   const registry = await startRegistry({ config });
   const given = Deno.env.get("MCP_REGISTRY_TOKEN")?.trim();
   const token = given || generateToken();

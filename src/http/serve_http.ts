@@ -7,7 +7,7 @@
  */
 import type { Registry } from "../app.ts";
 import type { Logger } from "../log.ts";
-import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk.ts";
+import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
 
 /** Options for {@linkcode serveHttp}. */
 export interface ServeHttpOptions {

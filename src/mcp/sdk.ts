@@ -25,6 +25,4 @@ export {
 export type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-export { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
-export { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+export type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";

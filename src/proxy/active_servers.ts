@@ -25,7 +25,7 @@ import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/p
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
-import { Upstream, type UpstreamCommand } from "./upstream.ts";
+import type { Upstream, UpstreamCommand } from "./upstream.ts";
 
 /**
  * Where an active server stands: `exited` when its process ended (it restarts on the next call),
@@ -446,6 +446,8 @@ export class ActiveServers {
     const removeContainer = () =>
       container ? this.#options.podman.remove([container]).catch(() => {}) : Promise.resolve();
     try {
+      // Loaded on first use: the SDK's client side costs ~60 ms of start-up otherwise.
+      const { Upstream } = await import("./upstream.ts");
       active.upstream = await Upstream.start({
         id: entry.id,
         ...connect,

@@ -5,13 +5,22 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { AjvJsonSchemaValidator } from "../mcp/sdk.ts";
+import type { AjvJsonSchemaValidator } from "../mcp/sdk.ts";
 import { configKeys, resolveKey } from "../runtime/launch_spec.ts";
 import type { ConfigPatch } from "../store/config_store.ts";
 
 const MAX_SECRET = 16_384;
 const MAX_VALUE_JSON = 65_536;
-const validators = new AjvJsonSchemaValidator();
+let validators: AjvJsonSchemaValidator | undefined;
+
+/** The JSON Schema validator the SDK ships, loaded on first use (it costs start-up time). */
+async function validator(): Promise<AjvJsonSchemaValidator> {
+  if (!validators) {
+    const { AjvJsonSchemaValidator } = await import("../mcp/sdk_validation.ts");
+    validators = new AjvJsonSchemaValidator();
+  }
+  return validators;
+}
 
 /** The patch to store, or every problem found. */
 export type CheckedValues =
@@ -19,10 +28,10 @@ export type CheckedValues =
   | { ok: false; problems: string[] };
 
 /** Checks `values` (key → value; null unsets) for `entry`. */
-export function checkConfigValues(
+export async function checkConfigValues(
   entry: CatalogEntry,
   values: Record<string, unknown>,
-): CheckedValues {
+): Promise<CheckedValues> {
   const problems: string[] = [];
   const patch: Required<ConfigPatch> = { params: {}, env: {}, secrets: {} };
   const keys: string[] = [];
@@ -56,7 +65,7 @@ export function checkConfigValues(
     }
     const schema = key.schema && Object.keys(key.schema).length ? key.schema : { type: "string" };
     // deno-lint-ignore no-explicit-any
-    const result = validators.getValidator(schema as any)(value);
+    const result = (await validator()).getValidator(schema as any)(value);
     if (!result.valid) problems.push(`${key.key}: ${result.errorMessage}`);
     else patch.params[key.key] = value;
   }

@@ -37,7 +37,7 @@ export const addTool = defineTool({
     const entry = lookupEntry(catalog.index, args.id);
     if (typeof entry === "string") return toolError(entry);
     if (args.config && Object.keys(args.config).length > 0) {
-      const checked = checkConfigValues(entry, args.config);
+      const checked = await checkConfigValues(entry, args.config);
       if (!checked.ok) {
         return toolError(`Invalid config for ${entry.id}:\n- ${checked.problems.join("\n- ")}`);
       }

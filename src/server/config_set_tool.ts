@@ -48,7 +48,7 @@ export const configSetTool = defineTool({
         'Invalid arguments for registry-config-set: "values" is empty; give at least one key.',
       );
     }
-    const checked = checkConfigValues(entry, args.values);
+    const checked = await checkConfigValues(entry, args.values);
     if (!checked.ok) {
       return toolError(`Nothing was stored for ${entry.id}:\n- ${checked.problems.join("\n- ")}`);
     }

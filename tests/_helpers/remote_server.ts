@@ -10,7 +10,7 @@ import { z } from "zod";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/server/sse"
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
-import { WebStandardStreamableHTTPServerTransport } from "../../src/mcp/sdk.ts";
+import { WebStandardStreamableHTTPServerTransport } from "../../src/mcp/sdk_http.ts";
 
 /** A running test server. */
 export interface RemoteTestServer extends AsyncDisposable {
