@@ -127,3 +127,33 @@ export const CatalogEntrySchema = z.object({
   warnings: z.array(z.string()).default([]),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
+
+/**
+ * An entry with only `id` and what the caller gives; everything else empty or false. For
+ * placeholders (a remembered server that left the catalog) and for tests.
+ */
+export function minimalEntry(
+  fields: Partial<z.input<typeof CatalogEntrySchema>> & { id: string },
+): CatalogEntry {
+  return CatalogEntrySchema.parse({
+    name: fields.id,
+    title: fields.id,
+    description: "",
+    source: "",
+    sources: [fields.source ?? ""],
+    repo_url: null,
+    container_image: null,
+    categories: [],
+    tags: [],
+    official: false,
+    featured: false,
+    requires_api_key: false,
+    tools: [],
+    launch_method: "podman",
+    last_refreshed: "",
+    run: {},
+    config: {},
+    remote: null,
+    ...fields,
+  });
+}

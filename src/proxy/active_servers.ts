@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
+import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
 import { fingerprint } from "../fingerprint.ts";
 import type { Logger } from "../log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
@@ -608,38 +608,7 @@ function isPermanent(message: string): boolean {
 
 /** Stands in for an entry that left the catalog, so its mount can still be listed and removed. */
 function placeholderEntry(id: string): CatalogEntry {
-  return {
-    id,
-    name: id,
-    title: id,
-    description: "",
-    source: "",
-    sources: [""],
-    repo_url: null,
-    container_image: null,
-    icon: null,
-    categories: [],
-    tags: [],
-    official: false,
-    featured: false,
-    requires_api_key: false,
-    tools: [],
-    dynamic_tools: false,
-    launch_method: "podman",
-    last_refreshed: "",
-    run: {
-      command: [],
-      volumes: [],
-      env: {},
-      disable_network: false,
-      allow_hosts: [],
-      long_lived: false,
-    },
-    config: { env: [], secrets: [] },
-    remote: null,
-    oauth: [],
-    warnings: [],
-  };
+  return minimalEntry({ id });
 }
 
 /** A fingerprint of settings, independent of key order. */

@@ -1,5 +1,5 @@
 import { deepEqual, throws } from "node:assert/strict";
-import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { minimalEntry } from "../catalog/entry.ts";
 import { LaunchError } from "./launch_spec.ts";
 import {
   DEFAULT_RUNTIMES,
@@ -9,27 +9,7 @@ import {
 } from "./package_spec.ts";
 
 const entry = (pkg: Record<string, unknown>) =>
-  CatalogEntrySchema.parse({
-    id: "pkg",
-    name: "pkg",
-    title: "pkg",
-    description: "",
-    source: "test",
-    sources: ["test"],
-    repo_url: null,
-    container_image: null,
-    categories: [],
-    tags: [],
-    official: false,
-    featured: false,
-    requires_api_key: false,
-    tools: [],
-    launch_method: "stdio-proxy",
-    last_refreshed: "",
-    run: { package: pkg },
-    config: {},
-    remote: null,
-  });
+  minimalEntry({ id: "pkg", launch_method: "stdio-proxy", run: { package: pkg } as never });
 
 Deno.test("packageCommand() runs npm packages with npx and PyPI packages with uvx, pinned", () => {
   deepEqual(

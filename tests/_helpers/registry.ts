@@ -5,7 +5,7 @@
  */
 import { startRegistry } from "../../src/app.ts";
 import type { Registry } from "../../src/app.ts";
-import { type CatalogEntry, CatalogEntrySchema } from "../../src/catalog/entry.ts";
+import { type CatalogEntry, minimalEntry } from "../../src/catalog/entry.ts";
 import { readConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { type CallToolResult, ToolListChangedNotificationSchema } from "../../src/mcp/sdk.ts";
@@ -98,25 +98,11 @@ export async function openTestRegistry(options: OpenOptions = {}): Promise<TestR
 
 /** A catalog entry for a test image, with the fields the schema fills in. */
 export function testEntry(fields: Partial<CatalogEntry> & { id: string }): CatalogEntry {
-  return CatalogEntrySchema.parse({
-    name: fields.id,
-    title: fields.id,
+  return minimalEntry({
     description: `Test server ${fields.id}`,
     source: "test",
     sources: ["test"],
-    repo_url: null,
-    container_image: null,
-    categories: [],
-    tags: [],
-    official: false,
-    featured: false,
-    requires_api_key: false,
-    tools: [],
-    launch_method: "podman",
     last_refreshed: new Date(0).toISOString(),
-    run: {},
-    config: {},
-    remote: null,
     ...fields,
   });
 }
