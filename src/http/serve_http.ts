@@ -125,7 +125,9 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
     finished: httpServer.finished,
     async [Symbol.asyncDispose]() {
       for (const transport of [...sessions.values()]) await transport.close().catch(() => {});
-      await httpServer.shutdown();
+      // A graceful shutdown waits for open responses; a client that never lets go of one must
+      // not keep the registry from stopping.
+      await Promise.race([httpServer.shutdown(), new Promise((r) => setTimeout(r, 3_000))]);
     },
   });
 }

@@ -46,6 +46,8 @@ export function streamableServer(token: string | null): RemoteTestServer {
     if (token !== null && auth !== `Bearer ${token}`) {
       return new Response("unauthorized", { status: 401 });
     }
+    // Stateless: no standalone SSE stream (a GET would stay open and hold up shutdown).
+    if (req.method !== "POST") return new Response("method not allowed", { status: 405 });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
