@@ -127,7 +127,7 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
       for (const transport of [...sessions.values()]) await transport.close().catch(() => {});
       // A graceful shutdown waits for open responses; a client that never lets go of one must
       // not keep the registry from stopping.
-      let timer: number | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         httpServer.shutdown(),
         new Promise((r) => timer = setTimeout(r, 3_000)),
