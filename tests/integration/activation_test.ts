@@ -150,8 +150,12 @@ Deno.test({
       equal((await t.call("registry-add", { id: "vanishing" })).isError, undefined);
       const container = await activeContainer(t, "vanishing");
       await podman("rmi", "-f", image);
-      await podman("kill", container);
-      await new Promise((r) => setTimeout(r, 300));
+      await podman("kill", container).catch(() => {}); // rmi -f may have removed it already
+      for (let i = 0; i < 100; i++) {
+        const servers = ((await t.call("registry-active")).structuredContent as Json).servers;
+        if (servers[0].state !== "running") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const result = await t.call("registry-exec", { id: "vanishing", tool: "read_graph" });
       equal(result.isError, true);
       match(textOf(result), /vanishing is not running .* could not be started again/s);
