@@ -7,7 +7,7 @@
 import type { Logger } from "../log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import type { CatalogSource } from "../sources/source.ts";
-import type { CatalogStore, SourceState } from "../store/catalog_store.ts";
+import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "./entry.ts";
 import { mergeSources } from "./merge.ts";
 import { loadSnapshot } from "./snapshot.ts";
@@ -121,13 +121,7 @@ export class Catalog {
         this.#log.warn("catalog cache unreadable", { source: name, error: String(error) });
       }
       if (cached) {
-        Object.assign(slot, {
-          entries: cached.entries,
-          serving: "cache",
-          revision: cached.revision,
-          loadErrors: slot.state.load_errors ?? [],
-          loadedRefresh: slot.state.refreshed_at,
-        });
+        this.#serveCached(slot, cached);
         return;
       }
       const snapshot = await loadSnapshot(name);
@@ -149,7 +143,7 @@ export class Catalog {
   isDue(source: string): boolean {
     const slot = this.#slot(source);
     if (slot.serving === "snapshot" || slot.serving === "nothing") return true;
-    if ((slot.state.location ?? slot.source.location) !== slot.source.location) return true;
+    if (this.#moved(slot)) return true;
     return this.#dueAt(slot) <= this.#now().getTime();
   }
 
@@ -170,21 +164,31 @@ export class Catalog {
       const state = await this.#store.getState(slot.source.name);
       slot.state = state;
       if (!state.refreshed_at || state.refreshed_at === slot.loadedRefresh) return;
-      if ((state.location ?? slot.source.location) !== slot.source.location) return;
+      if (this.#moved(slot)) return;
       const cached = await this.#store.loadEntries(slot.source.name);
       if (!cached) return;
-      Object.assign(slot, {
-        entries: cached.entries,
-        serving: "cache",
-        revision: cached.revision,
-        loadErrors: state.load_errors ?? [],
-        loadedRefresh: state.refreshed_at,
-      });
+      this.#serveCached(slot, cached);
       this.#rebuild();
       this.#log.info("took a newer catalog from the cache", { source: slot.source.name });
     } catch (error) {
       this.#log.debug("cannot read the cache", { error: String(error) });
     }
+  }
+
+  /** Serves the entries of the refresh recorded in `slot.state`, as read back from the cache. */
+  #serveCached(slot: SourceSlot, cached: StoredCatalog) {
+    Object.assign(slot, {
+      entries: cached.entries,
+      serving: "cache",
+      revision: cached.revision,
+      loadErrors: slot.state.load_errors ?? [],
+      loadedRefresh: slot.state.refreshed_at,
+    });
+  }
+
+  /** True when the stored refresh came from another location than the source's current one. */
+  #moved(slot: SourceSlot): boolean {
+    return (slot.state.location ?? slot.source.location) !== slot.source.location;
   }
 
   /** When the last refresh expires (ms since the epoch); 0 when never refreshed. */
@@ -257,7 +261,7 @@ export class Catalog {
       // Compared with this source's own last refresh only (not the snapshot: a private
       // catalog may well be small).
       const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
-        (slot.state.location ?? slot.source.location) === slot.source.location;
+        !this.#moved(slot);
       const before = sameOrigin ? slot.entries.length : 0;
       if (before >= 20 && result.entries.length < before / 2) {
         throw new Error(

@@ -100,6 +100,9 @@ interface Active {
   configHash: string;
 }
 
+/** Pauses between the restart attempts of a crashed server. */
+const DEFAULT_RESTART_BACKOFF_MS = [250, 1000, 3000];
+
 /** The pool of running servers. */
 export class ActiveServers {
   readonly #options: ActiveServersOptions;
@@ -332,7 +335,7 @@ export class ActiveServers {
   async #recover(active: Active): Promise<Active> {
     const id = active.entry.id;
     const epoch = this.#epochOf(id);
-    const pauses = this.#options.restartBackoffMs ?? [250, 1000, 3000];
+    const pauses = this.#options.restartBackoffMs ?? DEFAULT_RESTART_BACKOFF_MS;
     const reason = active.lastError ?? "it stopped";
     let lastError = reason;
     for (let attempt = 0; attempt <= pauses.length; attempt++) {
@@ -585,11 +588,6 @@ export class ActiveServers {
       for (const [tool, name] of active.names) routes.set(name, [id, tool]);
     }
     this.#routes = routes;
-  }
-
-  /** For tests and the CLI: the restart pauses in effect. */
-  get restartBackoffMs(): number[] {
-    return this.#options.restartBackoffMs ?? [250, 1000, 3000];
   }
 
   #describeTools(active: Active) {
