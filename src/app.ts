@@ -81,7 +81,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const active = new ActiveServers({
     podman,
     limits: config.limits,
-    owner: await ownerTag(),
+    owner: ownerTag(),
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     mounts: new MountStore(state),

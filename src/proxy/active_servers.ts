@@ -384,7 +384,7 @@ export class ActiveServers {
     const orphans: string[] = [];
     for (const c of containers) {
       if (c.owner === this.#options.owner) continue;
-      if (!(await ownerAlive(c.owner))) orphans.push(c.name);
+      if (!ownerAlive(c.owner)) orphans.push(c.name);
     }
     await this.#options.podman.remove(orphans);
     if (orphans.length) this.#options.log.info("removed orphaned containers", { orphans });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { processAlive, processStartTime } from "../process.ts";
 import { LABEL_MANAGED, LABEL_OWNER, LABEL_SERVER } from "./podman_args.ts";
 
 /** podman failed or is missing; `message` says what to do. */
@@ -176,26 +177,13 @@ export class Podman {
 }
 
 /** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */
-export async function ownerTag(pid = Deno.pid): Promise<string> {
-  return `${pid}:${await processStartTime(pid) ?? "0"}`;
+export function ownerTag(pid = Deno.pid): string {
+  return `${pid}:${processStartTime(pid) ?? "0"}`;
 }
 
-/** True when the registry process named by an owner tag is still running. */
-export async function ownerAlive(owner: string): Promise<boolean> {
+/** True when the registry process named by an owner tag may still run (see `processAlive`). */
+export function ownerAlive(owner: string): boolean {
   const [pid, start] = owner.split(":");
   if (!pid || !/^\d+$/.test(pid)) return false;
-  const actual = await processStartTime(Number(pid));
-  return actual !== null && (start === "0" || actual === start);
-}
-
-/** The start time of a process (clock ticks since boot, from /proc), or null when it is gone. */
-async function processStartTime(pid: number): Promise<string | null> {
-  try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    // The command name (field 2) may hold spaces; fields after its closing paren are plain.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
+  return processAlive(Number(pid), start === "0" ? undefined : start);
 }

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname, resolve } from "node:path";
+import { processAlive } from "../process.ts";
 
 /** `git` failed or could not be run, or a checkout could not be used; `message` says why. */
 export class GitError extends Error {
@@ -346,20 +347,5 @@ function isStale(text: string, mtime: Date | null): boolean {
   // Empty: created, not yet written; that takes microseconds, unless its process died then.
   if (!match) return Date.now() - (mtime?.getTime() ?? 0) > 10_000;
   if (Date.now() - Number(match[2]) > STALE_MS) return true;
-  return !processAlive(Number(match[1]));
-}
-
-/** False only when `/proc` says the process is gone; without `/proc`, age alone decides. */
-function processAlive(pid: number): boolean {
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return true;
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
+  return !processAlive(Number(match[1])); // without /proc, age alone decides
 }
