@@ -11,7 +11,7 @@ import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
   buildLaunchSpec,
   checkHostPath,
-  homeProtectedPaths,
+  hostPathRules,
   hostPaths,
   LaunchError,
   type LaunchSpec,
@@ -540,14 +540,10 @@ export class ActiveServers {
       }
       // A symlink must not lead around the checks (~/link → /etc), and podman mounts what was
       // checked, not what the link says when podman reads it.
-      checkHostPath(
-        real,
-        [...protectedPaths, ...homeProtectedPaths(home)],
-        (why) => {
-          throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
-        },
-        home ? [home] : [],
-      );
+      const rules = hostPathRules({ home, protectedPaths });
+      checkHostPath(real, rules.protectedPaths, (why) => {
+        throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
+      }, rules.wholePaths);
       spec.volumes = spec.volumes.map((v) =>
         v.startsWith(`${path}:`) ? real + v.slice(path.length) : v
       );

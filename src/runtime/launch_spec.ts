@@ -211,18 +211,12 @@ export function buildLaunchSpec(
     return expanded;
   });
 
+  const rules = hostPathRules(options);
   const volumes = evaluateList(entry.run.volumes, templates)
     .map((v) => expandHome(v.trim(), options.home))
     // An optional mount left empty (":/target") means "do not mount".
     .filter((v) => v !== "" && !v.startsWith(":"))
-    .map((v) =>
-      checkVolume(
-        v,
-        entry,
-        [...(options.protectedPaths ?? []), ...homeProtectedPaths(options.home)],
-        options.home ? [options.home] : [],
-      )
-    );
+    .map((v) => checkVolume(v, entry, rules.protectedPaths, rules.wholePaths));
 
   let user: string | null = null;
   if (entry.run.user) {
@@ -309,6 +303,17 @@ export const BLOCKED_HOME_PATHS = [
   ".profile",
   ".zshrc",
 ];
+
+/** The host-path rules for `options`: what is never mounted, and what never whole. */
+export function hostPathRules(options: LaunchOptions): {
+  protectedPaths: string[];
+  wholePaths: string[];
+} {
+  return {
+    protectedPaths: [...(options.protectedPaths ?? []), ...homeProtectedPaths(options.home)],
+    wholePaths: options.home ? [options.home] : [],
+  };
+}
 
 /** The folders of `home` no server gets (see {@linkcode BLOCKED_HOME_PATHS}). */
 export function homeProtectedPaths(home: string | undefined): string[] {
