@@ -1,7 +1,6 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
-import { type CatalogEntry, CatalogEntrySchema } from "../catalog/entry.ts";
-import { loadSnapshot } from "../catalog/snapshot.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
+import { config, entry, snapshot } from "./_test_entries.ts";
 import {
   buildLaunchSpec,
   checkVolume,
@@ -14,44 +13,18 @@ import {
   resolveKey,
 } from "./launch_spec.ts";
 
-const snapshot = (await loadSnapshot("docker"))!;
-
-/** A real entry of the Docker MCP registry snapshot. */
-function entry(id: string): CatalogEntry {
-  const found = snapshot.entries.find((e) => e.id === id);
-  ok(found, `the Docker snapshot has no entry "${id}"`);
-  return found;
-}
-
-/** A server configuration with nothing set unless `values` says so. */
-function config(values: Partial<ServerConfig> = {}): ServerConfig {
-  return { params: {}, env: {}, secrets: {}, ...values };
-}
-
 /** A minimal podman entry for what the catalog lacks; `run` and `config` as a source writes them. */
 function handMade(
   fields: { run?: Record<string, unknown>; config?: Record<string, unknown> } = {},
 ): CatalogEntry {
-  return CatalogEntrySchema.parse({
+  return minimalEntry({
     id: "hand-made",
-    name: "hand-made",
     title: "Hand made",
-    description: "",
     source: "test",
-    sources: ["test"],
-    repo_url: null,
     container_image: "localhost/test/hand-made",
-    categories: [],
-    tags: [],
-    official: false,
-    featured: false,
-    requires_api_key: false,
-    tools: [],
-    launch_method: "podman",
     last_refreshed: "2026-01-01T00:00:00.000Z",
-    run: fields.run ?? {},
-    config: fields.config ?? {},
-    remote: null,
+    run: (fields.run ?? {}) as never,
+    config: (fields.config ?? {}) as never,
   });
 }
 

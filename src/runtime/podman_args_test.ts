@@ -1,7 +1,5 @@
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
-import type { CatalogEntry } from "../catalog/entry.ts";
-import { loadSnapshot } from "../catalog/snapshot.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import { config, entry, snapshot } from "./_test_entries.ts";
 import { buildLaunchSpec, type LaunchSpec } from "./launch_spec.ts";
 import {
   containerName,
@@ -11,18 +9,6 @@ import {
   LABEL_SERVER,
   podmanRunArgs,
 } from "./podman_args.ts";
-
-const snapshot = (await loadSnapshot("docker"))!;
-
-function entry(id: string): CatalogEntry {
-  const found = snapshot.entries.find((e) => e.id === id);
-  ok(found, `the Docker snapshot has no entry "${id}"`);
-  return found;
-}
-
-function config(values: Partial<ServerConfig> = {}): ServerConfig {
-  return { params: {}, env: {}, secrets: {}, ...values };
-}
 
 /** The arguments for `spec` with fixed name, id and owner. */
 function argsFor(spec: LaunchSpec, serverId = "memory"): string[] {

@@ -1,5 +1,5 @@
-import { equal } from "node:assert/strict";
-import { qualifyImage } from "./launch_spec.ts";
+import { equal, throws } from "node:assert/strict";
+import { LaunchError, qualifyImage } from "./launch_spec.ts";
 
 Deno.test("qualifyImage() names Docker's short image names in full", () => {
   equal(qualifyImage("mcp/memory"), "docker.io/mcp/memory");
@@ -11,5 +11,24 @@ Deno.test("qualifyImage() names Docker's short image names in full", () => {
   equal(
     qualifyImage("mcr.microsoft.com/azure-sdk/azure-mcp"),
     "mcr.microsoft.com/azure-sdk/azure-mcp",
+  );
+});
+
+Deno.test("qualifyImage() refuses image names podman could read as options", () => {
+  for (
+    const image of [
+      "--volume=./../../..:/host",
+      "-v/:/host",
+      "mcp/memory --privileged",
+      "mcp/memory;rm",
+      "MCP/Upper",
+      "",
+    ]
+  ) {
+    throws(() => qualifyImage(image), LaunchError, image);
+  }
+  equal(
+    qualifyImage("mcp/memory@sha256:" + "a".repeat(64)),
+    `docker.io/mcp/memory@sha256:${"a".repeat(64)}`,
   );
 });
