@@ -5,6 +5,7 @@
  * - `serve --http` from spawning the process to the first answered request.
  */
 import { Client, StreamableHTTPClientTransport } from "../src/mcp/sdk_client.ts";
+import { registryEnv, spawnHttpRegistry } from "../tests/_helpers/processes.ts";
 import { streamableServer } from "../tests/_helpers/remote_server.ts";
 import { openTestRegistry, testEntry } from "../tests/_helpers/registry.ts";
 
@@ -35,41 +36,24 @@ Deno.bench(
   },
 );
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const dir = await Deno.makeTempDir();
 Deno.bench(
   "serve --http: spawn to first answered request",
   { group: "http", n: 10, warmup: 1 },
   async (b) => {
     b.start();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "main.ts", "serve", "--http", "--port", "0"],
-      cwd: ROOT,
-      env: {
-        MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
-        MCP_REGISTRY_DATA_DIR: `${dir}/data`,
-        MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
-        MCP_REGISTRY_LOG_LEVEL: "error",
-        MCP_REGISTRY_TOKEN: "bench-token",
-      },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/listening on \S+/.test(text)) text += (await reader.read()).value ?? "";
-    const url = text.match(/listening on (\S+)/)![1]!;
+    const registry = await spawnHttpRegistry(
+      registryEnv(dir, { MCP_REGISTRY_TOKEN: "bench-token" }),
+    );
     const client = new Client({ name: "bench", version: "1" });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(url), {
-        requestInit: { headers: { Authorization: "Bearer bench-token" } },
+      new StreamableHTTPClientTransport(new URL(registry.url), {
+        requestInit: { headers: { Authorization: `Bearer ${registry.token}` } },
       }),
     );
     await client.listTools();
     b.end();
     await client.close();
-    child.kill("SIGTERM");
-    await child.status;
-    await reader.cancel();
+    await registry.stop();
   },
 );

@@ -4,11 +4,11 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { serveHttp } from "../../src/http/serve_http.ts";
+import { ROOT } from "../_helpers/processes.ts";
 import { openTestRegistry } from "../_helpers/registry.ts";
 
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
 const INSPECTOR = "@modelcontextprotocol/inspector@2.12.0";
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 interface Check {
   id: string;

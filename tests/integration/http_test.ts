@@ -6,12 +6,12 @@ import { equal, match, ok } from "node:assert/strict";
 import { generateToken, serveHttp } from "../../src/http/serve_http.ts";
 import { ToolListChangedNotificationSchema } from "../../src/mcp/sdk.ts";
 import { Client, StreamableHTTPClientTransport } from "../../src/mcp/sdk_client.ts";
+import { initializeRequest, registryEnv, spawnHttpRegistry } from "../_helpers/processes.ts";
 import { streamableServer } from "../_helpers/remote_server.ts";
 import { openTestRegistry, testEntry, textOf } from "../_helpers/registry.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function httpClient(url: string, token: string) {
   const client = new Client({ name: "http-test", version: "1" });
@@ -68,16 +68,7 @@ Deno.test("HTTP requests without the token, or with a foreign Host or Origin, ar
   await using t = await openTestRegistry();
   const token = generateToken();
   await using endpoint = await serveHttp(t.registry, { port: 0, token, log: t.registry.log });
-  const init = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "x", version: "1" },
-    },
-  });
+  const init = initializeRequest();
   const post = (headers: Record<string, string>) =>
     fetch(endpoint.url, {
       method: "POST",
@@ -123,37 +114,13 @@ Deno.test("HTTP requests without the token, or with a foreign Host or Origin, ar
 Deno.test("`serve --http` prints its address and token, answers, and stops cleanly on SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "main.ts", "serve", "--http", "--port", "0"],
-      cwd: ROOT,
-      env: {
-        MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
-        MCP_REGISTRY_DATA_DIR: `${dir}/data`,
-        MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
-        MCP_REGISTRY_LOG_LEVEL: "error",
-      },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/token: \S+/.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    const url = text.match(/listening on (\S+)/)?.[1];
-    const token = text.match(/token: (\S+)/)?.[1];
-    ok(url && token, text);
-    const { client } = await httpClient(url!, token!);
+    const registry = await spawnHttpRegistry(registryEnv(dir));
+    ok(registry.url && registry.token, registry.banner);
+    const { client } = await httpClient(registry.url, registry.token);
     const status = await client.callTool({ name: "registry-status", arguments: {} });
     match(textOf(status as Json), /328 servers in the catalog/);
     await client.close();
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    const { code, signal } = await child.status;
-    clearTimeout(timer);
-    await reader.cancel();
+    const { code, signal } = await registry.stop();
     equal(signal, null);
     equal(code, 0);
   } finally {

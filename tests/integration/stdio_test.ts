@@ -6,8 +6,7 @@ import { equal, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
 import { HAS_PODMAN, ourContainers } from "../_helpers/podman.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { initializeRequest, registryEnv, ROOT } from "../_helpers/processes.ts";
 
 function registryTransport(env: Record<string, string>, direct = false) {
   return new StdioClientTransport({
@@ -96,16 +95,7 @@ Deno.test("the registry process exits cleanly when its input ends or on SIGTERM"
       }).spawn();
       const writer = child.stdin.getWriter();
       await writer.write(new TextEncoder().encode(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: {
-            protocolVersion: "2025-06-18",
-            capabilities: {},
-            clientInfo: { name: "raw", version: "1" },
-          },
-        }) + "\n",
+        initializeRequest() + "\n",
       ));
       const reader = child.stdout.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
@@ -137,12 +127,7 @@ Deno.test({
   ignore: !HAS_PODMAN,
   async fn() {
     const dir = await Deno.makeTempDir();
-    const env = {
-      MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
-      MCP_REGISTRY_DATA_DIR: `${dir}/data`,
-      MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
-      MCP_REGISTRY_LOG_LEVEL: "warn",
-    };
+    const env = registryEnv(dir, { MCP_REGISTRY_LOG_LEVEL: "warn" });
     const start = async () => {
       const client = new Client({ name: "stdio-test", version: "1" });
       const transport = registryTransport(env, true);
@@ -187,12 +172,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     const shared = await Deno.makeTempDir({ dir, prefix: "shared-" });
     await Deno.writeTextFile(`${shared}/note.txt`, "kept across restarts");
-    const env = {
-      MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
-      MCP_REGISTRY_DATA_DIR: `${dir}/data`,
-      MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
-      MCP_REGISTRY_LOG_LEVEL: "warn",
-    };
+    const env = registryEnv(dir, { MCP_REGISTRY_LOG_LEVEL: "warn" });
     try {
       const first = new Client({ name: "stdio-test", version: "1" });
       const transport = registryTransport(env, true);
