@@ -112,3 +112,22 @@ export function textOf(result: CallToolResult): string {
   const first = result.content[0];
   return first?.type === "text" ? first.text : "";
 }
+
+/** Polls `check` every `everyMs` until it holds or `timeoutMs` passed; returns its last answer. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  { timeoutMs = 5_000, everyMs = 100 } = {},
+): Promise<boolean> {
+  for (const end = Date.now() + timeoutMs;; await new Promise((r) => setTimeout(r, everyMs))) {
+    if (await check()) return true;
+    if (Date.now() >= end) return false;
+  }
+}
+
+/** The state `registry-active` reports for server `id`. */
+export async function stateOf(t: TestRegistry, id: string): Promise<string | undefined> {
+  const servers = (await t.call("registry-active")).structuredContent as {
+    servers: { id: string; state: string }[];
+  };
+  return servers.servers.find((s) => s.id === id)?.state;
+}

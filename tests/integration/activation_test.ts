@@ -4,7 +4,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { HAS_PODMAN, ourContainers, podman } from "../_helpers/podman.ts";
-import { openTestRegistry, testEntry, textOf } from "../_helpers/registry.ts";
+import { eventually, openTestRegistry, stateOf, testEntry, textOf } from "../_helpers/registry.ts";
 
 const EVERYTHING = "localhost/mcp-registry-test/everything:latest";
 const ignore = !HAS_PODMAN;
@@ -89,11 +89,7 @@ Deno.test({
     equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
     const container = await activeContainer(t, "memory");
     await podman("kill", container);
-    for (let i = 0; i < 50; i++) {
-      const state = ((await t.call("registry-active")).structuredContent as Json).servers[0].state;
-      if (state === "exited") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => await stateOf(t, "memory") === "exited");
     const status = await t.call("registry-status");
     equal(status.isError, undefined, "the registry stays up");
     const result = await t.call("registry-exec", { id: "memory", tool: "read_graph" });
@@ -151,11 +147,9 @@ Deno.test({
       const container = await activeContainer(t, "vanishing");
       await podman("rmi", "-f", image);
       await podman("kill", container).catch(() => {}); // rmi -f may have removed it already
-      for (let i = 0; i < 100; i++) {
-        const servers = ((await t.call("registry-active")).structuredContent as Json).servers;
-        if (servers[0].state !== "running") break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(async () => await stateOf(t, "vanishing") !== "running", {
+        timeoutMs: 10_000,
+      });
       const result = await t.call("registry-exec", { id: "vanishing", tool: "read_graph" });
       equal(result.isError, true);
       match(textOf(result), /vanishing is not running .* could not be started again/s);
@@ -388,10 +382,12 @@ Deno.test({
     let started = "";
     {
       await using t = await openTestRegistry();
-      for (let i = 0; i < 100 && (await ourContainers()).includes(orphan); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      ok(!(await ourContainers()).includes(orphan), "the orphan was removed");
+      ok(
+        await eventually(async () => !(await ourContainers()).includes(orphan), {
+          timeoutMs: 10_000,
+        }),
+        "the orphan was removed",
+      );
       equal((await t.call("registry-add", { id: "memory" })).isError, undefined);
       started = await activeContainer(t, "memory");
       ok((await ourContainers()).includes(started));
