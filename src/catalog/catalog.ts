@@ -252,7 +252,7 @@ export class Catalog {
     this.#log.info("refreshing source", { source: name, location: slot.source.location });
     try {
       if (this.#closing.signal.aborted) throw new Error("the registry is shutting down");
-      const result = await slot.source.refresh(this.#closing.signal);
+      const result = await slot.source.refresh({ signal: this.#closing.signal });
       if (result.entries.length === 0) {
         throw new Error(
           `the source yielded no entries${result.errors.length ? ` (${result.errors[0]})` : ""}`,

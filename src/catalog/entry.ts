@@ -9,7 +9,8 @@
 import { z } from "zod";
 
 /** How an entry is started when an agent activates it. */
-export const LAUNCH_METHODS = ["podman", "stdio-proxy", "remote-http"] as const;
+/** `none`: the sources describe the server but say nothing about how to run it. */
+export const LAUNCH_METHODS = ["podman", "stdio-proxy", "remote-http", "none"] as const;
 export const LaunchMethodSchema = z.enum(LAUNCH_METHODS);
 export type LaunchMethod = z.infer<typeof LaunchMethodSchema>;
 
@@ -106,6 +107,14 @@ export const CatalogEntrySchema = z.object({
   source: z.string(),
   sources: z.array(z.string()).min(1),
   repo_url: z.string().nullable(),
+  /** The folder of the repository that holds the server (monorepos), e.g. `src/memory`. */
+  repo_subfolder: z.string().nullable().default(null),
+  /** The server's own web page, when a source names one apart from the repository. */
+  homepage: z.string().nullable().default(null),
+  /** Where each source shows this server (source name → URL), for people to follow. */
+  links: z.record(z.string(), z.string()).default({}),
+  /** Other ids that lead to this entry: the ids its sources gave it before merging. */
+  aliases: z.array(z.string()).default([]),
   container_image: z.string().nullable(),
   icon: z.string().nullable().default(null),
   categories: z.array(z.string()),

@@ -9,6 +9,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { CatalogEntry, EnvVar, Secret, ToolInfo } from "../catalog/entry.ts";
+import { normalizeRepoUrl } from "../catalog/repo_url.ts";
 
 const str = z.string();
 /** A name the entry cannot do without: trimmed, and never empty. */
@@ -101,7 +102,11 @@ function object<R extends z.ZodRawShape, S extends Shape>(
 
 const readAbout = object({}, { title: field(str), description: field(str), icon: field(str) });
 const readMeta = object({}, { category: field(str), tags: listOf(field(str)) });
-const readSource = object({}, { project: field(str), upstream: field(str) });
+const readSource = object({}, {
+  project: field(str),
+  upstream: field(str),
+  directory: field(str),
+});
 const readRun = object({}, {
   command: listOf(field(scalar)),
   volumes: listOf(field(str)),
@@ -223,6 +228,10 @@ export function parseDockerServer(
       source: "docker",
       sources: ["docker"],
       repo_url: repo ? normalizeRepoUrl(repo) : null,
+      repo_subfolder: source.directory?.trim().replace(/^\.?\/+|\/+$/g, "") || null,
+      homepage: null,
+      links: { docker: `https://hub.docker.com/mcp/server/${encodeURIComponent(dirName)}/overview` },
+      aliases: [],
       container_image: image ?? (pociTools.find((t) => t.container)?.container?.image ?? null),
       icon: about.icon ?? null,
       categories: meta.category ? [meta.category.toLowerCase()] : [],
@@ -286,15 +295,6 @@ function requiresApiKey(
 /** `mcp/<name>` on Docker Hub is the namespace Docker builds and signs itself. */
 function isDockerOfficialImage(image: string): boolean {
   return /^(docker\.io\/)?mcp\/[^/]+$/.test(image);
-}
-
-/** `https://github.com/Owner/Repo.git/` → `https://github.com/owner/repo`. */
-export function normalizeRepoUrl(url: string): string {
-  let out = url.trim().replace(/^git\+/, "").replace(/^http:\/\//, "https://");
-  out = out.replace(/^git@([^:]+):/, "https://$1/");
-  out = out.replace(/\/+$/, "").replace(/\.git$/, "");
-  const match = out.match(/^https:\/\/(github\.com|gitlab\.com)\/([^/]+)\/([^/#?]+)/i);
-  return match ? `https://${match[1]!.toLowerCase()}/${match[2]}/${match[3]}`.toLowerCase() : out;
 }
 
 function parseConfig(value: unknown, warnings: string[]): CatalogEntry["config"] {

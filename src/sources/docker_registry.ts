@@ -9,7 +9,7 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
 import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
 import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
-import type { CatalogSource, SourceSnapshot } from "./source.ts";
+import type { CatalogSource, RefreshContext, SourceSnapshot } from "./source.ts";
 
 export const DOCKER_REGISTRY_URL = "https://github.com/docker/mcp-registry.git";
 
@@ -109,9 +109,11 @@ export class DockerRegistrySource implements CatalogSource {
   }
 
   /** Syncs and reads the checkout under its lock, so another process cannot change it midway. */
-  refresh(signal?: AbortSignal): Promise<SourceSnapshot> {
+  refresh({ signal, progress }: RefreshContext = {}): Promise<SourceSnapshot> {
     return withCheckoutLock({ dir: this.#checkout, signal }, async () => {
+      progress?.({ message: `syncing ${this.location}` });
       const revision = await syncRepo(this.#repo, this.#checkout, signal);
+      progress?.({ message: `reading servers at ${revision.slice(0, 12)}` });
       return { ...(await loadDockerServers(this.#checkout)), revision };
     });
   }

@@ -12,7 +12,7 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import { retryLocked } from "./_retry.ts";
 
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 const CHUNK_BYTES = 60_000;
 
 /** What is known about a source's last refreshes. */

@@ -1,0 +1,54 @@
+/**
+ * One form for repository URLs, so the same server found by several sources is recognised
+ * (see `merge.ts`), and the split of a link into repository and subfolder.
+ *
+ * @module
+ */
+
+const FORGE = /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/([^/#?]+)\/([^/#?]+)(.*)$/i;
+
+/** `https://github.com/Owner/Repo.git/` → `https://github.com/owner/repo`. */
+export function normalizeRepoUrl(url: string): string {
+  return splitRepoLink(url).repo;
+}
+
+/** A link split into the repository and the folder inside it that it points at. */
+export interface RepoLink {
+  /** The normalized repository URL (lowercase on known forges). */
+  repo: string;
+  /** `src/memory` for `…/tree/main/src/memory`; null when the link is the repository itself. */
+  subfolder: string | null;
+}
+
+/**
+ * Splits a link to a repository or a folder in it (GitHub's `/tree/<ref>/<path>` and
+ * `/blob/<ref>/<path>/README.md`, GitLab's `/-/tree/<ref>/<path>`). Links elsewhere come back
+ * trimmed, with `subfolder` null.
+ */
+export function splitRepoLink(url: string): RepoLink {
+  let out = url.trim().replace(/^git\+/, "").replace(/^http:\/\//, "https://");
+  out = out.replace(/^git@([^:]+):/, "https://$1/").replace(/^https:\/\/www\./, "https://");
+  out = out.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\.git$/, "");
+  const match = out.match(FORGE);
+  if (!match) return { repo: out, subfolder: null };
+  const repo = `https://${match[1]}/${match[2]}/${match[3]!.replace(/\.git$/, "")}`.toLowerCase();
+  const rest = match[4]!.replace(/^\/-\//, "/");
+  const path = rest.match(/^\/(?:tree|blob|src)\/[^/]+\/(.+)$/)?.[1];
+  const folder = path?.replace(/\/(readme(\.[a-z]+)?|[^/]+\.md)$/i, "").replace(/\/+$/, "");
+  return { repo, subfolder: folder ? folder.toLowerCase() : null };
+}
+
+/** The merge key of a repository (and subfolder), e.g. `github.com/o/r/src/memory`. */
+export function repoKey(repoUrl: string, subfolder: string | null | undefined): string {
+  const base = normalizeRepoUrl(repoUrl).replace(/^https:\/\//, "");
+  const folder = subfolder?.trim().replace(/^\.?\/+|\/+$/g, "").toLowerCase();
+  return folder ? `${base}/${folder}` : base;
+}
+
+/** The merge key of a container image: registry defaults and tag dropped, lowercase. */
+export function imageKey(image: string): string {
+  let name = image.trim().toLowerCase().replace(/@sha256:[0-9a-f]+$/, "");
+  name = name.replace(/:[^/:]+$/, "");
+  name = name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "");
+  return name.replace(/^library\//, "");
+}
