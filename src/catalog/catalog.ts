@@ -6,10 +6,13 @@
  */
 import type { Logger } from "../log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
-import type { CatalogSource } from "../sources/source.ts";
+import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
 import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "./entry.ts";
 import { mergeSources } from "./merge.ts";
+
+/** Minutes between two refreshes of one source that `registry-refresh` allows. */
+export const DEFAULT_COOLDOWN_MINUTES = 15;
 import { loadSnapshot } from "./snapshot.ts";
 
 /** What a source's entries currently come from. */
@@ -28,6 +31,8 @@ export interface SourceStatus {
   last_error: string | null;
   next_refresh: string;
   refreshing: boolean;
+  /** When `registry-refresh` may refresh it again; null when it may now. */
+  next_manual_refresh: string | null;
   /** Files the last refresh could not read at all. */
   load_errors: string[];
   /** How many entries loaded with warnings (see each entry's `warnings`). */
@@ -52,8 +57,21 @@ export interface CatalogOptions {
   log: Logger;
   /** @default () => new Date() */
   now?: () => Date;
-  /** The minute of each hour at which due sources are checked (for `next_refresh`). @default 17 */
+  /**
+   * The minute of each hour at which the first source is checked; each next source is checked
+   * 13 minutes later, so sources refresh on their own schedules (see `checkMinuteOf`).
+   * @default 17
+   */
   checkMinute?: number;
+  /** Minutes `registry-refresh` must wait between refreshes of one source. @default 15 */
+  cooldownMinutes?: number;
+}
+
+/** Whether `registry-refresh` may refresh a source now. */
+export interface RefreshPermit {
+  allowed: boolean;
+  /** When it may (ISO 8601); null when it may now. */
+  next_allowed: string | null;
 }
 
 interface SourceSlot {
@@ -66,6 +84,8 @@ interface SourceSlot {
   /** The `refreshed_at` of the refresh whose entries are served (to spot another process's). */
   loadedRefresh: string | null;
   inFlight: Promise<RefreshOutcome> | null;
+  /** Who wants progress of the refresh under way. */
+  listeners: Set<(step: RefreshProgress) => void>;
 }
 
 /** Holds the merged catalog and keeps it fresh. */
@@ -78,10 +98,16 @@ export class Catalog {
   #index = new CatalogIndex([]);
   readonly #closing = new AbortController();
   readonly #checkMinute: number;
+  readonly #cooldownMs: number;
+  /** The ids the last merge gave (member key → id), kept across refreshes and restarts. */
+  #ids = new Map<string, string>();
+  #idsSaved = "";
+  #idsSaving: Promise<void> = Promise.resolve();
 
   constructor(options: CatalogOptions) {
     const { sources, store, refreshIntervalHours, log, now = () => new Date() } = options;
     this.#checkMinute = options.checkMinute ?? 17;
+    this.#cooldownMs = (options.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES) * 60_000;
     this.#slots = sources.map((source) => ({
       source,
       entries: [],
@@ -91,6 +117,7 @@ export class Catalog {
       loadErrors: [],
       loadedRefresh: null,
       inFlight: null,
+      listeners: new Set(),
     }));
     this.#store = store;
     this.#intervalMs = refreshIntervalHours * 3_600_000;
@@ -108,8 +135,19 @@ export class Catalog {
     return this.#slots.map((s) => s.source.name);
   }
 
+  /** The minute of each hour at which `source` is checked (schedule its `Deno.cron` there). */
+  checkMinuteOf(source: string): number {
+    return (this.#checkMinute + 13 * this.#slots.indexOf(this.#slot(source))) % 60;
+  }
+
   /** Serves each source from the cache, or else from the embedded snapshot. No network. */
   async load(): Promise<void> {
+    try {
+      this.#ids = await this.#store.loadIdMemory();
+      this.#idsSaved = JSON.stringify([...this.#ids]);
+    } catch (error) {
+      this.#log.warn("id memory unreadable; ids are chosen afresh", { error: String(error) });
+    }
     await Promise.all(this.#slots.map(async (slot) => {
       const name = slot.source.name;
       let cached = null;
@@ -142,6 +180,7 @@ export class Catalog {
    */
   isDue(source: string): boolean {
     const slot = this.#slot(source);
+    if (slot.source.cheap) return true;
     if (slot.serving === "snapshot" || slot.serving === "nothing") return true;
     if (this.#moved(slot)) return true;
     return this.#dueAt(slot) <= this.#now().getTime();
@@ -152,9 +191,10 @@ export class Catalog {
    * again first: another registry process sharing the cache may have refreshed meanwhile, and
    * then its catalog is taken from the cache instead of fetching again.
    */
-  async refreshDue(): Promise<RefreshOutcome[]> {
-    await Promise.all(this.#slots.map((slot) => this.#adoptNewerCache(slot)));
-    const due = this.#slots.filter((s) => this.isDue(s.source.name));
+  async refreshDue(only?: readonly string[]): Promise<RefreshOutcome[]> {
+    const slots = only ? only.map((name) => this.#slot(name)) : this.#slots;
+    await Promise.all(slots.map((slot) => this.#adoptNewerCache(slot)));
+    const due = slots.filter((s) => this.isDue(s.source.name));
     return await Promise.all(due.map((s) => this.refresh(s.source.name)));
   }
 
@@ -201,18 +241,50 @@ export class Catalog {
    * Fetches `source` anew. On failure the entries it served stay, and the error is kept for
    * status. A refresh already under way is joined, not repeated.
    */
-  refresh(source: string): Promise<RefreshOutcome> {
+  refresh(
+    source: string,
+    options: { progress?: (step: RefreshProgress) => void } = {},
+  ): Promise<RefreshOutcome> {
     const slot = this.#slot(source);
+    const { progress } = options;
+    if (progress) slot.listeners.add(progress);
     slot.inFlight ??= this.#refresh(slot).finally(() => {
       slot.inFlight = null;
     });
-    return slot.inFlight;
+    return progress ? slot.inFlight.finally(() => slot.listeners.delete(progress)) : slot.inFlight;
+  }
+
+  /**
+   * Whether `registry-refresh` may refresh `source` now: at most once per cooldown, counted from
+   * the last attempt by any process sharing the cache (a refresh under way may always be joined).
+   */
+  async permit(source: string): Promise<RefreshPermit> {
+    const slot = this.#slot(source);
+    if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) {
+      return { allowed: true, next_allowed: null };
+    }
+    try {
+      slot.state = await this.#store.getState(source);
+    } catch { /* the state in memory is good enough */ }
+    const next = this.#nextManual(slot);
+    return next === null
+      ? { allowed: true, next_allowed: null }
+      : { allowed: false, next_allowed: new Date(next).toISOString() };
+  }
+
+  /** When a manual refresh is allowed again (ms), or null when it is now. */
+  #nextManual(slot: SourceSlot): number | null {
+    if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) return null;
+    const last = Date.parse(slot.state.attempted_at ?? "");
+    const next = last + this.#cooldownMs;
+    return Number.isNaN(last) || next <= this.#now().getTime() ? null : next;
   }
 
   /** Cancels refreshes under way and waits for them to wind down; nothing is recorded for them. */
   async close(): Promise<void> {
     this.#closing.abort();
     await Promise.all(this.#slots.map((s) => s.inFlight));
+    await this.#idsSaving;
   }
 
   /** Where each source stands. */
@@ -220,6 +292,7 @@ export class Catalog {
     return this.#slots.map((slot) => {
       const now = this.#now().getTime();
       const due = this.isDue(slot.source.name) ? now : this.#dueAt(slot);
+      const manual = this.#nextManual(slot);
       return {
         name: slot.source.name,
         location: slot.source.location,
@@ -229,18 +302,19 @@ export class Catalog {
         last_refresh: slot.state.refreshed_at,
         last_attempt: slot.state.attempted_at,
         last_error: slot.state.last_error,
-        next_refresh: new Date(this.#nextCheck(Math.max(due, now))).toISOString(),
+        next_refresh: new Date(this.#nextCheck(slot, Math.max(due, now))).toISOString(),
         refreshing: slot.inFlight !== null,
+        next_manual_refresh: manual === null ? null : new Date(manual).toISOString(),
         load_errors: slot.loadErrors,
         entries_with_warnings: slot.entries.filter((e) => e.warnings.length > 0).length,
       };
     });
   }
 
-  /** The first hourly check at or after `time` (checks run at minute `checkMinute`). */
-  #nextCheck(time: number): number {
+  /** The first hourly check of `slot`'s source at or after `time`. */
+  #nextCheck(slot: SourceSlot, time: number): number {
     const date = new Date(time);
-    date.setUTCMinutes(this.#checkMinute, 0, 0);
+    date.setUTCMinutes(this.checkMinuteOf(slot.source.name), 0, 0);
     if (date.getTime() < time) date.setUTCHours(date.getUTCHours() + 1);
     return date.getTime();
   }
@@ -252,7 +326,17 @@ export class Catalog {
     this.#log.info("refreshing source", { source: name, location: slot.source.location });
     try {
       if (this.#closing.signal.aborted) throw new Error("the registry is shutting down");
-      const result = await slot.source.refresh({ signal: this.#closing.signal });
+      const result = await slot.source.refresh({
+        signal: this.#closing.signal,
+        previous: this.#previous(slot),
+        progress: (step) => {
+          for (const listener of slot.listeners) {
+            try {
+              listener(step);
+            } catch { /* a listener's failure is its own */ }
+          }
+        },
+      });
       if (result.entries.length === 0) {
         throw new Error(
           `the source yielded no entries${result.errors.length ? ` (${result.errors[0]})` : ""}`,
@@ -279,6 +363,7 @@ export class Catalog {
         revision: result.revision,
         location: slot.source.location,
         load_errors: result.errors,
+        cursor: result.cursor ?? null,
       });
       Object.assign(slot, {
         entries: result.entries,
@@ -320,8 +405,36 @@ export class Catalog {
     }
   }
 
+  /** The last good refresh, for an incremental one; null when a full refresh is needed. */
+  #previous(slot: SourceSlot): PreviousRefresh | null {
+    const fromHere = (slot.serving === "cache" || slot.serving === "live") && !this.#moved(slot);
+    if (!fromHere || !slot.state.refreshed_at) return null;
+    return {
+      entries: slot.entries,
+      revision: slot.revision,
+      cursor: slot.state.cursor ?? null,
+      refreshedAt: slot.state.refreshed_at,
+    };
+  }
+
   #rebuild() {
-    this.#index = new CatalogIndex(mergeSources(this.#slots.map((s) => s.entries)));
+    const merged = mergeSources(this.#slots.map((s) => s.entries), this.#ids);
+    this.#index = new CatalogIndex(merged.entries);
+    // Ids of entries that left their source are forgotten; those of sources serving nothing
+    // now (not fetched yet, or switched off for a while) are kept for their return.
+    const serving = new Set(
+      this.#slots.filter((s) => s.entries.length > 0).map((s) => s.source.name),
+    );
+    for (const [key, id] of this.#ids) {
+      if (!serving.has(key.split("\u0000")[0]!) && !merged.ids.has(key)) merged.ids.set(key, id);
+    }
+    this.#ids = merged.ids;
+    const serialized = JSON.stringify([...merged.ids]);
+    if (serialized === this.#idsSaved) return;
+    this.#idsSaved = serialized;
+    this.#idsSaving = this.#idsSaving
+      .then(() => this.#store.saveIdMemory(merged.ids))
+      .catch((error) => this.#log.warn("cannot store the id memory", { error: String(error) }));
   }
 
   #slot(source: string): SourceSlot {

@@ -5,7 +5,8 @@
  * @module
  */
 
-const FORGE = /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/([^/#?]+)\/([^/#?]+)(.*)$/i;
+const FORGE =
+  /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/([^/#?]+)\/([^/#?]+)(.*)$/i;
 
 /** `https://github.com/Owner/Repo.git/` → `https://github.com/owner/repo`. */
 export function normalizeRepoUrl(url: string): string {

@@ -91,6 +91,8 @@ function fuzziness(term: string, known: boolean): number | false {
 export class CatalogIndex {
   readonly #entries: readonly CatalogEntry[];
   readonly #byId = new Map<string, number>();
+  /** Ids a source gave an entry before merging, where no entry has that id itself. */
+  readonly #byAlias = new Map<string, number>();
   readonly #search: MiniSearch<IndexedDoc>;
   /** Changes with every index built: ties a paging cursor to the catalog it paged. */
   readonly generation: string = crypto.randomUUID().replace(/-/g, "").slice(0, 8);
@@ -119,6 +121,11 @@ export class CatalogIndex {
     this.#coverage = coverage;
     this.#entries = entries;
     entries.forEach((entry, i) => this.#byId.set(entry.id, i));
+    entries.forEach((entry, i) => {
+      for (const alias of entry.aliases ?? []) {
+        if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
+      }
+    });
     this.#search = new MiniSearch<IndexedDoc>({
       fields: Object.keys(boost),
       storeFields: [],
@@ -172,9 +179,9 @@ export class CatalogIndex {
     return this.#entries;
   }
 
-  /** The entry with this id, if any. */
+  /** The entry with this id (or this former id of a merged entry), if any. */
   get(id: string): CatalogEntry | undefined {
-    const i = this.#byId.get(id);
+    const i = this.#byId.get(id) ?? this.#byAlias.get(id);
     return i === undefined ? undefined : this.#entries[i];
   }
 

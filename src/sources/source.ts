@@ -64,6 +64,11 @@ export interface CatalogSource {
   /** Where it reads from, for status (a URL or path; never a secret). */
   readonly location: string;
   /**
+   * True for a source that only reads local files: it is read again at every check, whatever
+   * the refresh interval, and `registry-refresh` never rate-limits it.
+   */
+  readonly cheap?: boolean;
+  /**
    * Fetches the source anew. Throws when nothing could be fetched or the signal aborts; a
    * partial result (some pages failed) is returned with the failures in `errors`.
    */

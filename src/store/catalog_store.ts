@@ -29,11 +29,22 @@ export interface SourceState {
   location?: string | null;
   /** Files the last successful refresh could not read. */
   load_errors?: string[];
+  /** The source's own note for its next incremental refresh (see `SourceSnapshot.cursor`). */
+  cursor?: string | null;
 }
 
 /** The entries of one source as stored. */
 export interface StoredCatalog {
   entries: CatalogEntry[];
+  revision: string | null;
+  saved_at: string;
+}
+
+/** Where the id memory is kept: a list stored like a source's entries, under a name no source has. */
+const ID_MEMORY = "#ids";
+
+interface StoredList<T> {
+  list: T[];
   revision: string | null;
   saved_at: string;
 }
@@ -57,18 +68,23 @@ export class CatalogStore {
 
   /** The stored entries of `source`, or null when none (or only an older format) is stored. */
   async loadEntries(source: string): Promise<StoredCatalog | null> {
+    const stored = await this.#loadList<CatalogEntry>(source);
+    return stored && { entries: stored.list, revision: stored.revision, saved_at: stored.saved_at };
+  }
+
+  async #loadList<T>(source: string): Promise<StoredList<T> | null> {
     // A reader can lose a race with a writer that switches generations and sweeps the old one:
     // the meta it read then points at deleted chunks. Reading again sees the new meta.
     for (let attempt = 0; attempt < 3; attempt++) {
       const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
       if (!meta || meta.format !== CATALOG_FORMAT) return null;
-      const loaded = await this.#readGeneration(source, meta);
+      const loaded = await this.#readGeneration<T>(source, meta);
       if (loaded) return loaded;
     }
     return null;
   }
 
-  async #readGeneration(source: string, meta: CatalogMeta): Promise<StoredCatalog | null> {
+  async #readGeneration<T>(source: string, meta: CatalogMeta): Promise<StoredList<T> | null> {
     const keys = Array.from(
       { length: meta.chunks },
       (_, i) => ["catalog", source, meta.generation, i],
@@ -81,14 +97,14 @@ export class CatalogStore {
         parts.push(item.value);
       }
     }
-    let entries: CatalogEntry[];
+    let list: T[];
     try {
-      entries = JSON.parse(new TextDecoder().decode(concat(parts))) as CatalogEntry[];
+      list = JSON.parse(new TextDecoder().decode(concat(parts))) as T[];
     } catch {
       return null;
     }
-    if (!Array.isArray(entries) || entries.length !== meta.count) return null;
-    return { entries, revision: meta.revision, saved_at: meta.saved_at };
+    if (!Array.isArray(list) || list.length !== meta.count) return null;
+    return { list, revision: meta.revision, saved_at: meta.saved_at };
   }
 
   /**
@@ -96,6 +112,10 @@ export class CatalogStore {
    * another process switched the catalog meanwhile, its newer catalog stays and ours is dropped.
    */
   async saveEntries(source: string, entries: CatalogEntry[], revision: string | null) {
+    await this.#saveList(source, entries, revision);
+  }
+
+  async #saveList(source: string, entries: readonly unknown[], revision: string | null) {
     const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     const bytes = new TextEncoder().encode(JSON.stringify(entries));
     // Generations start with their creation time, so leftovers of a crashed save can be aged.
@@ -130,6 +150,17 @@ export class CatalogStore {
       await this.#deleteGeneration(source, previous.value.generation);
     }
     await this.#sweepAbandoned(source, generation);
+  }
+
+  /** The ids given to source entries by the last merge (member key → id); empty when none. */
+  async loadIdMemory(): Promise<Map<string, string>> {
+    const stored = await this.#loadList<[string, string]>(ID_MEMORY);
+    return new Map(stored?.list ?? []);
+  }
+
+  /** Stores the ids given by a merge, so a restart or refresh keeps every id. */
+  async saveIdMemory(ids: ReadonlyMap<string, string>): Promise<void> {
+    await this.#saveList(ID_MEMORY, [...ids], null);
   }
 
   /** The refresh history of `source`. */
