@@ -58,9 +58,14 @@ function loadConfig() {
 }
 
 function scheduleRefreshes(registry: Registry) {
-  Deno.cron("mcp-registry refresh due sources", `${registry.checkMinute} * * * *`, async () => {
-    await registry.catalog.refreshDue();
-  });
+  // One schedule per source, each at its own minute: a source is fetched when its last
+  // refresh is older than MCP_REGISTRY_REFRESH_INTERVAL (kept in Kv across restarts).
+  for (const name of registry.catalog.sourceNames) {
+    const minute = registry.catalog.checkMinuteOf(name);
+    Deno.cron(`mcp-registry refresh ${name}`, `${minute} * * * *`, async () => {
+      await registry.catalog.refreshDue([name]);
+    });
+  }
 }
 
 async function serveHttpCommand(args: string[]): Promise<void> {

@@ -11,6 +11,7 @@ const env = {
   ...Deno.env.toObject(),
   MCP_REGISTRY_CACHE_DIR: `${fixture.dir}/cache`,
   MCP_REGISTRY_DOCKER_REPO: fixture.repo,
+  MCP_REGISTRY_SOURCES: "docker",
   MCP_REGISTRY_LOG_LEVEL: "error",
 };
 

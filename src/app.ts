@@ -11,8 +11,8 @@ import type { Server } from "./mcp/sdk.ts";
 import { ActiveServers } from "./proxy/active_servers.ts";
 import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
-import { DockerRegistrySource } from "./sources/docker_registry.ts";
-import type { CatalogSource } from "./sources/source.ts";
+import { configuredSources } from "./sources/configured.ts";
+import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
 import { MountStore } from "./store/mount_store.ts";
@@ -36,7 +36,7 @@ export interface Registry extends AsyncDisposable {
   restored: Promise<void>;
   /** Resolves when the background refresh started at start-up has ended. */
   refreshed: Promise<void>;
-  /** The minute of each hour at which due sources should be checked (`Deno.cron`). */
+  /** The minute of each hour at which the first source is checked (`catalog.checkMinuteOf`). */
   checkMinute: number;
   /** How many tool calls are being answered now. */
   inFlight: () => number;
@@ -62,8 +62,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const log = options.log ?? createLogger(config.logLevel);
   await Deno.mkdir(config.cacheDir, { recursive: true });
   const kv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
-  const sources = options.sources ??
-    [new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir })];
+  const sources = options.sources ?? configuredSources(config);
   // Each process checks at its own minute, so registries sharing a cache do not all fetch at once.
   const checkMinute = Math.floor(Math.random() * 60);
   const catalog = new Catalog({
@@ -72,6 +71,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     refreshIntervalHours: config.refreshIntervalHours,
     log,
     checkMinute,
+    cooldownMinutes: config.refreshCooldownMinutes,
   });
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
@@ -121,6 +121,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
         startedAt,
         cacheDir: config.cacheDir,
         refreshIntervalHours: config.refreshIntervalHours,
+        allSources: SOURCE_NAMES,
       },
       ready,
       log,

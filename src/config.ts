@@ -7,6 +7,11 @@ import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
 import { DOCKER_REGISTRY_URL } from "./sources/docker_registry.ts";
+import { SOURCE_NAMES, type SourceName } from "./sources/source.ts";
+
+export const OFFICIAL_REGISTRY_URL = "https://registry.modelcontextprotocol.io";
+export const MCPSERVERS_URL = "https://mcpservers.org";
+export const AWESOME_REPO_URL = "https://github.com/wong2/awesome-mcp-servers.git";
 
 /** Every setting, with its default filled in. */
 export interface RegistryConfig {
@@ -18,6 +23,21 @@ export interface RegistryConfig {
   refreshIntervalHours: number;
   /** `MCP_REGISTRY_DOCKER_REPO`: git URL or path of the Docker MCP registry. */
   dockerRepo: string;
+  /** `MCP_REGISTRY_OFFICIAL_URL`: the official MCP registry's API. */
+  officialUrl: string;
+  /** `MCP_REGISTRY_MCPSERVERS_URL`: the mcpservers.org site. */
+  mcpserversUrl: string;
+  /** `MCP_REGISTRY_AWESOME_REPO`: git URL or path of the awesome list behind mcpservers.org. */
+  awesomeRepo: string;
+  /** `MCP_REGISTRY_CATALOGS`: the user's own catalog files or folders (PATH-style list). */
+  catalogs: string[];
+  /**
+   * `MCP_REGISTRY_SOURCES`: the sources that are on, in priority order (`local` first). @default
+   * every source (`local` only when `MCP_REGISTRY_CATALOGS` names something)
+   */
+  sources: SourceName[];
+  /** `MCP_REGISTRY_REFRESH_COOLDOWN`: minutes between two `registry-refresh` of one source. */
+  refreshCooldownMinutes: number;
   /** `MCP_REGISTRY_LOG_LEVEL`. @default "info" */
   logLevel: LogLevel;
   /** `MCP_REGISTRY_DATA_DIR`: settings, secrets, state. @default $XDG_DATA_HOME/mcp-registry */
@@ -76,7 +96,14 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
   }
   const pids = number(env, "MCP_REGISTRY_CONTAINER_PIDS", DEFAULT_LIMITS.pids, 16, 100_000);
   const callTimeoutSeconds = number(env, "MCP_REGISTRY_CALL_TIMEOUT", 120, 1, 86_400);
+  const catalogs = readCatalogs(env.MCP_REGISTRY_CATALOGS, home);
   return {
+    officialUrl: httpUrl(env, "MCP_REGISTRY_OFFICIAL_URL", OFFICIAL_REGISTRY_URL),
+    mcpserversUrl: httpUrl(env, "MCP_REGISTRY_MCPSERVERS_URL", MCPSERVERS_URL),
+    awesomeRepo: nonEmpty(env.MCP_REGISTRY_AWESOME_REPO) ?? AWESOME_REPO_URL,
+    catalogs,
+    sources: readSources(env.MCP_REGISTRY_SOURCES, catalogs.length > 0),
+    refreshCooldownMinutes: number(env, "MCP_REGISTRY_REFRESH_COOLDOWN", 15, 0, 10_080),
     dataDir,
     podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
     limits: { memory, cpus, pids },
@@ -93,6 +120,63 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     dockerRepo: nonEmpty(env.MCP_REGISTRY_DOCKER_REPO) ?? DOCKER_REGISTRY_URL,
     logLevel: level as LogLevel,
   };
+}
+
+/** `MCP_REGISTRY_SOURCES`: names from SOURCE_NAMES, comma-separated; returned in priority order. */
+function readSources(raw: string | undefined, haveCatalogs: boolean): SourceName[] {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined || value === "all") {
+    return SOURCE_NAMES.filter((name) => name !== "local" || haveCatalogs);
+  }
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n);
+  for (const name of names) {
+    if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
+      throw new RangeError(
+        `MCP_REGISTRY_SOURCES names "${name}", which is no source: use a comma-separated list of ` +
+          `${SOURCE_NAMES.join(", ")} (or "all", the default)`,
+      );
+    }
+  }
+  if (names.includes("local") && !haveCatalogs) {
+    throw new RangeError(
+      'MCP_REGISTRY_SOURCES names "local" but MCP_REGISTRY_CATALOGS is empty: set it to your ' +
+        "catalog files or folders, or leave local out",
+    );
+  }
+  if (names.length === 0) {
+    throw new RangeError(
+      `MCP_REGISTRY_SOURCES is empty: name at least one of ${SOURCE_NAMES.join(", ")}`,
+    );
+  }
+  return SOURCE_NAMES.filter((name) => names.includes(name));
+}
+
+/**
+ * `MCP_REGISTRY_CATALOGS`: paths separated like PATH (`:`; `;` on Windows), `~/` expanded.
+ * Relative paths are taken from the working directory at start.
+ */
+function readCatalogs(raw: string | undefined, home: string | undefined): string[] {
+  const separator = Deno.build.os === "windows" ? ";" : ":";
+  return (raw ?? "").split(separator).map((p) => p.trim()).filter((p) => p).map((p) => {
+    if ((p === "~" || p.startsWith("~/")) && home) return `${home}${p.slice(1)}`;
+    return p;
+  });
+}
+
+/** An http(s) URL setting, without a trailing slash. */
+function httpUrl(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RangeError(`${name} is "${raw}": give an http or https URL such as ${fallback}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new RangeError(`${name} is "${raw}": give an http or https URL such as ${fallback}`);
+  }
+  return raw.replace(/\/+$/, "");
 }
 
 function number(

@@ -22,7 +22,7 @@ export {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
-export type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+export type { CallToolResult, ServerNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 export type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";

@@ -417,7 +417,9 @@ export class ActiveServers {
     const started = performance.now();
     const { log } = this.#options;
     let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
-    if (entry.launch_method === "remote-http") {
+    if (entry.launch_method === "none") {
+      throw new LaunchError(`${entry.id}: the catalog says nothing about how to run it`);
+    } else if (entry.launch_method === "remote-http") {
       const remote = buildRemoteSpec(entry, config, {
         allowInsecure: this.#options.allowInsecureRemotes,
       });

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { CatalogEntry } from "../catalog/entry.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
 import { describeMissing } from "./_config_view.ts";
 import { checkConfigValues } from "./_config_values.ts";
@@ -36,6 +37,7 @@ export const addTool = defineTool({
   async handler(args, { catalog, active, configs }) {
     const entry = lookupEntry(catalog.index, args.id);
     if (typeof entry === "string") return toolError(entry);
+    if (entry.launch_method === "none") return toolError(cannotRun(entry));
     if (args.config && Object.keys(args.config).length > 0) {
       const checked = await checkConfigValues(entry, args.config);
       if (!checked.ok) {
@@ -72,3 +74,14 @@ export const addTool = defineTool({
     });
   },
 });
+
+/** Why an entry without launch details cannot be added, and what to do instead. */
+function cannotRun(entry: CatalogEntry): string {
+  const where = entry.repo_url ?? entry.homepage ?? Object.values(entry.links)[0];
+  return `${entry.id} cannot be started: its sources (${entry.sources.join(", ")}) describe it ` +
+    "but say nothing about how to run it (no image, package or remote URL). " +
+    (where ? `Its page is ${where}. ` : "") +
+    "Look for another entry of the same server with registry-find (filter launch_method), or " +
+    "ask the user to describe it in their own catalog (MCP_REGISTRY_CATALOGS, server.yaml " +
+    "format) and call registry-refresh with source local.";
+}

@@ -12,7 +12,7 @@ import {
   McpError,
   Server,
 } from "../mcp/sdk.ts";
-import type { CallToolResult, Tool } from "../mcp/sdk.ts";
+import type { CallToolResult, ServerNotification, Tool } from "../mcp/sdk.ts";
 import type { Logger } from "../log.ts";
 import { activeTool } from "./active_tool.ts";
 import { addTool } from "./add_tool.ts";
@@ -21,8 +21,10 @@ import { execTool, forwardCall } from "./exec_tool.ts";
 import { findTool } from "./find_tool.ts";
 import { listTool } from "./list_tool.ts";
 import { removeTool } from "./remove_tool.ts";
+import { refreshTool } from "./refresh_tool.ts";
 import { statusTool } from "./status_tool.ts";
 import {
+  type CallInfo,
   describeInvalidArguments,
   type RegistryTool,
   type ToolContext,
@@ -30,7 +32,7 @@ import {
   truncate,
 } from "./tool.ts";
 
-/** The registry's own tools; refresh joins with more sources. */
+/** The registry's own tools. */
 export const REGISTRY_TOOLS: readonly RegistryTool[] = [
   findTool,
   listTool,
@@ -39,6 +41,7 @@ export const REGISTRY_TOOLS: readonly RegistryTool[] = [
   activeTool,
   execTool,
   configSetTool,
+  refreshTool,
   statusTool,
 ];
 
@@ -73,10 +76,10 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: [...listed, ...context.active.exposedTools()],
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     inFlight.count++;
     try {
-      return await callTool(request.params);
+      return await callTool(request.params, callInfo(request.params._meta?.progressToken, extra));
     } finally {
       inFlight.count--;
     }
@@ -84,6 +87,7 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
 
   async function callTool(
     params: { name: string; arguments?: Record<string, unknown> },
+    call: CallInfo,
   ): Promise<CallToolResult> {
     const { name, arguments: args = {} } = params;
     const tool = tools.get(name);
@@ -102,7 +106,7 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     const started = performance.now();
     try {
       await ready;
-      const result = await tool.handler(parsed.data, context);
+      const result = await tool.handler(parsed.data, context, call);
       log.debug("tool call", { tool: name, ms: +(performance.now() - started).toFixed(2) });
       return result;
     } catch (error) {
@@ -113,6 +117,33 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     }
   }
   return server;
+}
+
+/** What the SDK hands a request handler that `callInfo` uses. */
+interface HandlerExtra {
+  signal: AbortSignal;
+  sendNotification: (notification: ServerNotification) => Promise<void>;
+}
+
+/** Progress notifications for a call whose client passed `token`; none without one. */
+function callInfo(token: string | number | undefined, extra: HandlerExtra): CallInfo {
+  if (token === undefined) return { progress: () => {}, signal: extra.signal };
+  let last = 0;
+  return {
+    signal: extra.signal,
+    progress(message, done, total) {
+      // Progress must grow with every notification: count steps when the work has no unit.
+      last = done !== undefined && done > last ? done : last + 1;
+      const params: {
+        progressToken: string | number;
+        progress: number;
+        total?: number;
+        message: string;
+      } = { progressToken: token, progress: last, message };
+      if (total !== undefined && total >= last) params.total = total;
+      extra.sendNotification({ method: "notifications/progress", params }).catch(() => {});
+    },
+  };
 }
 
 function describeTool(tool: RegistryTool): Tool {

@@ -17,6 +17,9 @@ const SourceStatusSchema = z.object({
   last_error: z.string().nullable(),
   next_refresh: z.string(),
   refreshing: z.boolean(),
+  next_manual_refresh: z.string().nullable().describe(
+    "When registry-refresh may refresh this source again; null: now.",
+  ),
   load_errors: z.array(z.string()),
   entries_with_warnings: z.number().int(),
 });
@@ -33,8 +36,9 @@ export const statusTool = defineTool({
   title: "Registry status",
   description:
     "Show the registry's health: its version, how many servers the catalog holds, and for each " +
-    "source (e.g. the Docker MCP registry) its entry count, what is being served (embedded " +
-    "snapshot, cache or a fresh refresh), the last refresh, the last error and the next refresh.",
+    "source (docker, official, mcpservers, awesome, local) its entry count, what is being " +
+    "served (embedded snapshot, cache or a fresh refresh), the last refresh, the last error, " +
+    "the next scheduled refresh and when registry-refresh may refresh it.",
   input: z.object({}).strict(),
   output: z.object({
     version: z.string(),

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
 import type { ConfigStore } from "../store/config_store.ts";
+import type { SourceName } from "../sources/source.ts";
 import type { CallToolResult } from "../mcp/sdk.ts";
 
 /** What every tool handler can reach. */
@@ -20,7 +21,23 @@ export interface ToolContext {
   refreshIntervalHours: number;
   active: ActiveServers;
   configs: ConfigStore;
+  /** Every source name there is, on or off (to tell "off" from "no such source"). */
+  allSources?: readonly SourceName[];
 }
+
+/** What a handler knows about the call it answers. */
+export interface CallInfo {
+  /**
+   * Sends `notifications/progress` when the client asked for progress (passed a progress
+   * token); does nothing otherwise. Never throws.
+   */
+  progress(message: string, done?: number, total?: number): void;
+  /** Aborted when the client cancels the call or disconnects. */
+  signal: AbortSignal;
+}
+
+/** A call without a client asking for progress (for direct use and tests). */
+export const QUIET_CALL: CallInfo = { progress: () => {}, signal: new AbortController().signal };
 
 /** Hints for clients, as in the MCP `ToolAnnotations`. */
 export interface ToolAnnotations {
@@ -38,7 +55,7 @@ export interface RegistryTool<I extends z.ZodObject = z.ZodObject> {
   input: I;
   output?: z.ZodObject;
   annotations?: ToolAnnotations;
-  handler(args: z.infer<I>, ctx: ToolContext): Promise<CallToolResult>;
+  handler(args: z.infer<I>, ctx: ToolContext, call: CallInfo): Promise<CallToolResult>;
 }
 
 /** Declares a tool with its argument types inferred from `input`. */

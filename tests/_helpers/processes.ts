@@ -16,6 +16,7 @@ export function registryEnv(
     MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
     MCP_REGISTRY_DATA_DIR: `${dir}/data`,
     MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+    MCP_REGISTRY_SOURCES: "docker",
     MCP_REGISTRY_LOG_LEVEL: "error",
     ...extra,
   };

@@ -78,6 +78,7 @@ Deno.test("the MCP Inspector CLI lists and calls our tools over stdio", async ()
       `MCP_REGISTRY_CACHE_DIR=${dir}/cache`,
       `MCP_REGISTRY_DATA_DIR=${dir}/data`,
       "MCP_REGISTRY_DOCKER_REPO=/nonexistent",
+      "MCP_REGISTRY_SOURCES=docker",
       "MCP_REGISTRY_LOG_LEVEL=error",
     ].flatMap((e) => ["-e", e]);
     const inspect = async (...method: string[]) => {

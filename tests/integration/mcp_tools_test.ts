@@ -40,6 +40,7 @@ async function openRegistry() {
   const config = readConfig({
     MCP_REGISTRY_CACHE_DIR: dir,
     MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+    MCP_REGISTRY_SOURCES: "docker",
     HOME: dir,
   });
   const registry = await startRegistry({ config, refreshOnStart: false, log: silentLogger });
@@ -90,7 +91,7 @@ async function refusal(client: Client, tool: ToolName, args: Args): Promise<stri
 
 Deno.test("`tools/list` lists the registry's tools, each with schemas and a description", async () => {
   await using r = await openRegistry();
-  // registry-refresh comes with more sources; nothing runs yet, so no proxied tools.
+  // Nothing runs yet, so no proxied tools.
   deepEqual(r.tools.map((t) => t.name).sort(), [
     "registry-active",
     "registry-add",
@@ -98,6 +99,7 @@ Deno.test("`tools/list` lists the registry's tools, each with schemas and a desc
     "registry-exec",
     "registry-find",
     "registry-list",
+    "registry-refresh",
     "registry-remove",
     "registry-status",
   ]);
@@ -311,7 +313,8 @@ function randomArgs(random: () => number, cursor: string): Args {
     official: [true, false],
     featured: [true, false],
     requires_api_key: [true, false],
-    launch_method: ["podman", "stdio-proxy", "remote-http"],
+    launch_method: ["podman", "stdio-proxy", "remote-http", "none"],
+    wait_seconds: [0, 1],
   };
   const junkKeys = [
     "q",
@@ -410,7 +413,7 @@ Deno.test("`tools/call` with arguments that are no object is refused by the prot
 
 Deno.test("`tools/call` of an unknown tool rejects with an error naming the known tools", async () => {
   await using r = await openRegistry();
-  for (const name of ["registry-refresh", "nope"]) {
+  for (const name of ["registry-search", "nope"]) {
     await rejects(call(r.client, name, {}), (error: Error) => {
       ok(error instanceof McpError);
       match(error.message, new RegExp(`Unknown tool "${name}"`));

@@ -37,6 +37,7 @@ Deno.test("`deno task start` serves the snapshot at once, refreshes from git, th
   const env = {
     MCP_REGISTRY_CACHE_DIR: `${fixture.dir}/cache`,
     MCP_REGISTRY_DOCKER_REPO: fixture.repo,
+    MCP_REGISTRY_SOURCES: "docker",
     MCP_REGISTRY_LOG_LEVEL: "warn",
   };
   const client = new Client({ name: "stdio-test", version: "1" });
@@ -87,7 +88,11 @@ Deno.test("the registry process exits cleanly when its input ends or on SIGTERM"
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "--allow-all", "main.ts"],
         cwd: ROOT,
-        env: { MCP_REGISTRY_CACHE_DIR: cache, MCP_REGISTRY_DOCKER_REPO: "/nonexistent" },
+        env: {
+          MCP_REGISTRY_CACHE_DIR: cache,
+          MCP_REGISTRY_DOCKER_REPO: "/nonexistent",
+          MCP_REGISTRY_SOURCES: "docker",
+        },
         clearEnv: false,
         stdin: "piped",
         stdout: "piped",

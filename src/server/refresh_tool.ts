@@ -1,0 +1,142 @@
+/**
+ * `registry-refresh`: fetch one source (or all) now, within a per-source rate limit, with
+ * progress notifications for clients that ask for them.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { RefreshOutcome } from "../catalog/catalog.ts";
+import { defineTool, toolError, toolResult } from "./tool.ts";
+
+const RefreshResultSchema = z.object({
+  source: z.string(),
+  status: z.enum(["refreshed", "failed", "rate_limited", "running"]),
+  entries: z.number().int().describe("Entries the source serves now."),
+  error: z.string().nullable(),
+  next_allowed: z.string().nullable().describe(
+    "When registry-refresh may refresh this source again (ISO 8601); null: now.",
+  ),
+});
+type RefreshResult = z.infer<typeof RefreshResultSchema>;
+
+export const refreshTool = defineTool({
+  name: "registry-refresh",
+  title: "Refresh the catalog",
+  description:
+    "Fetch a catalog source now instead of waiting for the daily refresh: docker, official, " +
+    "mcpservers, awesome or local (your own catalog files). Without a source, every source is " +
+    "refreshed. Each source may be refreshed at most once per cooldown (15 minutes by default); " +
+    "a rate-limited source says when it may be refreshed again. A failing source keeps its last " +
+    "good entries. Pass a progress token to get progress notifications.",
+  input: z.object({
+    source: z.string().trim().min(1).max(40).optional().describe(
+      "The source to refresh (see registry-status); all sources when left out.",
+    ),
+    wait_seconds: z.number().int().min(0).max(600).default(50).describe(
+      "How long to wait for the refresh before answering; a refresh still running then goes " +
+        "on in the background (registry-status shows when it ends).",
+    ),
+  }).strict(),
+  output: z.object({
+    results: z.array(RefreshResultSchema),
+    catalog_entries: z.number().int(),
+  }),
+  annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ source, wait_seconds }, ctx, call) {
+    const catalog = ctx.catalog;
+    const names = catalog.sourceNames;
+    const wanted = source?.toLowerCase();
+    if (wanted !== undefined && !names.includes(wanted)) {
+      const off = (ctx.allSources ?? []).includes(wanted as never);
+      return toolError(
+        off
+          ? `The source "${wanted}" is switched off (MCP_REGISTRY_SOURCES); the sources on are ` +
+            `${names.join(", ")}. Ask the user to turn it on, or refresh one of those.`
+          : `Unknown source "${source}"; the sources are ${names.join(", ")}. Call ` +
+            "registry-refresh with one of them, or without a source for all.",
+      );
+    }
+    const results = new Map<string, RefreshResult>();
+    const running: Promise<void>[] = [];
+    for (const name of wanted ? [wanted] : names) {
+      const permit = await catalog.permit(name);
+      if (!permit.allowed) {
+        results.set(name, {
+          source: name,
+          status: "rate_limited",
+          entries: entriesOf(ctx.catalog.status(), name),
+          error: null,
+          next_allowed: permit.next_allowed,
+        });
+        continue;
+      }
+      call.progress(`${name}: refresh started`);
+      const refreshing = catalog.refresh(name, {
+        progress: (step) => call.progress(`${name}: ${step.message}`, step.done, step.total),
+      });
+      results.set(name, {
+        source: name,
+        status: "running",
+        entries: entriesOf(ctx.catalog.status(), name),
+        error: null,
+        next_allowed: null,
+      });
+      running.push(refreshing.then((outcome) => {
+        results.set(name, finished(outcome));
+        call.progress(`${name}: ${outcome.ok ? `${outcome.entries} entries` : "failed"}`);
+      }));
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(running),
+      new Promise((resolve) => timer = setTimeout(resolve, wait_seconds * 1000)),
+      new Promise((resolve) => call.signal.addEventListener("abort", resolve, { once: true })),
+    ]);
+    clearTimeout(timer);
+    const status = catalog.status();
+    const list = [...results.values()].map((r) =>
+      r.status === "refreshed" || r.status === "failed"
+        ? {
+          ...r,
+          next_allowed: status.find((s) => s.name === r.source)?.next_manual_refresh ?? null,
+        }
+        : r
+    );
+    return toolResult(describe(list, catalog.index.size), {
+      results: list,
+      catalog_entries: catalog.index.size,
+    });
+  },
+});
+
+function finished(outcome: RefreshOutcome): RefreshResult {
+  return {
+    source: outcome.source,
+    status: outcome.ok ? "refreshed" : "failed",
+    entries: outcome.entries,
+    error: outcome.error,
+    next_allowed: null,
+  };
+}
+
+function entriesOf(status: { name: string; entries: number }[], name: string): number {
+  return status.find((s) => s.name === name)?.entries ?? 0;
+}
+
+function describe(results: RefreshResult[], total: number): string {
+  const lines = results.map((r) => {
+    switch (r.status) {
+      case "refreshed":
+        return `- ${r.source}: refreshed, ${r.entries} entries.`;
+      case "failed":
+        return `- ${r.source}: FAILED (${r.error}); its last good ${r.entries} entries stay.`;
+      case "rate_limited":
+        return `- ${r.source}: not refreshed: it was refreshed less than the cooldown ago; ` +
+          `next allowed at ${r.next_allowed}. It serves ${r.entries} entries.`;
+      case "running":
+        return `- ${r.source}: still refreshing in the background; registry-status shows when ` +
+          "it ends.";
+    }
+  });
+  return [`The catalog holds ${total} servers.`, ...lines].join("\n");
+}

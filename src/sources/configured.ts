@@ -1,0 +1,80 @@
+/**
+ * The sources the settings switch on, in priority order, each loaded on first refresh: most
+ * starts serve the cache and never refresh, so their parsers (YAML, HTML) stay unloaded.
+ *
+ * @module
+ */
+import type { RegistryConfig } from "../config.ts";
+import { DockerRegistrySource } from "./docker_registry.ts";
+import { redactUrl } from "./git.ts";
+import type { CatalogSource, SourceName } from "./source.ts";
+
+// TEMPORARY while these modules are being written: specifiers the type checker skips.
+const PENDING: Record<string, string> = {
+  official_registry: "./official_registry.ts",
+  mcpservers_site: "./mcpservers_site.ts",
+  awesome_list: "./awesome_list.ts",
+  local_catalogs: "./local_catalogs.ts",
+};
+
+type SourceSettings = Pick<
+  RegistryConfig,
+  | "sources"
+  | "dockerRepo"
+  | "sourcesDir"
+  | "officialUrl"
+  | "mcpserversUrl"
+  | "awesomeRepo"
+  | "catalogs"
+>;
+
+/** The sources `config.sources` names, highest priority first (`local` wins every conflict). */
+export function configuredSources(config: SourceSettings): CatalogSource[] {
+  return config.sources.map((name) => makeSource(name, config));
+}
+
+function makeSource(name: SourceName, config: SourceSettings): CatalogSource {
+  switch (name) {
+    case "docker":
+      return new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir });
+    case "official":
+      return lazy(name, config.officialUrl, async () => {
+        const { OfficialRegistrySource } = await import(PENDING["official_registry"]!);
+        return new OfficialRegistrySource({ url: config.officialUrl });
+      });
+    case "mcpservers":
+      return lazy(name, config.mcpserversUrl, async () => {
+        const { McpServersSiteSource } = await import(PENDING["mcpservers_site"]!);
+        return new McpServersSiteSource({ url: config.mcpserversUrl });
+      });
+    case "awesome":
+      return lazy(name, redactUrl(config.awesomeRepo), async () => {
+        const { AwesomeListSource } = await import(PENDING["awesome_list"]!);
+        return new AwesomeListSource({ repo: config.awesomeRepo, sourcesDir: config.sourcesDir });
+      });
+    case "local":
+      return lazy(name, config.catalogs.join(", "), async () => {
+        const { LocalCatalogsSource } = await import(PENDING["local_catalogs"]!);
+        return new LocalCatalogsSource({ paths: config.catalogs });
+      }, true);
+  }
+}
+
+/** A source whose module is imported when it first refreshes. */
+function lazy(
+  name: SourceName,
+  location: string,
+  load: () => Promise<CatalogSource>,
+  cheap = false,
+): CatalogSource {
+  let made: Promise<CatalogSource> | undefined;
+  return {
+    name,
+    location,
+    cheap,
+    async refresh(context) {
+      made ??= load();
+      return await (await made).refresh(context);
+    },
+  };
+}
