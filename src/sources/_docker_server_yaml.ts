@@ -230,7 +230,9 @@ export function parseDockerServer(
       repo_url: repo ? normalizeRepoUrl(repo) : null,
       repo_subfolder: source.directory?.trim().replace(/^\.?\/+|\/+$/g, "") || null,
       homepage: null,
-      links: { docker: `https://hub.docker.com/mcp/server/${encodeURIComponent(dirName)}/overview` },
+      links: {
+        docker: `https://hub.docker.com/mcp/server/${encodeURIComponent(dirName)}/overview`,
+      },
       aliases: [],
       container_image: image ?? (pociTools.find((t) => t.container)?.container?.image ?? null),
       icon: about.icon ?? null,
