@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { silentLogger } from "../log.ts";
-import type { CatalogSource, SourceSnapshot } from "../sources/source.ts";
+import type { CatalogSource, RefreshContext, SourceSnapshot } from "../sources/source.ts";
+import { minimalEntry } from "./entry.ts";
 import { CatalogStore } from "../store/catalog_store.ts";
 import { Catalog } from "./catalog.ts";
 import { loadSnapshot } from "./snapshot.ts";
@@ -171,5 +172,157 @@ Deno.test("Catalog takes a newer catalog another process refreshed into the shar
     equal(theirs.calls, 0);
     equal(b.index.size, 30);
     equal(b.status()[0]!.serving, "cache");
+  });
+});
+
+/** A source with a name, whose refresh records what it was handed. */
+function recordingSource(
+  name: string,
+  make: (context: RefreshContext) => SourceSnapshot,
+  cheap = false,
+): CatalogSource & { contexts: RefreshContext[] } {
+  const contexts: RefreshContext[] = [];
+  return {
+    name,
+    location: `${name}-location`,
+    cheap,
+    contexts,
+    refresh(context = {}) {
+      contexts.push(context);
+      context.progress?.({ message: "halfway", done: 1, total: 2 });
+      return Promise.resolve(make(context));
+    },
+  };
+}
+
+Deno.test("Catalog rate-limits manual refreshes per source, across a restart", async () => {
+  await withKv(async (kv) => {
+    let now = new Date("2026-03-01T10:00:00Z");
+    const docker = recordingSource("docker", () => some(3));
+    const local = recordingSource("local", () => some(2), true);
+    const make = async () => {
+      const catalog = new Catalog({
+        sources: [local, docker],
+        store: new CatalogStore(kv),
+        refreshIntervalHours: 24,
+        log: silentLogger,
+        now: () => now,
+        cooldownMinutes: 15,
+      });
+      await catalog.load();
+      return catalog;
+    };
+    const catalog = await make();
+    deepEqual(await catalog.permit("docker"), { allowed: true, next_allowed: null });
+    await catalog.refresh("docker");
+    now = new Date("2026-03-01T10:05:00Z");
+    const restarted = await make();
+    deepEqual(await restarted.permit("docker"), {
+      allowed: false,
+      next_allowed: "2026-03-01T10:15:00.000Z",
+    });
+    equal(
+      restarted.status().find((s) => s.name === "docker")?.next_manual_refresh,
+      "2026-03-01T10:15:00.000Z",
+    );
+    await restarted.refresh("local");
+    deepEqual(
+      await restarted.permit("local"),
+      { allowed: true, next_allowed: null },
+      "local files are cheap",
+    );
+    ok(restarted.isDue("local"), "local catalogs are read again at every check");
+    now = new Date("2026-03-01T10:15:00Z");
+    deepEqual(await restarted.permit("docker"), { allowed: true, next_allowed: null });
+  });
+});
+
+Deno.test("Catalog hands a source its last good refresh and keeps the cursor it returns", async () => {
+  await withKv(async (kv) => {
+    let now = new Date("2026-03-01T10:00:00Z");
+    const source = recordingSource("official", (context) => ({
+      ...some(context.previous ? 5 : 4),
+      cursor: `through-${context.previous?.entries.length ?? 0}`,
+    }));
+    const make = async () => {
+      const catalog = new Catalog({
+        sources: [source],
+        store: new CatalogStore(kv),
+        refreshIntervalHours: 24,
+        log: silentLogger,
+        now: () => now,
+      });
+      await catalog.load();
+      return catalog;
+    };
+    const steps: string[] = [];
+    await (await make()).refresh("official", { progress: (s) => steps.push(s.message) });
+    equal(source.contexts[0]?.previous, null, "the first refresh is a full one");
+    deepEqual(steps, ["halfway"]);
+    now = new Date("2026-03-02T11:00:00Z");
+    const restarted = await make();
+    await restarted.refreshDue();
+    const previous = source.contexts[1]?.previous;
+    equal(previous?.entries.length, 4);
+    equal(previous?.cursor, "through-0");
+    equal(previous?.refreshedAt, "2026-03-01T10:00:00.000Z");
+    equal(restarted.status()[0]?.entries, 5);
+  });
+});
+
+Deno.test("Catalog merges its sources and keeps merged ids across a restart", async () => {
+  await withKv(async (kv) => {
+    const repo = (id: string) => `https://github.com/o/${id}`;
+    let localEntries = [minimalEntry({ id: "alpha", source: "local", repo_url: repo("alpha") })];
+    const local = recordingSource("local", () => ({ ...some(0), entries: localEntries }));
+    const official = recordingSource("official", () => ({
+      ...some(0),
+      entries: [
+        minimalEntry({
+          id: "alpha",
+          name: "io.github.o/alpha",
+          source: "official",
+          repo_url: repo("alpha"),
+        }),
+        minimalEntry({
+          id: "beta",
+          name: "io.github.o/beta",
+          source: "official",
+          repo_url: repo("beta"),
+        }),
+      ],
+    }));
+    const make = async () => {
+      const catalog = new Catalog({
+        sources: [local, official],
+        store: new CatalogStore(kv),
+        refreshIntervalHours: 24,
+        log: silentLogger,
+      });
+      await catalog.load();
+      return catalog;
+    };
+    const catalog = await make();
+    await catalog.refresh("official");
+    await catalog.refresh("local");
+    deepEqual(catalog.index.get("alpha")?.sources, ["local", "official"]);
+    deepEqual(catalog.index.get("beta")?.sources, ["official"]);
+    // A newcomer of the first source called beta, another server: the old beta keeps its id.
+    localEntries = [
+      ...localEntries,
+      minimalEntry({ id: "beta", source: "local", repo_url: repo("x") }),
+    ];
+    await catalog.refresh("local");
+    const ids = () => catalog.index.entries.map((e) => [e.id, e.repo_url]).sort();
+    const expected = [
+      ["alpha", repo("alpha")],
+      ["beta", repo("beta")],
+      ["beta-local", repo("x")],
+    ];
+    deepEqual(ids(), expected);
+    await catalog.close();
+    const restarted = await make();
+    deepEqual(restarted.index.entries.map((e) => [e.id, e.repo_url]).sort(), expected);
+    equal(restarted.index.get("io-github-o-beta"), undefined);
   });
 });
