@@ -33,6 +33,8 @@ export interface OpenOptions {
   entries?: CatalogEntry[];
   /** Reuse this folder (e.g. to start again over a previous registry's state). */
   dir?: string;
+  /** More sources, after the docker one (and before `test`). */
+  sources?: CatalogSource[];
   /** Runs before the registry starts, with the data dir (to plant state). */
   before?: (dataDir: string) => Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function openTestRegistry(options: OpenOptions = {}): Promise<TestR
   const sources: CatalogSource[] = [
     new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir }),
   ];
+  sources.push(...options.sources ?? []);
   if (options.entries) {
     const entries = options.entries;
     sources.push({
