@@ -212,7 +212,8 @@ export class CatalogIndex {
       const covered = (r.queryTerms.length / terms.length) ** this.#coverage;
       return {
         i,
-        score: r.score * covered * (exact?.includes(i) ? exactBonus(this.#entries[i]!, query) : 1),
+        score: r.score * covered * RUNNABLE[this.#entries[i]!.launch_method] *
+          (exact?.includes(i) ? exactBonus(this.#entries[i]!, query) : 1),
       };
     });
     const best = topK(
@@ -322,7 +323,20 @@ export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) =>
   return best;
 }
 
+/**
+ * An entry the registry can start outranks one it only knows by description (listed by
+ * mcpservers.org or the awesome list alone), at equal relevance: agents search to run.
+ */
+const RUNNABLE: Record<LaunchMethod, number> = {
+  podman: 1,
+  "stdio-proxy": 1,
+  "remote-http": 1,
+  none: 0.8,
+};
+
 function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
-  return Number(b.official) - Number(a.official) || Number(b.featured) - Number(a.featured) ||
+  const runnable = Number(b.launch_method !== "none") - Number(a.launch_method !== "none");
+  return runnable || Number(b.official) - Number(a.official) ||
+    Number(b.featured) - Number(a.featured) ||
     a.title.localeCompare(b.title, "en") || a.id.localeCompare(b.id);
 }

@@ -54,11 +54,14 @@ export function summarize(entry: CatalogEntry, score = 0): EntrySummary {
 
 /** `1. id: Title - description [podman, official, needs API key, 3 tools]` */
 export function renderLine(summary: EntrySummary, position: number): string {
-  const marks: string[] = [summary.launch_method];
+  const marks: string[] = [
+    summary.launch_method === "none" ? "no launch details: cannot be added" : summary.launch_method,
+  ];
   if (summary.official) marks.push("official");
   if (summary.featured) marks.push("featured");
   if (summary.requires_api_key) marks.push("needs API key");
   if (summary.tools_known) marks.push(`${summary.tools.length} tools`);
+  if (summary.sources.length > 1) marks.push(`in ${summary.sources.join(", ")}`);
   const description = summary.description ? ` - ${truncate(summary.description, 160)}` : "";
   return `${position}. ${summary.id}: ${summary.title}${description} [${marks.join(", ")}]`;
 }

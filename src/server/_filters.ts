@@ -15,19 +15,22 @@ const label = z.string().trim().min(1).max(100);
 /** The filter arguments, as zod shape entries. */
 export const filterShape = {
   source: label.optional().describe(
-    'Only entries from this source, e.g. "docker" (see registry-status for the sources).',
+    "Only entries listed by this source: docker, official, mcpservers, awesome or local (see " +
+      "registry-status for the sources that are on).",
   ),
   category: label.optional().describe('Only entries in this category, e.g. "database".'),
   tag: label.optional().describe('Only entries with this tag, e.g. "github".'),
   official: z.boolean().optional().describe(
-    "true: only servers built and published by the catalog's maintainer (Docker's mcp/ images).",
+    "true: only official servers: Docker's own mcp/ images, or servers a source lists as made " +
+      "by the vendor of the product they serve (mcpservers.org, the awesome list).",
   ),
   featured: z.boolean().optional().describe("true: only entries a source features."),
   requires_api_key: z.boolean().optional().describe(
     "false: only servers that work without an API key or token.",
   ),
   launch_method: z.enum(LAUNCH_METHODS).optional().describe(
-    "podman (local container), stdio-proxy (local package), remote-http (hosted server).",
+    "podman (local container), stdio-proxy (local package), remote-http (hosted server), none " +
+      "(described by a source but not startable).",
   ),
 };
 
