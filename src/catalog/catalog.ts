@@ -344,8 +344,9 @@ export class Catalog {
       }
       // Compared with this source's own last refresh only (not the snapshot: a private
       // catalog may well be small).
+      // The user's own files shrink when the user says so.
       const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
-        !this.#moved(slot);
+        !this.#moved(slot) && !slot.source.cheap;
       const before = sameOrigin ? slot.entries.length : 0;
       if (before >= 20 && result.entries.length < before / 2) {
         throw new Error(
