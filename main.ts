@@ -30,8 +30,16 @@ Environment:
   MCP_REGISTRY_CACHE_DIR         catalog cache (default: $XDG_CACHE_HOME/mcp-registry or ~/.cache/mcp-registry)
   MCP_REGISTRY_SOURCES_DIR       clones of git sources (default: <cache dir>/sources)
   MCP_REGISTRY_REFRESH_INTERVAL  hours between source refreshes (default: 24)
+  MCP_REGISTRY_REFRESH_COOLDOWN  minutes between two registry-refresh of one source (default: 15)
+  MCP_REGISTRY_SOURCES           sources that are on: local, docker, official, mcpservers, awesome
+                                 (comma-separated; default: all)
+  MCP_REGISTRY_CATALOGS          your own catalog files or folders (server.yaml format), ':'-separated
   MCP_REGISTRY_DOCKER_REPO       git URL or path of the Docker MCP registry
                                  (default: https://github.com/docker/mcp-registry.git)
+  MCP_REGISTRY_OFFICIAL_URL      the official MCP registry (default: https://registry.modelcontextprotocol.io)
+  MCP_REGISTRY_MCPSERVERS_URL    the mcpservers.org site (default: https://mcpservers.org)
+  MCP_REGISTRY_AWESOME_REPO      git URL or path of the awesome list
+                                 (default: https://github.com/wong2/awesome-mcp-servers.git)
   MCP_REGISTRY_LOG_LEVEL         debug, info, warn, error or silent (default: info; logs go to stderr)
   MCP_REGISTRY_DATA_DIR          active servers, settings and secrets
                                  (default: $XDG_DATA_HOME/mcp-registry or ~/.local/share/mcp-registry)
