@@ -6,12 +6,12 @@
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
+import { AWESOME_REPO_URL } from "./sources/awesome_list.ts";
 import { DOCKER_REGISTRY_URL } from "./sources/docker_registry.ts";
+import { OFFICIAL_REGISTRY_URL } from "./sources/official_registry.ts";
 import { SOURCE_NAMES, type SourceName } from "./sources/source.ts";
 
-export const OFFICIAL_REGISTRY_URL = "https://registry.modelcontextprotocol.io";
 export const MCPSERVERS_URL = "https://mcpservers.org";
-export const AWESOME_REPO_URL = "https://github.com/wong2/awesome-mcp-servers.git";
 
 /** Every setting, with its default filled in. */
 export interface RegistryConfig {

@@ -166,3 +166,36 @@ export function minimalEntry(
     ...fields,
   });
 }
+
+/**
+ * The same entry under another id: secret names (`<id>.<env>`) and parameter templates
+ * (`{{<id>.param}}`) follow, since both are built from the id. The merge uses it when a merged
+ * entry keeps another id than its source gave (so stored settings stay under the merged id), and
+ * sources that re-id their entries.
+ */
+export function withId(entry: CatalogEntry, id: string): CatalogEntry {
+  if (entry.id === id) return entry;
+  const from = `{{${entry.id}.`;
+  const to = `{{${id}.`;
+  const retemplate = (value: string) => value.replaceAll(from, to);
+  return {
+    ...entry,
+    id,
+    run: {
+      ...entry.run,
+      command: entry.run.command.map(retemplate),
+      env: Object.fromEntries(Object.entries(entry.run.env).map(([k, v]) => [k, retemplate(v)])),
+    },
+    config: {
+      ...entry.config,
+      env: entry.config.env.map((e) =>
+        e.value === undefined ? e : { ...e, value: retemplate(e.value) }
+      ),
+      secrets: entry.config.secrets.map((s) =>
+        s.name.startsWith(`${entry.id}.`)
+          ? { ...s, name: `${id}.${s.name.slice(entry.id.length + 1)}` }
+          : s
+      ),
+    },
+  };
+}

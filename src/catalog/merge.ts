@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CatalogEntry } from "./entry.ts";
+import { type CatalogEntry, withId } from "./entry.ts";
 import { imageKey, repoKey } from "./repo_url.ts";
 
 /** The id each source entry was given last time: member key → id (see {@linkcode memberKey}). */
@@ -164,10 +164,10 @@ function combine(group: Member[], id: string): CatalogEntry {
   const entries = group.map((m) => m.entry);
   const primary = entries[0]!;
   if (entries.length === 1) {
-    return { ...withDefaults(primary), id, aliases: primary.id === id ? [] : [primary.id] };
+    return { ...withDefaults(withId(primary, id)), aliases: primary.id === id ? [] : [primary.id] };
   }
   // How to run it comes whole from one source: parts of two launch specs do not fit together.
-  const launcher = entries.find((e) => e.launch_method !== "none") ?? primary;
+  const launcher = withId(entries.find((e) => e.launch_method !== "none") ?? primary, id);
   const first = <T>(pick: (e: CatalogEntry) => T | null | undefined): T | null =>
     entries.map(pick).find((v) => v !== null && v !== undefined && v !== "") ?? null;
   const repoFrom = entries.find((e) => e.repo_url) ?? primary;

@@ -111,9 +111,10 @@ export function resolveKey(entry: CatalogEntry, key: string): ConfigKey | undefi
   if (exact) return exact;
   const bySecretEnv = keys.find((k) => k.kind === "secret" && k.env === key);
   if (bySecretEnv) return bySecretEnv;
-  const prefix = `${entry.name}.`;
-  if (key.startsWith(prefix)) {
-    return keys.find((k) => k.kind === "parameter" && k.key === key.slice(prefix.length));
+  for (const prefix of [`${entry.name}.`, `${entry.id}.`]) {
+    if (!key.startsWith(prefix)) continue;
+    const found = keys.find((k) => k.kind === "parameter" && k.key === key.slice(prefix.length));
+    if (found) return found;
   }
   return undefined;
 }
@@ -168,7 +169,9 @@ export function buildLaunchSpec(
     if (value === "" || (Array.isArray(value) && value.length === 0)) continue;
     params[name] = value;
   }
-  const templates: TemplateConfig = { [entry.name]: params };
+  // Docker entries write `{{<name>.param}}`; sources without such names (the official
+  // registry's names hold dots and slashes) write `{{<id>.param}}`.
+  const templates: TemplateConfig = { [entry.name]: params, [entry.id]: params };
 
   const env: Record<string, string> = {};
   const secretEnv = new Set<string>();

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { withId } from "../catalog/entry.ts";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import type { CatalogEntry, EnvVar, RemoteSpec, Secret } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/repo_url.ts";
@@ -100,38 +101,6 @@ export function officialIds(names: readonly string[]): Map<string, string> {
     ids.set(name, id);
   }
   return ids;
-}
-
-/**
- * The same entry under another id: secret names (`<id>.<env>`) and parameter templates
- * (`{{<id>.param}}`) follow, since both are built from the id. For an incremental refresh, where
- * a newcomer that shares a server's short slug renames it.
- */
-export function withId(entry: CatalogEntry, id: string): CatalogEntry {
-  if (entry.id === id) return entry;
-  const from = `{{${entry.id}.`;
-  const to = `{{${id}.`;
-  const retemplate = (value: string) => value.replaceAll(from, to);
-  return {
-    ...entry,
-    id,
-    run: {
-      ...entry.run,
-      command: entry.run.command.map(retemplate),
-      env: Object.fromEntries(Object.entries(entry.run.env).map(([k, v]) => [k, retemplate(v)])),
-    },
-    config: {
-      ...entry.config,
-      env: entry.config.env.map((e) =>
-        e.value === undefined ? e : { ...e, value: retemplate(e.value) }
-      ),
-      secrets: entry.config.secrets.map((s) =>
-        s.name.startsWith(`${entry.id}.`)
-          ? { ...s, name: `${id}.${s.name.slice(entry.id.length + 1)}` }
-          : s
-      ),
-    },
-  };
 }
 
 /** Names of keys a user must not leave empty, for old records that had no `is_secret`. */

@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
-import type { CatalogEntry } from "../catalog/entry.ts";
-import { buildLaunchSpec, LaunchError } from "../runtime/launch_spec.ts";
+import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
+import { mergeSources } from "../catalog/merge.ts";
+import { buildLaunchSpec, LaunchError, resolveKey } from "../runtime/launch_spec.ts";
 import { packageCommand } from "../runtime/package_spec.ts";
 import { buildRemoteSpec } from "../runtime/remote_spec.ts";
 import { evaluateList } from "../runtime/template.ts";
@@ -365,4 +366,23 @@ Deno.test("withId() renames the secrets and parameter templates built from the i
   ]);
   deepEqual(renamed.config.secrets.map((s) => s.name), ["io-github-user-local-weather.api_key"]);
   equal(withId(entry, entry.id), entry);
+});
+
+Deno.test("mapOfficialServer() parameter templates reach the command, also under a merged id", () => {
+  const entry = entryOf(readFixture(`${EXAMPLES}/valid/with-package.json`), "local-weather");
+  const config = {
+    params: { config_path: "/data/weather.json" },
+    env: {},
+    secrets: { "local-weather.api_key": "k" },
+  };
+  const spec = buildLaunchSpec(entry, config, { image: "package" });
+  deepEqual(spec.command, ["/data/weather.json", "--port", "8080"]);
+  equal(resolveKey(entry, "local-weather.config_path")?.key, "config_path");
+
+  // Merged with another source, the entry may keep another id: settings follow that id.
+  const local = minimalEntry({ id: "local-weather", source: "local" });
+  const merged = mergeSources([[local], [entry]]).entries.find((e) => e.source === "official")!;
+  equal(merged.id, "local-weather-official");
+  const renamed = { ...config, secrets: { [`${merged.id}.api_key`]: "k" } };
+  deepEqual(buildLaunchSpec(merged, renamed, { image: "package" }).command, spec.command);
 });

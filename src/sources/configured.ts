@@ -11,10 +11,7 @@ import type { CatalogSource, SourceName } from "./source.ts";
 
 // TEMPORARY while these modules are being written: specifiers the type checker skips.
 const PENDING: Record<string, string> = {
-  official_registry: "./official_registry.ts",
   mcpservers_site: "./mcpservers_site.ts",
-  awesome_list: "./awesome_list.ts",
-  local_catalogs: "./local_catalogs.ts",
 };
 
 type SourceSettings = Pick<
@@ -39,7 +36,7 @@ function makeSource(name: SourceName, config: SourceSettings): CatalogSource {
       return new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir });
     case "official":
       return lazy(name, config.officialUrl, async () => {
-        const { OfficialRegistrySource } = await import(PENDING["official_registry"]!);
+        const { OfficialRegistrySource } = await import("./official_registry.ts");
         return new OfficialRegistrySource({ url: config.officialUrl });
       });
     case "mcpservers":
@@ -49,12 +46,12 @@ function makeSource(name: SourceName, config: SourceSettings): CatalogSource {
       });
     case "awesome":
       return lazy(name, redactUrl(config.awesomeRepo), async () => {
-        const { AwesomeListSource } = await import(PENDING["awesome_list"]!);
+        const { AwesomeListSource } = await import("./awesome_list.ts");
         return new AwesomeListSource({ repo: config.awesomeRepo, sourcesDir: config.sourcesDir });
       });
     case "local":
       return lazy(name, config.catalogs.join(", "), async () => {
-        const { LocalCatalogsSource } = await import(PENDING["local_catalogs"]!);
+        const { LocalCatalogsSource } = await import("./local_catalogs.ts");
         return new LocalCatalogsSource({ paths: config.catalogs });
       }, true);
   }
