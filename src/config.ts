@@ -6,12 +6,14 @@
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
-import { AWESOME_REPO_URL } from "./sources/awesome_list.ts";
-import { DOCKER_REGISTRY_URL } from "./sources/docker_registry.ts";
-import { OFFICIAL_REGISTRY_URL } from "./sources/official_registry.ts";
-import { SOURCE_NAMES, type SourceName } from "./sources/source.ts";
-
-export const MCPSERVERS_URL = "https://mcpservers.org";
+import {
+  AWESOME_REPO_URL,
+  DOCKER_REGISTRY_URL,
+  MCPSERVERS_URL,
+  OFFICIAL_REGISTRY_URL,
+  SOURCE_NAMES,
+  type SourceName,
+} from "./sources/source.ts";
 
 /** Every setting, with its default filled in. */
 export interface RegistryConfig {

@@ -7,7 +7,8 @@
 import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
 import type { CatalogSource, RefreshContext, SourceSnapshot } from "./source.ts";
 
-export const AWESOME_REPO_URL = "https://github.com/wong2/awesome-mcp-servers.git";
+export { AWESOME_REPO_URL } from "./source.ts";
+import { AWESOME_REPO_URL } from "./source.ts";
 
 /**
  * The list's web page for a repository on github.com (`https://github.com/<owner>/<repo>`, no

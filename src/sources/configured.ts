@@ -9,11 +9,6 @@ import { DockerRegistrySource } from "./docker_registry.ts";
 import { redactUrl } from "./git.ts";
 import type { CatalogSource, SourceName } from "./source.ts";
 
-// TEMPORARY while these modules are being written: specifiers the type checker skips.
-const PENDING: Record<string, string> = {
-  mcpservers_site: "./mcpservers_site.ts",
-};
-
 type SourceSettings = Pick<
   RegistryConfig,
   | "sources"
@@ -41,7 +36,7 @@ function makeSource(name: SourceName, config: SourceSettings): CatalogSource {
       });
     case "mcpservers":
       return lazy(name, config.mcpserversUrl, async () => {
-        const { McpServersSiteSource } = await import(PENDING["mcpservers_site"]!);
+        const { McpServersSiteSource } = await import("./mcpservers_site.ts");
         return new McpServersSiteSource({ url: config.mcpserversUrl });
       });
     case "awesome":

@@ -11,7 +11,8 @@ import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
 import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
 import type { CatalogSource, RefreshContext, SourceSnapshot } from "./source.ts";
 
-export const DOCKER_REGISTRY_URL = "https://github.com/docker/mcp-registry.git";
+export { DOCKER_REGISTRY_URL } from "./source.ts";
+import { DOCKER_REGISTRY_URL } from "./source.ts";
 
 /** How many server folders are read at once. */
 const READ_CONCURRENCY = 32;

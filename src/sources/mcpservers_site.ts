@@ -46,7 +46,8 @@ import type {
   SourceSnapshot,
 } from "./source.ts";
 
-export const MCPSERVERS_URL = "https://mcpservers.org";
+export { MCPSERVERS_URL } from "./source.ts";
+import { MCPSERVERS_URL } from "./source.ts";
 
 /** Browser-like, so the site serves its ordinary pages, and honest about what is asking. */
 export const MCPSERVERS_USER_AGENT =

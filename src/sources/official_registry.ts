@@ -15,7 +15,8 @@ import {
 } from "./_official_server_json.ts";
 import type { CatalogSource, PreviousRefresh, RefreshContext, SourceSnapshot } from "./source.ts";
 
-export const OFFICIAL_REGISTRY_URL = "https://registry.modelcontextprotocol.io";
+export { OFFICIAL_REGISTRY_URL } from "./source.ts";
+import { OFFICIAL_REGISTRY_URL } from "./source.ts";
 
 /** An incremental refresh is made only on top of a refresh younger than this. */
 const INCREMENTAL_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

@@ -9,6 +9,12 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 export const SOURCE_NAMES = ["local", "docker", "official", "mcpservers", "awesome"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/** Where each source reads from unless the settings say otherwise. */
+export const DOCKER_REGISTRY_URL = "https://github.com/docker/mcp-registry.git";
+export const OFFICIAL_REGISTRY_URL = "https://registry.modelcontextprotocol.io";
+export const MCPSERVERS_URL = "https://mcpservers.org";
+export const AWESOME_REPO_URL = "https://github.com/wong2/awesome-mcp-servers.git";
+
 /** What one refresh of a source produced. */
 export interface SourceSnapshot {
   entries: CatalogEntry[];
