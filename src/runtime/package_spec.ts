@@ -29,8 +29,18 @@ export const UV_CACHE_VOLUME = "mcp-registry-uv-cache:/root/.cache/uv";
 const NPM_NAME = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
 const PYPI_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\[[A-Za-z0-9,._-]+\])?$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}$/;
+/** One exact version (`1.2.3`, `1.2.3-beta.1`): a published version never changes. */
+const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
-/** What to run, with which program: `npx -y name@version args` or `uvx name==version args`. */
+/**
+ * What to run, with which program: `npx -y name@version args` or `uvx name==version args`.
+ *
+ * An exact npm version runs with `--prefer-offline`: npm takes what the cache holds and asks the
+ * registry only for what is missing, so a second start needs no network (without it, `npx`
+ * asks the registry for the package's versions on every start, and waits through retries when
+ * the registry cannot be reached). A tag or no version (`latest`) is asked for every time, so
+ * that it follows new releases.
+ */
 export interface PackageCommand {
   entrypoint: string;
   args: string[];
@@ -57,7 +67,12 @@ export function packageCommand(
     }
     return {
       entrypoint: "npx",
-      args: ["-y", `${pkg.name}@${pkg.version ?? "latest"}`, ...spec.command],
+      args: [
+        "-y",
+        ...(pkg.version && EXACT_VERSION.test(pkg.version) ? ["--prefer-offline"] : []),
+        `${pkg.name}@${pkg.version ?? "latest"}`,
+        ...spec.command,
+      ],
       cacheVolume: NPM_CACHE_VOLUME,
       image: runtimes.nodeImage,
     };

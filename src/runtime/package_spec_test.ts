@@ -18,7 +18,7 @@ Deno.test("packageCommand() runs npm packages with npx and PyPI packages with uv
     }),
     {
       entrypoint: "npx",
-      args: ["-y", "@scope/server@1.2.3", "--port", "0"],
+      args: ["-y", "--prefer-offline", "@scope/server@1.2.3", "--port", "0"],
       cacheVolume: NPM_CACHE_VOLUME,
       image: DEFAULT_RUNTIMES.nodeImage,
     },
@@ -34,6 +34,16 @@ Deno.test("packageCommand() runs npm packages with npx and PyPI packages with uv
       image: DEFAULT_RUNTIMES.pythonImage,
     },
   );
+});
+
+Deno.test("packageCommand() takes exact npm versions from the cache first, tags from npm", () => {
+  const args = (version?: string) =>
+    packageCommand(entry({ registry: "npm", name: "server", version }), { command: [] }).args;
+  deepEqual(args("2026.8.31"), ["-y", "--prefer-offline", "server@2026.8.31"]);
+  deepEqual(args("1.0.0-beta.2"), ["-y", "--prefer-offline", "server@1.0.0-beta.2"]);
+  deepEqual(args("latest"), ["-y", "server@latest"]);
+  deepEqual(args("1.x"), ["-y", "server@1.x"]);
+  deepEqual(args(undefined), ["-y", "server@latest"]);
 });
 
 Deno.test("packageCommand() refuses names and versions that could smuggle options", () => {
