@@ -23,6 +23,12 @@ Usage:
                            run it over Streamable HTTP at http://<host>:<port>/mcp; clients send
                            "Authorization: Bearer <token>" (MCP_REGISTRY_TOKEN, or one printed
                            at start)
+  mcp-registry find <words> [filters]    search the catalog
+  mcp-registry list [filters]            page through the catalog
+  mcp-registry show <id>                 everything known about a server, its settings (masked)
+  mcp-registry status                    sources, catalog size, servers started with the registry
+  mcp-registry refresh [source]          fetch one source or all now
+  mcp-registry <command> --help          the options of a command (--json for scripts)
   mcp-registry --help      this text
   mcp-registry --version   the version
 
@@ -181,6 +187,9 @@ if (import.meta.main) {
     await serveStdio();
   } else if (command === "serve" && rest.includes("--http")) {
     await serveHttpCommand(rest);
+  } else if (command !== "serve") {
+    const { runCli } = await import("./src/cli/cli.ts");
+    Deno.exit(await runCli(Deno.args));
   } else {
     console.error(`mcp-registry: unknown command "${Deno.args.join(" ")}"\n\n${USAGE}`);
     Deno.exit(2);

@@ -1,0 +1,77 @@
+/**
+ * The human CLI: `mcp-registry <command>`. Each command lives in its own file and is imported
+ * only when typed, so `mcp-registry status` loads no server code and `serve` no CLI code.
+ *
+ * @module
+ */
+import { EXIT, type Output, STDIO, UsageError } from "./_io.ts";
+
+/** One command. */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full `--help` text. */
+  usage: string;
+  /** Runs it; resolves to the exit code. Throw `UsageError` for bad arguments. */
+  run(args: string[], out: Output): Promise<number>;
+}
+
+/** Every command, loaded on demand. `serve` is handled by `main.ts` itself. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  find: {
+    summary: "search the catalog",
+    load: async () => (await import("./find.ts")).findCommand,
+  },
+  list: {
+    summary: "page through the catalog",
+    load: async () => (await import("./find.ts")).listCommand,
+  },
+  show: {
+    summary: "everything known about one server, its settings (masked)",
+    load: async () => (await import("./show.ts")).showCommand,
+  },
+  status: {
+    summary: "sources, catalog size, active servers",
+    load: async () => (await import("./status.ts")).statusCommand,
+  },
+  refresh: {
+    summary: "fetch one source or all now",
+    load: async () => (await import("./status.ts")).refreshCommand,
+  },
+};
+
+/** Runs `args` (`[command, ...rest]`); resolves to the exit code. Never throws. */
+export async function runCli(args: string[], out: Output = STDIO): Promise<number> {
+  const [name, ...rest] = args;
+  const entry = name === undefined ? undefined : COMMANDS[name];
+  if (!entry) {
+    out.note(`mcp-registry: unknown command "${name ?? ""}"; commands: ${commandList()}`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    out.line(command.usage);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.note(`mcp-registry ${command.name}: ${error.message}`);
+      return EXIT.usage;
+    }
+    out.note(`mcp-registry ${command.name}: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+}
+
+/** The commands for the top-level help. */
+export function commandList(): string {
+  return Object.keys(COMMANDS).join(", ");
+}
+
+/** Lines of `name  summary` for the top-level help. */
+export function commandSummaries(): string[] {
+  return Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(22)} ${c.summary}`);
+}

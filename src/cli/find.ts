@@ -1,0 +1,157 @@
+/**
+ * `mcp-registry find <query>` and `mcp-registry list`: the catalog as `registry-find` and
+ * `registry-list` show it to an agent, with the same ranking and filters.
+ *
+ * @module
+ */
+import { LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
+import type { SearchFilters } from "../search/catalog_index.ts";
+import { checkFilterValues } from "../server/_filters.ts";
+import { renderLine, summarize } from "../server/_entry_summary.ts";
+import type { Command } from "./cli.ts";
+import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+import { openSession } from "./_session.ts";
+
+const FILTER_OPTIONS = {
+  source: { type: "string" },
+  category: { type: "string" },
+  tag: { type: "string" },
+  official: { type: "boolean" },
+  featured: { type: "boolean" },
+  "no-api-key": { type: "boolean" },
+  "launch-method": { type: "string" },
+  limit: { type: "string" },
+} as const;
+
+const FILTER_HELP = `Filters:
+  --source <name>          docker, official, mcpservers, awesome or local
+  --category <name>        e.g. database
+  --tag <name>             e.g. github
+  --official               only official servers
+  --featured               only featured (sponsored) entries
+  --no-api-key             only servers that need no API key or token
+  --launch-method <m>      ${LAUNCH_METHODS.join(", ")}
+  --limit <n>              how many (find: 1-50, default 10; list: 1-1000, default 50)
+  --json                   JSON for scripts`;
+
+export const findCommand: Command = {
+  name: "find",
+  summary: "search the catalog",
+  usage: `Usage: mcp-registry find <words...> [filters]
+
+Ranked search over the catalog, the same as the registry-find tool: plain words, typos are fine.
+
+${FILTER_HELP}
+
+Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
+  async run(args, out) {
+    const { values, positionals } = parseCommand(args, FILTER_OPTIONS, this.usage);
+    const query = positionals.join(" ").trim();
+    if (!query) throw new UsageError(`give words to search for\n\n${this.usage}`);
+    const limit = readLimit(values.limit, 10, 50);
+    await using session = await openSession();
+    const index = session.catalog.index;
+    const filters = readFilters(values);
+    const problem = checkFilterValues(filters, index);
+    if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
+    const results = index.search(query, { filters, limit });
+    const summaries = results.hits.map((h) => summarize(h.entry, h.score));
+    emit(
+      out,
+      values.json === true,
+      { query, total: results.total, results: summaries },
+      () =>
+        summaries.length === 0
+          ? `Nothing matches "${query}". Try other words, fewer filters, or mcp-registry list.`
+          : [
+            `${results.total} match${
+              results.total === 1 ? "es" : ""
+            }; the best ${summaries.length}:`,
+            ...summaries.map((s, i) => renderLine(s, i + 1)),
+            "",
+            "mcp-registry show <id> for details; mcp-registry add <id> to run one.",
+          ].join("\n"),
+    );
+    return summaries.length === 0 ? EXIT.notFound : EXIT.ok;
+  },
+};
+
+export const listCommand: Command = {
+  name: "list",
+  summary: "page through the catalog",
+  usage: `Usage: mcp-registry list [filters] [--offset <n>]
+
+The catalog in browsing order (startable and official servers first), the same as registry-list.
+
+${FILTER_HELP}
+  --offset <n>             skip the first n entries`,
+  async run(args, out) {
+    const { values, positionals } = parseCommand(
+      args,
+      { ...FILTER_OPTIONS, offset: { type: "string" } },
+      this.usage,
+    );
+    if (positionals.length > 0) {
+      throw new UsageError(`list takes no words ("${positionals[0]}"); search with find`);
+    }
+    const limit = readLimit(values.limit, 50, 1000);
+    const offset = readNumber(values.offset, "offset", 0, 0, 1_000_000);
+    await using session = await openSession();
+    const index = session.catalog.index;
+    const filters = readFilters(values);
+    const problem = checkFilterValues(filters, index);
+    if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
+    const page = index.list({ filters, offset, limit });
+    const summaries = page.entries.map((e) => summarize(e));
+    emit(out, values.json === true, { total: page.total, offset, entries: summaries }, () =>
+      [
+        `${page.total} servers; ${offset + 1}-${offset + summaries.length}:`,
+        ...summaries.map((s, i) => renderLine(s, offset + i + 1)),
+        ...(offset + summaries.length < page.total
+          ? ["", `More: mcp-registry list --offset ${offset + summaries.length}`]
+          : []),
+      ].join("\n"));
+    return EXIT.ok;
+  },
+};
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function readFilters(values: Values): SearchFilters {
+  const filters: SearchFilters = {};
+  for (const key of ["source", "category", "tag"] as const) {
+    if (typeof values[key] === "string") filters[key] = (values[key] as string).trim();
+  }
+  if (values.official === true) filters.official = true;
+  if (values.featured === true) filters.featured = true;
+  if (values["no-api-key"] === true) filters.requires_api_key = false;
+  const method = values["launch-method"];
+  if (typeof method === "string") {
+    if (!(LAUNCH_METHODS as readonly string[]).includes(method)) {
+      throw new UsageError(
+        `--launch-method "${method}" is none of ${LAUNCH_METHODS.join(", ")}`,
+      );
+    }
+    filters.launch_method = method as LaunchMethod;
+  }
+  return filters;
+}
+
+function readLimit(raw: Values[string], fallback: number, max: number): number {
+  return readNumber(raw, "limit", fallback, 1, max);
+}
+
+function readNumber(
+  raw: Values[string],
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} "${raw}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
