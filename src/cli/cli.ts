@@ -39,6 +39,30 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "fetch one source or all now",
     load: async () => (await import("./status.ts")).refreshCommand,
   },
+  add: {
+    summary: "start a server with the registry (from now on)",
+    load: async () => (await import("./servers.ts")).addCommand,
+  },
+  remove: {
+    summary: "stop starting a server with the registry",
+    load: async () => (await import("./servers.ts")).removeCommand,
+  },
+  active: {
+    summary: "the servers the registry starts",
+    load: async () => (await import("./servers.ts")).activeCommand,
+  },
+  config: {
+    summary: "set, show or unset a server's settings and secrets",
+    load: async () => (await import("./config.ts")).configCommand,
+  },
+  doctor: {
+    summary: "check what the registry needs and print the fix for each problem",
+    load: async () => (await import("./doctor.ts")).doctorCommand,
+  },
+  "client-config": {
+    summary: "print the configuration snippet for an MCP client",
+    load: async () => (await import("./client_config.ts")).clientConfigCommand,
+  },
 };
 
 /** Runs `args` (`[command, ...rest]`); resolves to the exit code. Never throws. */

@@ -1,0 +1,17 @@
+/**
+ * STUB: being written.
+ *
+ * @module
+ */
+import type { Command } from "./cli.ts";
+import { EXIT } from "./_io.ts";
+
+export const configCommand: Command = {
+  name: "config",
+  summary: "not yet",
+  usage: "Usage: mcp-registry config (not yet)",
+  run: (_args, out) => {
+    out.note("not yet");
+    return Promise.resolve(EXIT.failed);
+  },
+};
