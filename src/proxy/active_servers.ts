@@ -126,7 +126,11 @@ export class ActiveServers {
   add(
     entry: CatalogEntry,
     config: ServerConfig,
-    options: { keep?: boolean } = {},
+    options: {
+      keep?: boolean;
+      /** Told each step of this start (image pull, container start, MCP handshake). */
+      progress?: (step: string) => void;
+    } = {},
   ): Promise<AddOutcome> {
     if (this.#closed) {
       return Promise.reject(new LaunchError("mcp-registry is shutting down; nothing new starts"));
@@ -146,7 +150,7 @@ export class ActiveServers {
     const epoch = this.#epochOf(entry.id);
     const keep = options.keep ?? current !== undefined;
     const promise = (inFlight?.promise.catch(() => {}) ?? Promise.resolve())
-      .then(() => this.#start(entry, config, hash, keep))
+      .then(() => this.#start(entry, config, hash, keep, options.progress ?? (() => {})))
       .then(async (outcome) => {
         if (this.#closed || this.#epochOf(entry.id) !== epoch) {
           // Removed (or shutting down) while it started: undo, and do not remember it.
@@ -396,9 +400,10 @@ export class ActiveServers {
     config: ServerConfig,
     hash: string,
     keep: boolean,
+    progress: (step: string) => void,
   ): Promise<AddOutcome> {
     try {
-      return await this.#startOnce(entry, config, hash);
+      return await this.#startOnce(entry, config, hash, progress);
     } catch (error) {
       // A server that was active (a restart, a recovery, a restore) stays listed as failed,
       // with the reason and its mount; a first add that fails leaves nothing behind.
@@ -413,7 +418,12 @@ export class ActiveServers {
     }
   }
 
-  async #startOnce(entry: CatalogEntry, config: ServerConfig, hash: string): Promise<AddOutcome> {
+  async #startOnce(
+    entry: CatalogEntry,
+    config: ServerConfig,
+    hash: string,
+    progress: (step: string) => void,
+  ): Promise<AddOutcome> {
     const started = performance.now();
     const { log } = this.#options;
     let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
@@ -425,12 +435,14 @@ export class ActiveServers {
       });
       connect = { remote, container: "" };
       log.info("connecting to remote server", { server: entry.id, url: remote.url.origin });
+      progress(`connecting to ${remote.url.origin}`);
     } else if (entry.launch_method === "podman") {
-      connect = await this.#prepareContainer(entry, config);
+      connect = await this.#prepareContainer(entry, config, progress);
     } else if (this.#options.allowHostProcesses) {
       connect = this.#prepareHostProcess(entry, config);
+      progress(`starting ${connect.command?.command ?? "the package"} on this machine`);
     } else {
-      connect = await this.#prepareContainer(entry, config, true);
+      connect = await this.#prepareContainer(entry, config, progress, true);
     }
     const previous = this.#active.get(entry.id);
     if (previous) await this.#stop(previous);
@@ -453,6 +465,7 @@ export class ActiveServers {
     try {
       // Loaded on first use: the SDK's client side costs ~60 ms of start-up otherwise.
       const { Upstream } = await import("./upstream.ts");
+      progress("waiting for the server's MCP handshake and tool list");
       active.upstream = await Upstream.start({
         id: entry.id,
         ...connect,
@@ -478,6 +491,7 @@ export class ActiveServers {
     active.state = "running";
     this.#rebuildRoutes();
     this.#options.onToolsChanged();
+    progress(`running with ${active.names.size} tools`);
     const ms = Math.round(performance.now() - started);
     log.info("server running", { server: entry.id, container, tools: active.names.size, ms });
     return { status: "started", tools: this.#describeTools(active), ms };
@@ -507,7 +521,12 @@ export class ActiveServers {
   }
 
   /** Checks what a container needs (paths, podman, the image) and builds its command. */
-  async #prepareContainer(entry: CatalogEntry, config: ServerConfig, asPackage = false) {
+  async #prepareContainer(
+    entry: CatalogEntry,
+    config: ServerConfig,
+    progress: (step: string) => void,
+    asPackage = false,
+  ) {
     const { podman, limits, owner, log } = this.#options;
     if (entry.tools.some((t) => t.container)) {
       throw new LaunchError(
@@ -550,12 +569,15 @@ export class ActiveServers {
         v.startsWith(`${path}:`) ? real + v.slice(path.length) : v
       );
     }
+    progress("checking podman and the image");
     await podman.version();
     if (!(await podman.imageExists(spec.image))) {
       log.info("pulling image", { server: entry.id, image: spec.image });
+      progress(`pulling the image ${spec.image} (the first start of a server can take minutes)`);
       await podman.pull(spec.image);
     }
     const container = containerName(entry.id);
+    progress(`starting the container ${container}`);
     const args = podmanRunArgs({ spec, name: container, serverId: entry.id, owner, limits });
     log.info("starting server", { server: entry.id, container, args });
     return { command: { command: podman.binary, args, env: podman.env(spec.env) }, container };

@@ -34,7 +34,7 @@ export const addTool = defineTool({
     ms: z.number(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-  async handler(args, { catalog, active, configs }) {
+  async handler(args, { catalog, active, configs }, call) {
     const entry = lookupEntry(catalog.index, args.id);
     if (typeof entry === "string") return toolError(entry);
     if (entry.launch_method === "none") return toolError(cannotRun(entry));
@@ -50,7 +50,10 @@ export const addTool = defineTool({
     if (missing.length > 0) return toolError(describeMissing(entry, missing));
     let outcome;
     try {
-      outcome = await active.add(entry, config);
+      call.progress(`${entry.id}: starting`);
+      outcome = await active.add(entry, config, {
+        progress: (step) => call.progress(`${entry.id}: ${step}`),
+      });
     } catch (error) {
       return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);
     }

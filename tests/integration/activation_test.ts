@@ -3,6 +3,7 @@
  * scripts/build_test_images.ts and tagged as the catalog names them), through a real client.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { CallToolResultSchema } from "../../src/mcp/sdk_client.ts";
 import { HAS_PODMAN, ourContainers, podman } from "../_helpers/podman.ts";
 import { eventually, openTestRegistry, stateOf, testEntry, textOf } from "../_helpers/registry.ts";
 
@@ -442,5 +443,28 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name: "registry-add sends progress notifications for each step of a start",
+  ignore,
+  async fn() {
+    await using t = await openTestRegistry();
+    const steps: string[] = [];
+    const added = await t.client.callTool(
+      { name: "registry-add", arguments: { id: "memory" } },
+      CallToolResultSchema,
+      { onprogress: (p) => steps.push(p.message ?? "") },
+    );
+    equal(added.isError, undefined, JSON.stringify(added.content));
+    deepEqual(steps.slice(0, 2), ["memory: starting", "memory: checking podman and the image"]);
+    ok(
+      steps.some((s) => /^memory: starting the container mcp-registry-memory-/.test(s)),
+      steps.join("\n"),
+    );
+    ok(steps.includes("memory: waiting for the server's MCP handshake and tool list"));
+    match(steps.at(-1)!, /^memory: running with \d+ tools$/);
+    equal((await t.call("registry-remove", { id: "memory" })).isError, undefined);
   },
 });
