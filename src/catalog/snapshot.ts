@@ -7,7 +7,7 @@
  */
 import type { CatalogEntry } from "./entry.ts";
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** The file's shape. */
 export interface Snapshot {
