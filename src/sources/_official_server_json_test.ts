@@ -69,6 +69,7 @@ Deno.test("mapOfficialServer() gives an npm entry the npx arguments packageComma
   equal(run.entrypoint, "npx");
   deepEqual(run.args, [
     "-y",
+    "--prefer-offline",
     "@modelcontextprotocol/server-weather@1.0.0",
     "/data/weather.json",
     "--port",
@@ -107,6 +108,7 @@ Deno.test("mapOfficialServer() npm entries go through buildLaunchSpec() and pack
   deepEqual(spec.env, { NOTES_TOKEN: "s3cret-value", NOTES_REGION: "us" });
   deepEqual(packageCommand(entry, spec).args, [
     "-y",
+    "--prefer-offline",
     "@acme/notes-mcp@2.0.0",
     "--mode",
     "fast",
