@@ -29,12 +29,26 @@ export function slugify(name: string): string {
  * @example `assignIds(["my-db", "My_DB"])` maps `my-db` to `"my-db"` and `My_DB` to `"my-db-2"`.
  */
 export function assignIds(names: readonly string[]): Map<string, string> {
-  const ids = new Map<string, string>();
   const sorted = [...new Set(names)].sort();
   // Bare slugs first: they are unique among themselves, since the names are.
-  for (const name of sorted) if (slugify(name) === name) ids.set(name, name);
+  const bare = new Map(sorted.filter((name) => slugify(name) === name).map((n) => [n, n]));
+  return assignIdsAround(sorted, bare);
+}
+
+/**
+ * Gives every name the ids in `fixed` do not cover its slug when that is free, and otherwise the
+ * slug with the first free `-2`, `-3`, ... in sorted-name order, around the ids `fixed` gives
+ * (which must be unique). The same for the same names, whatever their order.
+ *
+ * @example `assignIdsAround(["a/b", "a-b"], new Map([["a/b", "b"]]))` maps `a-b` to `"a-b"`.
+ */
+export function assignIdsAround(
+  names: readonly string[],
+  fixed: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const ids = new Map(fixed);
   const taken = new Set(ids.values());
-  for (const name of sorted) {
+  for (const name of [...new Set(names)].sort()) {
     if (ids.has(name)) continue;
     const base = slugify(name);
     let id = base;

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { assignIds, slugify } from "./slug.ts";
+import { assignIds, assignIdsAround, slugify } from "./slug.ts";
 
 Deno.test("slugify() lowercases and joins words with single dashes", () => {
   assertEquals(slugify("SQLite"), "sqlite");
@@ -38,4 +38,18 @@ Deno.test("assignIds() gives a slug to a name that only needs it, and skips take
   assertEquals(ids.get("my-db-2"), "my-db-2");
   assertEquals(ids.get("My_DB"), "my-db-3", "-2 belongs to the folder named my-db-2");
   assertEquals(new Set(ids.values()).size, 4);
+});
+
+Deno.test("assignIdsAround() keeps the fixed ids and gives the other names free slugs around them", () => {
+  const fixed = new Map([["io.github.a/weather", "weather"], ["x/y", "x-y-2"]]);
+  const ids = assignIdsAround(["Weather", "x/y", "io.github.a/weather", "x.y", "X Y"], fixed);
+  assertEquals(Object.fromEntries(ids), {
+    "io.github.a/weather": "weather",
+    "x/y": "x-y-2",
+    "Weather": "weather-2",
+    "X Y": "x-y",
+    "x.y": "x-y-3",
+  });
+  const reversed = assignIdsAround(["X Y", "x.y", "io.github.a/weather", "x/y", "Weather"], fixed);
+  assertEquals([...reversed].sort(), [...ids].sort(), "whatever the order of the names");
 });

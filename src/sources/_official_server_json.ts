@@ -10,7 +10,7 @@ export { withId } from "../catalog/entry.ts";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import type { CatalogEntry, EnvVar, RemoteSpec, Secret } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/repo_url.ts";
-import { slugify } from "../catalog/slug.ts";
+import { assignIdsAround, slugify } from "../catalog/slug.ts";
 import { qualifyImage } from "../runtime/launch_spec.ts";
 
 /** The key of the registry's own block in a list item's `_meta`. */
@@ -78,29 +78,10 @@ export type MappedServer =
  */
 export function officialIds(names: readonly string[]): Map<string, string> {
   const sorted = [...new Set(names)].sort();
-  const byShort = new Map<string, string[]>();
-  for (const name of sorted) {
-    const short = shortSlug(name);
-    byShort.set(short, [...(byShort.get(short) ?? []), name]);
-  }
-  const ids = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const [short, group] of byShort) {
-    if (group.length === 1) {
-      ids.set(group[0]!, short);
-      taken.add(short);
-    }
-  }
+  const byShort = Map.groupBy(sorted, shortSlug);
+  const unique = [...byShort].filter(([, group]) => group.length === 1);
   // Full-name slugs can still meet (`a.b/c` and `a/b-c`); sorted order settles who gets `-2`.
-  for (const name of sorted) {
-    if (ids.has(name)) continue;
-    const base = slugify(name);
-    let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-    taken.add(id);
-    ids.set(name, id);
-  }
-  return ids;
+  return assignIdsAround(sorted, new Map(unique.map(([short, [name]]) => [name!, short])));
 }
 
 /** Names of keys a user must not leave empty, for old records that had no `is_secret`. */

@@ -30,6 +30,7 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/repo_url.ts";
 import { assignIds } from "../catalog/slug.ts";
 import { VERSION } from "../version.ts";
+import { type AttemptEnd, fetchWithRetry, HttpError, sleep, withoutCredentials } from "./_http.ts";
 import {
   parseListingPage,
   parseServerPage,
@@ -38,6 +39,7 @@ import {
   sitePath,
 } from "./_mcpservers_html.ts";
 import type { ServerCard, ServerPage } from "./_mcpservers_html.ts";
+import { redactUrl } from "./git.ts";
 import type {
   CatalogSource,
   PreviousRefresh,
@@ -104,11 +106,11 @@ export class McpServersSiteSource implements CatalogSource {
   ) {
     const base = url.replace(/\/+$/, "");
     if (!/^https?:\/\/[^/]/.test(base)) {
-      throw new TypeError(`Cannot read mcpservers.org at "${url}": not an http(s) URL`);
+      throw new TypeError(`Cannot read mcpservers.org at "${redactUrl(url)}": not an http(s) URL`);
     }
     if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1: ${concurrency}`);
     if (!(maxPages >= 1)) throw new RangeError(`maxPages must be at least 1: ${maxPages}`);
-    this.location = base;
+    this.location = redactUrl(base);
     this.#options = {
       url: base,
       fetch,
@@ -167,9 +169,13 @@ class SiteRefresh {
     this.#slots = new Semaphore(options.concurrency);
   }
 
+  /** Runs the refresh; whatever requests are still under way when it ends are stopped. */
   async run(): Promise<SourceSnapshot> {
     try {
-      return await this.#run();
+      const snapshot = await this.#run();
+      // The other pages of a listing that failed may still be asking, or waiting to ask again.
+      this.#stop.abort(new Error("the refresh is over"));
+      return snapshot;
     } catch (error) {
       this.#stop.abort(error);
       throw error;
@@ -180,7 +186,7 @@ class SiteRefresh {
     const startedAt = new Date().toISOString();
     const listing = await this.#readListing("/all", "listing", true);
     if (listing.cards.length === 0) {
-      throw new Error(`mcpservers.org listed no servers at ${this.#o.url}/all`);
+      throw new Error(`mcpservers.org listed no servers at ${redactUrl(this.#o.url)}/all`);
     }
     const [categories, official, lastmods] = await Promise.all([
       this.#readCategories(listing.categories),
@@ -384,7 +390,7 @@ class SiteRefresh {
         repo_url: repo,
         repo_subfolder: subfolder,
         homepage,
-        links: { [SOURCE]: this.#serverUrl(card.slug) },
+        links: { [SOURCE]: withoutCredentials(this.#serverUrl(card.slug)) },
         container_image: null,
         categories: [...categories].filter(([category, members]) =>
           members ? members.has(card.slug) : before?.categories.includes(category) ?? false
@@ -445,7 +451,7 @@ class SiteRefresh {
         const url = `${this.#o.url}${path}?page=${n}`;
         const html = await this.#get(url);
         if (html === null && n === 1) {
-          throw new Error(`mcpservers.org has no ${label} page at ${url} (HTTP 404)`);
+          throw new Error(`mcpservers.org has no ${label} page at ${redactUrl(url)} (HTTP 404)`);
         }
         const parsed = html === null ? null : parseListingPage(html, { base: this.#o.url });
         if (parsed?.lastPage && parsed.lastPage > lastPage) lastPage = parsed.lastPage;
@@ -474,113 +480,85 @@ class SiteRefresh {
   /**
    * GETs `url` and returns its body, or null for a 404/410. Retries 5xx, 429, timeouts and
    * network errors with exponential backoff (honouring `Retry-After` up to the cap); throws a
-   * {@linkcode RefusedError} at once for a 403, and after the retries for a 429.
+   * {@linkcode RefusedError} at once for a 403, and after the retries for a 429. A 429 pauses
+   * every request of the refresh for as long as it waits.
    */
   async #get(url: string): Promise<string | null> {
-    const { retries, requestTimeoutMs, backoffMs, maxRetryWaitMs } = this.#o;
-    for (let attempt = 0;; attempt++) {
-      if (this.#refused) throw new RefusedError(this.#refused);
-      await sleep(this.#pauseUntil - Date.now(), this.#signal);
-      let failure: string;
-      let wait = backoffMs * 2 ** attempt;
-      let limited = false;
-      const release = await this.#slots.acquire(this.#signal);
-      try {
-        this.#signal.throwIfAborted();
-        if (this.#refused) throw new RefusedError(this.#refused);
-        const timeout = AbortSignal.timeout(requestTimeoutMs);
-        const signal = AbortSignal.any([this.#signal, timeout]);
-        try {
-          const response = await this.#o.fetch(url, {
-            headers: {
-              "user-agent": MCPSERVERS_USER_AGENT,
-              "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-              "accept-language": "en",
-            },
-            redirect: "follow",
-            signal,
-          });
-          if (response.ok) {
-            const body = await response.text();
-            this.#pagesRead++;
-            return body;
-          }
-          await response.body?.cancel().catch(() => {});
-          const status = response.status;
-          if (status === 404 || status === 410) {
-            this.#pagesRead++;
-            return null;
-          }
-          if (status === 403) {
-            this.#refused = `mcpservers.org refused the request (HTTP 403) for ${url}: the site ` +
-              "may block automated clients; try later, set MCP_REGISTRY_MCPSERVERS_URL to a " +
-              "mirror, or leave mcpservers out of MCP_REGISTRY_SOURCES";
-            throw new RefusedError(this.#refused);
-          }
-          if (status !== 429 && status < 500) {
-            throw new Error(`mcpservers.org answered HTTP ${status} for ${url}`);
-          }
-          failure = `HTTP ${status}`;
-          limited = status === 429;
-          const asked = retryAfterMs(response.headers.get("retry-after"));
-          if (asked !== null) wait = asked;
-        } catch (error) {
-          if (this.#signal.aborted) throw this.#signal.reason;
-          if (error instanceof RefusedError || !(error instanceof TypeError || timeout.aborted)) {
-            throw error;
-          }
-          failure = timeout.aborted
-            ? `no answer within ${requestTimeoutMs / 1000} s`
-            : `cannot connect (${(error as Error).message})`;
-        }
-      } finally {
-        release();
+    const { fetch, retries, requestTimeoutMs, backoffMs, maxRetryWaitMs } = this.#o;
+    const shown = redactUrl(url);
+    try {
+      const { text } = await fetchWithRetry(url, {
+        fetch,
+        signal: this.#signal,
+        headers: {
+          "user-agent": MCPSERVERS_USER_AGENT,
+          "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+          "accept-language": "en",
+        },
+        timeoutMs: requestTimeoutMs,
+        attempts: retries + 1,
+        backoffMs,
+        maxBackoffMs: maxRetryWaitMs,
+        maxRetryAfterMs: maxRetryWaitMs,
+        beforeAttempt: () => this.#turn(shown),
+      });
+      this.#pagesRead++;
+      return text;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      const { status, exhausted, attempts } = error;
+      if (status === 404 || status === 410) {
+        this.#pagesRead++;
+        return null;
       }
-      wait = Math.min(Math.max(wait, 0), maxRetryWaitMs);
-      if (attempt >= retries) {
-        const tries = `${attempt + 1} attempt${attempt === 0 ? "" : "s"}`;
-        if (limited) {
-          this.#refused = `mcpservers.org kept rate-limiting the requests (HTTP 429) for ${url} ` +
-            `after ${tries}: try later, set MCP_REGISTRY_MCPSERVERS_URL to a mirror, or leave ` +
-            "mcpservers out of MCP_REGISTRY_SOURCES";
-          throw new RefusedError(this.#refused);
-        }
-        throw new Error(`mcpservers.org: ${failure} for ${url} after ${tries}`);
+      if (status === 403) throw new RefusedError(this.#refused ?? error.message);
+      if (!exhausted) throw new Error(`mcpservers.org answered HTTP ${status} for ${shown}`);
+      const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+      if (status === 429) {
+        this.#refused = `mcpservers.org kept rate-limiting the requests (HTTP 429) for ${shown} ` +
+          `after ${tries}: try later, set MCP_REGISTRY_MCPSERVERS_URL to a mirror, or leave ` +
+          "mcpservers out of MCP_REGISTRY_SOURCES";
+        throw new RefusedError(this.#refused);
       }
-      if (limited) this.#pauseUntil = Math.max(this.#pauseUntil, Date.now() + wait);
-      await sleep(wait, this.#signal);
+      const failure = error.problem === "status"
+        ? `HTTP ${status}`
+        : error.problem === "timeout" || error.problem === "body-timeout"
+        ? `no answer within ${requestTimeoutMs / 1000} s`
+        : `cannot connect (${error.detail})`;
+      throw new Error(`mcpservers.org: ${failure} for ${shown} after ${tries}`);
     }
+  }
+
+  /**
+   * Waits for this request's turn: the end of a 429 pause, then a free slot. Throws once the
+   * site has refused a request. Returns what ends the turn: a 403 marks the refresh refused
+   * before the slot is free (so no other request starts), a 429 pauses every request.
+   */
+  async #turn(shown: string): Promise<(end: AttemptEnd) => void> {
+    if (this.#refused) throw new RefusedError(this.#refused);
+    await sleep(this.#pauseUntil - Date.now(), this.#signal);
+    const release = await this.#slots.acquire(this.#signal);
+    if (this.#refused) {
+      release();
+      throw new RefusedError(this.#refused);
+    }
+    return ({ status, retryInMs }) => {
+      if (status === 403) {
+        this.#refused ??= `mcpservers.org refused the request (HTTP 403) for ${shown}: the ` +
+          "site may block automated clients; try later, set MCP_REGISTRY_MCPSERVERS_URL to a " +
+          "mirror, or leave mcpservers out of MCP_REGISTRY_SOURCES";
+      }
+      if (status === 429 && retryInMs !== null) {
+        this.#pauseUntil = Math.max(this.#pauseUntil, Date.now() + retryInMs);
+      }
+      release();
+    };
   }
 
   /** Rethrows when the refresh was cancelled: that is no page's failure. */
   #abortIfCancelled(error: unknown): void {
     if (this.#signal.aborted) throw error;
   }
-}
-
-/** `Retry-After` in milliseconds (seconds or an HTTP date), or null when absent or unreadable. */
-function retryAfterMs(header: string | null): number | null {
-  if (header === null) return null;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** At most `limit` holders at once; `acquire` resolves to the release function. */

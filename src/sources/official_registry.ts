@@ -13,6 +13,8 @@ import {
   readOfficialRow,
   withId,
 } from "./_official_server_json.ts";
+import { fetchWithRetry, HttpError, withoutCredentials } from "./_http.ts";
+import { redactUrl } from "./git.ts";
 import type { CatalogSource, PreviousRefresh, RefreshContext, SourceSnapshot } from "./source.ts";
 
 export { OFFICIAL_REGISTRY_URL } from "./source.ts";
@@ -72,7 +74,7 @@ export class OfficialRegistrySource implements CatalogSource {
       throw new RangeError(`pageSize must be an integer from 1 to 100, not ${pageSize}`);
     }
     this.#url = url.replace(/\/+$/, "");
-    this.location = redact(this.#url);
+    this.location = redactUrl(this.#url);
     this.#fetch = fetchFn;
     this.#pageSize = pageSize;
     this.#timeoutMs = requestTimeoutMs;
@@ -170,7 +172,7 @@ export class OfficialRegistrySource implements CatalogSource {
       const where = `${row.name}@${row.version}`;
       const mapped = mapOfficialServer(row.server, {
         id: ids.get(row.name)!,
-        registryUrl: this.#url,
+        registryUrl: withoutCredentials(this.#url),
         refreshedAt,
       });
       for (const w of mapped.warnings) warnings.push(`${where}: ${w}`);
@@ -246,70 +248,36 @@ export class OfficialRegistrySource implements CatalogSource {
    * with backoff (`Retry-After` honoured up to a cap), other answers fail at once.
    */
   async #getJson(url: URL, signal: AbortSignal | undefined): Promise<unknown> {
-    const shown = redact(url.href);
-    let lastProblem = "";
-    for (let attempt = 1; attempt <= this.#retries; attempt++) {
-      signal?.throwIfAborted();
-      let wait = this.#backoffMs * 2 ** (attempt - 1);
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), this.#timeoutMs);
-      const both = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-      try {
-        let response: Response;
-        try {
-          response = await this.#fetch(url, {
-            signal: both,
-            headers: { accept: "application/json" },
-          });
-        } catch (error) {
-          signal?.throwIfAborted();
-          lastProblem = timeout.signal.aborted
-            ? `no answer within ${this.#timeoutMs / 1000} s`
-            : `the connection failed (${(error as Error).message})`;
-          continue;
-        }
-        if (response.ok) {
-          let text: string;
-          try {
-            text = await response.text();
-          } catch (error) {
-            signal?.throwIfAborted();
-            lastProblem = timeout.signal.aborted
-              ? `the answer did not arrive whole within ${this.#timeoutMs / 1000} s`
-              : `the answer broke off (${(error as Error).message})`;
-            continue;
-          }
-          try {
-            return JSON.parse(text);
-          } catch (error) {
-            throw new Error(
-              `Cannot parse the official registry's answer to ${shown}: ` +
-                `${
-                  (error as Error).message
-                } (${text.length} bytes). Try again later, or ${WHAT_TO_DO}`,
-            );
-          }
-        }
-        await response.body?.cancel();
-        const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-        if (response.status !== 429 && response.status < 500) {
-          throw new Error(
-            `The official registry answered ${status} to ${shown}. Check the address, or ` +
-              WHAT_TO_DO,
-          );
-        }
-        lastProblem = `it answered ${status}`;
-        const retryAfter = retryAfterMs(response.headers.get("retry-after"));
-        if (retryAfter !== null) wait = Math.min(retryAfter, this.#maxRetryAfterMs);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (attempt < this.#retries) await sleep(wait, signal);
+    let text: string;
+    try {
+      ({ text } = await fetchWithRetry(url, {
+        fetch: this.#fetch,
+        signal,
+        headers: { accept: "application/json" },
+        timeoutMs: this.#timeoutMs,
+        attempts: this.#retries,
+        backoffMs: this.#backoffMs,
+        maxRetryAfterMs: this.#maxRetryAfterMs,
+      }));
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      throw new Error(
+        error.exhausted
+          ? `Cannot read the official registry at ${error.url}: ${error.reason} ` +
+            `(${error.attempts} attempts). Try again later, or ${WHAT_TO_DO}`
+          : `The official registry answered ${error.statusLine} to ${error.url}. Check the ` +
+            `address, or ${WHAT_TO_DO}`,
+        { cause: error },
+      );
     }
-    throw new Error(
-      `Cannot read the official registry at ${shown}: ${lastProblem} (${this.#retries} ` +
-        `attempts). Try again later, or ${WHAT_TO_DO}`,
-    );
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new Error(
+        `Cannot parse the official registry's answer to ${redactUrl(url.href)}: ` +
+          `${(error as Error).message} (${text.length} bytes). Try again later, or ${WHAT_TO_DO}`,
+      );
+    }
   }
 }
 
@@ -317,14 +285,14 @@ export class OfficialRegistrySource implements CatalogSource {
 function readPage(body: unknown, url: URL): { items: unknown[]; next: string | null } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new Error(
-      `Cannot parse the official registry's answer to ${redact(url.href)}: expected an object ` +
+      `Cannot parse the official registry's answer to ${redactUrl(url.href)}: expected an object ` +
         `with 'servers'. Check MCP_REGISTRY_OFFICIAL_URL`,
     );
   }
   const record = body as Record<string, unknown>;
   if (!Array.isArray(record.servers)) {
     throw new Error(
-      `Cannot parse the official registry's answer to ${redact(url.href)}: 'servers' is not ` +
+      `Cannot parse the official registry's answer to ${redactUrl(url.href)}: 'servers' is not ` +
         "a list. Check MCP_REGISTRY_OFFICIAL_URL",
     );
   }
@@ -333,14 +301,6 @@ function readPage(body: unknown, url: URL): { items: unknown[]; next: string | n
     : {};
   const next = metadata.nextCursor ?? metadata.next_cursor;
   return { items: record.servers, next: typeof next === "string" && next !== "" ? next : null };
-}
-
-/** `Retry-After` in milliseconds: seconds, or an HTTP date; null when absent or unreadable. */
-function retryAfterMs(value: string | null): number | null {
-  if (value === null) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
 /** The later of two ISO times (either may be null). */
@@ -357,24 +317,4 @@ function newer(a: string | null, b: string | null): string | null {
 function isRecent(refreshedAt: string): boolean {
   const age = Date.now() - Date.parse(refreshedAt);
   return age >= 0 && age < INCREMENTAL_MAX_AGE_MS;
-}
-
-/** A URL with any user and password masked. */
-function redact(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s'"]+@/gi, "$1***@");
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
