@@ -138,6 +138,18 @@ export const CatalogEntrySchema = z.object({
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
 
 /**
+ * Checks a candidate entry; the error is one line naming the first bad field, for a source's
+ * `errors` (e.g. `'repo_url': expected string, received number`).
+ */
+export function checkEntry(candidate: unknown): { entry: CatalogEntry } | { error: string } {
+  const parsed = CatalogEntrySchema.safeParse(candidate);
+  if (parsed.success) return { entry: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
+  return { error: `${where}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ") };
+}
+
+/**
  * An entry with only `id` and what the caller gives; everything else empty or false. For
  * placeholders (a remembered server that left the catalog) and for tests.
  */

@@ -7,7 +7,7 @@
  * @module
  */
 export { withId } from "../catalog/entry.ts";
-import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry, EnvVar, RemoteSpec, Secret } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/repo_url.ts";
 import { assignIdsAround, slugify } from "../catalog/slug.ts";
@@ -240,14 +240,9 @@ export function mapOfficialServer(server: unknown, options: MapOfficialOptions):
     oauth: [],
     warnings,
   };
-  const parsed = CatalogEntrySchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
-    const why = `${where}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ");
-    return { warnings, error: `Cannot load "${name}": ${why}` };
-  }
-  return { entry: parsed.data, warnings };
+  const parsed = checkEntry(candidate);
+  if ("error" in parsed) return { warnings, error: `Cannot load "${name}": ${parsed.error}` };
+  return { entry: parsed.entry, warnings };
 }
 
 /** The slug of the part of a registry name after its last `/`. */

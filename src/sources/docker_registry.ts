@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
 import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
@@ -72,15 +72,12 @@ export async function loadDockerServers(
   const ids = assignIds(loaded.map((p) => p.dir));
   const entries: CatalogEntry[] = [];
   for (const { dir, entry, warnings: entryWarnings } of loaded) {
-    const full = CatalogEntrySchema.safeParse({ ...entry, id: ids.get(dir) });
-    if (!full.success) {
-      const issue = full.error.issues[0];
-      const where = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
-      const why = `${where}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ");
-      errors.push(`servers/${dir}/server.yaml: Cannot load "${dir}": ${why}`);
+    const full = checkEntry({ ...entry, id: ids.get(dir) });
+    if ("error" in full) {
+      errors.push(`servers/${dir}/server.yaml: Cannot load "${dir}": ${full.error}`);
       continue;
     }
-    entries.push(full.data);
+    entries.push(full.entry);
     for (const w of entryWarnings) warnings.push(`servers/${dir}/server.yaml: ${w}`);
   }
   entries.sort((a, b) => a.id.localeCompare(b.id));

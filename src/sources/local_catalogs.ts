@@ -13,7 +13,7 @@
  * @module
  */
 import { basename, dirname, extname } from "node:path";
-import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
 import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
@@ -128,21 +128,18 @@ export async function loadLocalCatalogs(
   const ids = assignIds(loaded.map((l) => l.name));
   const entries: CatalogEntry[] = [];
   for (const { name, file, parsed } of loaded) {
-    const full = CatalogEntrySchema.safeParse({
+    const full = checkEntry({
       ...parsed.entry,
       id: ids.get(name),
       source: SOURCE,
       sources: [SOURCE],
       links: {},
     });
-    if (!full.success) {
-      const issue = full.error.issues[0];
-      const at = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
-      const why = `${at}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ");
-      errors.push(`${file}: Cannot load "${name}": ${why}; fix the file (it is read again)`);
+    if ("error" in full) {
+      errors.push(`${file}: Cannot load "${name}": ${full.error}; fix the file (it is read again)`);
       continue;
     }
-    entries.push(full.data);
+    entries.push(full.entry);
     for (const w of parsed.warnings) warnings.push(`${file}: ${w}`);
   }
   if (entries.length === 0) {

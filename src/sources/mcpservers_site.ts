@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { CatalogEntrySchema } from "../catalog/entry.ts";
+import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/repo_url.ts";
 import { assignIds } from "../catalog/slug.ts";
@@ -407,15 +407,12 @@ class SiteRefresh {
         remote: null,
         warnings,
       };
-      const parsed = CatalogEntrySchema.safeParse(candidate);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? `'${issue.path.join(".")}': ` : "";
-        const why = `${where}${issue?.message ?? "invalid"}`.replace(/\s+/g, " ");
-        this.#errors.push(`servers/${card.slug}: Cannot load "${card.slug}": ${why}`);
+      const parsed = checkEntry(candidate);
+      if ("error" in parsed) {
+        this.#errors.push(`servers/${card.slug}: Cannot load "${card.slug}": ${parsed.error}`);
         continue;
       }
-      entries.push(parsed.data);
+      entries.push(parsed.entry);
     }
     return entries.sort((a, b) => a.id.localeCompare(b.id));
   }
