@@ -59,6 +59,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "check what the registry needs and print the fix for each problem",
     load: async () => (await import("./doctor.ts")).doctorCommand,
   },
+  ui: {
+    summary: "open the registry's web page in a browser (or print its address)",
+    load: async () => (await import("./ui.ts")).uiCommand,
+  },
   "client-config": {
     summary: "print the configuration snippet for an MCP client",
     load: async () => (await import("./client_config.ts")).clientConfigCommand,
