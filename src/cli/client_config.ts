@@ -1,17 +1,275 @@
 /**
- * STUB: being written.
+ * `mcp-registry client-config <client>`: the configuration snippet that points an MCP client
+ * (Claude Desktop, Claude Code, VS Code, Cursor) at this installation: the compiled binary's
+ * own path, or `deno run -A <this checkout's main.ts>`; over stdio, or over HTTP to a registry
+ * started with `serve --http`.
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import type { Command } from "./cli.ts";
-import { EXIT } from "./_io.ts";
+import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+
+/** The clients there is a snippet for. */
+export const CLIENTS = ["claude-desktop", "claude-code", "vscode", "cursor"] as const;
+export type ClientName = (typeof CLIENTS)[number];
+
+/** Where `serve --http` listens unless told otherwise. */
+export const DEFAULT_HTTP_URL = "http://127.0.0.1:7768/mcp";
+
+/** The server's name in every client's configuration. */
+export const SERVER_NAME = "mcp-registry";
+
+/** The `mcp-remote` release Claude Desktop runs to reach an HTTP server (it speaks stdio only). */
+const MCP_REMOTE = "mcp-remote@0.15.1";
+
+/** How a client starts the registry over stdio. */
+export interface Launch {
+  /** An absolute path. */
+  command: string;
+  args: string[];
+}
+
+/** Options for {@linkcode launchCommand}. */
+export interface LaunchOptions {
+  /** This process's executable. @default Deno.execPath() */
+  execPath?: string;
+  /** This checkout's `main.ts`. @default the main.ts beside src/ */
+  mainUrl?: URL;
+  /** `deno run` even from a compiled binary. @default false */
+  deno?: boolean;
+}
+
+/** True when `execPath` is a binary made by `deno compile` rather than deno itself. */
+export function isCompiled(execPath: string = Deno.execPath()): boolean {
+  const name = execPath.split(/[/\\]/).pop() ?? "";
+  return !/^deno(\.exe)?$/i.test(name);
+}
+
+/**
+ * The command of this installation: the compiled binary itself, or deno (its absolute path)
+ * running this checkout's `main.ts` with `-A`. A compiled binary has no `main.ts` on disk, so
+ * `deno: true` there is a `UsageError`.
+ */
+export function launchCommand(options: LaunchOptions = {}): Launch {
+  const {
+    execPath = Deno.execPath(),
+    mainUrl = new URL("../../main.ts", import.meta.url),
+    deno = false,
+  } = options;
+  if (isCompiled(execPath)) {
+    if (deno) {
+      throw new UsageError(
+        `${execPath} is a compiled binary: it has no main.ts to give deno. Run client-config ` +
+          "--deno from a checkout (deno run -A main.ts client-config ...), or leave --deno out",
+      );
+    }
+    return { command: execPath, args: [] };
+  }
+  const main = mainUrl.protocol === "file:" ? fileURLToPath(mainUrl) : mainUrl.href;
+  return { command: execPath, args: ["run", "-A", main] };
+}
+
+/** Options for {@linkcode clientSnippet}. */
+export interface SnippetOptions {
+  /** How the client starts the registry (stdio). */
+  launch: Launch;
+  /** Connect over HTTP to a registry started with `serve --http`. @default false */
+  http?: boolean;
+  /** @default DEFAULT_HTTP_URL */
+  url?: string;
+  /** Whose file locations to name. @default Deno.build.os */
+  os?: typeof Deno.build.os;
+}
+
+/** A snippet and what to do with it. */
+export interface Snippet {
+  client: ClientName;
+  transport: "stdio" | "http";
+  /** The file it goes in; `null` for a command to run. */
+  file: string | null;
+  /** The configuration (JSON clients) or the command line (Claude Code). */
+  snippet: Record<string, unknown> | string;
+  /** How to use it, and what else it needs. */
+  notes: string[];
+}
+
+/** The snippet that connects `client` to the registry. */
+export function clientSnippet(client: ClientName, options: SnippetOptions): Snippet {
+  const { launch, http = false, url = DEFAULT_HTTP_URL, os = Deno.build.os } = options;
+  const transport = http ? "http" : "stdio";
+  const serve = `${shellLine([launch.command, ...launch.args])} serve --http`;
+  const start = http
+    ? [`Start the registry first: choose a token, export it as MCP_REGISTRY_TOKEN, run ${serve}`]
+    : [];
+  switch (client) {
+    case "claude-desktop": {
+      const file = os === "darwin"
+        ? "~/Library/Application Support/Claude/claude_desktop_config.json"
+        : os === "windows"
+        ? "%APPDATA%\\Claude\\claude_desktop_config.json"
+        : "~/.config/Claude/claude_desktop_config.json";
+      const server = http
+        ? {
+          command: "npx",
+          args: ["-y", MCP_REMOTE, url, "--header", "Authorization:${MCP_REGISTRY_AUTH}"],
+          env: { MCP_REGISTRY_AUTH: "Bearer <token>" },
+        }
+        : { command: launch.command, args: launch.args };
+      return {
+        client,
+        transport,
+        file,
+        snippet: { mcpServers: { [SERVER_NAME]: server } },
+        notes: [
+          `Merge this into ${file} (keep your other "mcpServers"), then restart Claude Desktop.`,
+          ...(http
+            ? [
+              ...start,
+              "Claude Desktop starts only local commands: npx (Node.js) runs mcp-remote, which " +
+              "forwards to the registry over HTTP. Replace <token> with that token.",
+            ]
+            : []),
+        ],
+      };
+    }
+    case "cursor": {
+      const file = os === "windows" ? "%USERPROFILE%\\.cursor\\mcp.json" : "~/.cursor/mcp.json";
+      const server = http
+        ? { url, headers: { Authorization: "Bearer ${env:MCP_REGISTRY_TOKEN}" } }
+        : { command: launch.command, args: launch.args };
+      return {
+        client,
+        transport,
+        file,
+        snippet: { mcpServers: { [SERVER_NAME]: server } },
+        notes: [
+          `Merge this into ${file} (every project) or .cursor/mcp.json (one project).`,
+          ...(http
+            ? [
+              ...start,
+              "Cursor reads the token from MCP_REGISTRY_TOKEN in the environment it was started " +
+              "with (${env:MCP_REGISTRY_TOKEN}).",
+            ]
+            : []),
+        ],
+      };
+    }
+    case "vscode": {
+      const snippet = http
+        ? {
+          inputs: [{
+            type: "promptString",
+            id: "mcp-registry-token",
+            description: "The token of mcp-registry serve --http (MCP_REGISTRY_TOKEN)",
+            password: true,
+          }],
+          servers: {
+            [SERVER_NAME]: {
+              type: "http",
+              url,
+              headers: { Authorization: "Bearer ${input:mcp-registry-token}" },
+            },
+          },
+        }
+        : {
+          servers: {
+            [SERVER_NAME]: { type: "stdio", command: launch.command, args: launch.args },
+          },
+        };
+      return {
+        client,
+        transport,
+        file: ".vscode/mcp.json",
+        snippet,
+        notes: [
+          "Merge this into .vscode/mcp.json of your workspace, or into your user configuration " +
+          '("MCP: Open User Configuration" in the command palette) for every workspace.',
+          ...(http
+            ? [...start, "VS Code asks for the token when it first starts the server and keeps it."]
+            : []),
+        ],
+      };
+    }
+    case "claude-code": {
+      const line = http
+        ? `claude mcp add --transport http ${SERVER_NAME} ${shellWord(url)} ` +
+          '--header "Authorization: Bearer $MCP_REGISTRY_TOKEN"'
+        : shellLine(["claude", "mcp", "add", SERVER_NAME, "--", launch.command, ...launch.args]);
+      return {
+        client,
+        transport,
+        file: null,
+        snippet: line,
+        notes: [
+          'Run this in a terminal; add --scope user after "add" to have it in every project.',
+          ...(http
+            ? [...start, "The line takes the token from MCP_REGISTRY_TOKEN in your shell."]
+            : []),
+        ],
+      };
+    }
+  }
+}
+
+/** `word` quoted for a POSIX shell when it needs to be. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+function shellLine(words: string[]): string {
+  return words.map(shellWord).join(" ");
+}
 
 export const clientConfigCommand: Command = {
   name: "client-config",
-  summary: "not yet",
-  usage: "Usage: mcp-registry client-config (not yet)",
-  run: (_args, out) => {
-    out.note("not yet");
-    return Promise.resolve(EXIT.failed);
+  summary: "print the configuration snippet for an MCP client",
+  usage: `Usage: mcp-registry client-config <client> [--http] [--url <url>] [--deno] [--json]
+
+Prints the snippet that connects an MCP client to this installation; where it goes is written
+to stderr, so the snippet alone can be redirected into a file.
+
+Clients: ${CLIENTS.join(", ")}.
+
+  --http        connect over HTTP to a registry started with "mcp-registry serve --http"
+  --url <url>   its address (default ${DEFAULT_HTTP_URL})
+  --deno        insist on "deno run -A <main.ts>" (an error from a compiled binary)
+  --json        the snippet, its file and the notes as JSON
+
+The command is this binary's absolute path when it is a compiled binary, otherwise deno's
+absolute path with "run -A <absolute path of main.ts>".
+
+Exit codes: 0 printed, 2 unknown client or bad arguments.`,
+  run(args, out) {
+    const { values, positionals } = parseCommand(args, {
+      http: { type: "boolean" },
+      url: { type: "string" },
+      deno: { type: "boolean" },
+    }, this.usage);
+    const [client, ...extra] = positionals;
+    if (client === undefined || extra.length) {
+      throw new UsageError(`give one client: ${CLIENTS.join(", ")}\n\n${this.usage}`);
+    }
+    if (!(CLIENTS as readonly string[]).includes(client)) {
+      throw new UsageError(`unknown client "${client}"; the clients are ${CLIENTS.join(", ")}`);
+    }
+    const url = typeof values.url === "string" ? values.url : undefined;
+    if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) {
+      throw new UsageError(`--url "${url}" is not an http(s) URL such as ${DEFAULT_HTTP_URL}`);
+    }
+    const http = values.http === true || url !== undefined;
+    const launch = launchCommand({ deno: values.deno === true });
+    const result = clientSnippet(client as ClientName, { launch, http, ...(url ? { url } : {}) });
+    if (values.json === true) {
+      emit(out, true, { ...result, launch: http ? null : launch }, () => "");
+    } else {
+      for (const note of result.notes) out.note(note);
+      out.line(
+        typeof result.snippet === "string"
+          ? result.snippet
+          : JSON.stringify(result.snippet, null, 2),
+      );
+    }
+    return Promise.resolve(EXIT.ok);
   },
 };
