@@ -28,6 +28,13 @@ Usage:
   mcp-registry show <id>                 everything known about a server, its settings (masked)
   mcp-registry status                    sources, catalog size, servers started with the registry
   mcp-registry refresh [source]          fetch one source or all now
+  mcp-registry add <id> | remove <id>    start (or stop starting) a server with the registry
+  mcp-registry active                    the servers the registry starts
+  mcp-registry config set <id> <key> [value] | get <id> | unset <id> <key>
+                                         a server's settings; secrets from a hidden prompt or stdin
+  mcp-registry doctor                    check podman, git, folders and sources; print the fixes
+  mcp-registry client-config <client>    the snippet for claude-desktop, claude-code, vscode, cursor
+  mcp-registry ui                        open the web page of a running serve --http
   mcp-registry <command> --help          the options of a command (--json for scripts)
   mcp-registry --help      this text
   mcp-registry --version   the version
