@@ -11,7 +11,7 @@
  */
 
 /** The programs the registry runs: podman (every server container) and git (catalog sources). */
-export const ALLOWED_PROGRAMS: readonly string[] = ["podman", "git"];
+export const ALLOWED_PROGRAMS: readonly string[] = ["podman", "git", "ps"];
 
 /**
  * Every environment variable read by the registry or the SDK it uses, by whom. With

@@ -183,7 +183,9 @@ export function ownerTag(pid = Deno.pid): string {
 
 /** True when the registry process named by an owner tag may still run (see `processAlive`). */
 export function ownerAlive(owner: string): boolean {
-  const [pid, start] = owner.split(":");
+  const cut = owner.indexOf(":");
+  const pid = cut < 0 ? owner : owner.slice(0, cut);
+  const start = cut < 0 ? undefined : owner.slice(cut + 1); // may hold colons (`ps:` times)
   if (!pid || !/^\d+$/.test(pid)) return false;
   return processAlive(Number(pid), start === "0" ? undefined : start);
 }
