@@ -10,7 +10,11 @@
  * @module
  */
 
-/** The programs the registry runs: podman (every server container) and git (catalog sources). */
+/**
+ * The programs the registry runs: podman (every server container), git (catalog sources) and ps
+ * (the start time of a registry process, for container owner labels: Deno opens /proc only under
+ * --allow-all).
+ */
 export const ALLOWED_PROGRAMS: readonly string[] = ["podman", "git", "ps"];
 
 /**
