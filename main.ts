@@ -128,6 +128,7 @@ async function serveHttpCommand(args: string[]): Promise<void> {
     });
   }
   console.error(`mcp-registry ${VERSION} listening on ${endpoint.url}`);
+  console.error(`web page: ${endpoint.pageUrl}?token=${encodeURIComponent(token)}`);
   console.error(
     given
       ? "token: the one in MCP_REGISTRY_TOKEN"

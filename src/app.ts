@@ -11,6 +11,7 @@ import type { Server } from "./mcp/sdk.ts";
 import { ActiveServers } from "./proxy/active_servers.ts";
 import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
+import type { ToolContext } from "./server/tool.ts";
 import { configuredSources } from "./sources/configured.ts";
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
@@ -40,6 +41,13 @@ export interface Registry extends AsyncDisposable {
   checkMinute: number;
   /** How many tool calls are being answered now. */
   inFlight: () => number;
+  /** What every registry tool works with (the web page calls the same tools). */
+  context: ToolContext;
+  /**
+   * Calls `listener` whenever the active servers change (added, removed, started, their tools);
+   * returns the function that stops it.
+   */
+  onChange(listener: () => void): () => void;
   log: Logger;
 }
 
@@ -78,6 +86,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const configs = new ConfigStore(state, config.dataDir);
   const podman = new Podman({ binary: config.podman });
   const servers = new Set<Server>();
+  const changeListeners = new Set<() => void>();
   const active = new ActiveServers({
     podman,
     limits: config.limits,
@@ -93,6 +102,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     loadConfig: (id) => configs.get(id),
     onToolsChanged: () => {
       for (const s of servers) s.sendToolListChanged().catch(() => {}); // not connected yet: fine
+      for (const listener of changeListeners) listener();
     },
   });
   const swept = sweepOnStart
@@ -110,19 +120,20 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     : Promise.resolve();
   const inFlight = { count: 0 };
   const startedAt = new Date();
+  const context: ToolContext = {
+    catalog,
+    active,
+    configs,
+    version: VERSION,
+    startedAt,
+    cacheDir: config.cacheDir,
+    refreshIntervalHours: config.refreshIntervalHours,
+    allSources: SOURCE_NAMES,
+  };
   const newServer = () => {
     const made = createRegistryServer({
       inFlight,
-      context: {
-        catalog,
-        active,
-        configs,
-        version: VERSION,
-        startedAt,
-        cacheDir: config.cacheDir,
-        refreshIntervalHours: config.refreshIntervalHours,
-        allSources: SOURCE_NAMES,
-      },
+      context,
       ready,
       log,
     });
@@ -143,6 +154,11 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     active,
     checkMinute,
     inFlight: () => inFlight.count,
+    context,
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
     ready,
     restored,
     refreshed,

@@ -1,13 +1,15 @@
 /**
  * The registry over Streamable HTTP (`mcp-registry serve --http`): one MCP session per client,
- * all sharing the catalog and the active servers. Loopback by default; every request needs
- * the bearer token; `Host` and `Origin` are checked against DNS rebinding.
+ * all sharing the catalog and the active servers, and the web page at `/` (`src/web/`).
+ * Loopback by default; every request needs the bearer token (the page: its cookie); `Host` and
+ * `Origin` are checked against DNS rebinding.
  *
  * @module
  */
 import type { Registry } from "../app.ts";
 import type { Logger } from "../log.ts";
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
+import { createWebApp } from "../web/web_app.ts";
 
 /** Options for {@linkcode serveHttp}. */
 export interface ServeHttpOptions {
@@ -24,6 +26,8 @@ export interface ServeHttpOptions {
 export interface HttpEndpoint extends AsyncDisposable {
   /** The MCP endpoint, e.g. `http://127.0.0.1:7768/mcp`. */
   url: string;
+  /** The web page, e.g. `http://127.0.0.1:7768/` (open it once with `?token=<token>`). */
+  pageUrl: string;
   /** Open client sessions. */
   sessions: () => number;
   /** Resolves when the server has stopped. */
@@ -44,6 +48,7 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
   const expected = new TextEncoder().encode(`Bearer ${token}`);
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
+  const web = createWebApp({ registry, token, log });
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
@@ -57,7 +62,8 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
       return refuse(403, `Origin "${origin.slice(0, 100)}" may not use this registry`);
     }
     if (url.pathname !== "/mcp") {
-      return refuse(404, "Not found: the MCP endpoint is /mcp");
+      return await web.handle(request, url) ??
+        refuse(404, "Not found: the MCP endpoint is /mcp, the web page /");
     }
     if (
       !sameBytes(new TextEncoder().encode(request.headers.get("authorization") ?? ""), expected)
@@ -121,9 +127,11 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
   const shown = host.includes(":") ? `[${host}]` : host;
   return Promise.resolve({
     url: `http://${shown}:${bound}/mcp`,
+    pageUrl: `http://${shown}:${bound}/`,
     sessions: () => sessions.size,
     finished: httpServer.finished,
     async [Symbol.asyncDispose]() {
+      web.close();
       for (const transport of [...sessions.values()]) await transport.close().catch(() => {});
       // A graceful shutdown waits for open responses; a client that never lets go of one must
       // not keep the registry from stopping.

@@ -1,0 +1,340 @@
+/**
+ * The web page's JSON API: what the page reads (catalog search with facet counts, an entry's
+ * detail, the active servers, the sources) and what it changes (add, remove, restart, settings,
+ * refresh). Changes go through the registry tools' own handlers, so the page follows exactly
+ * the rules agents do, and agents hear of them (`tools/list_changed`) as of their own.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Registry } from "../app.ts";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
+import type { SearchFilters } from "../search/catalog_index.ts";
+import { type ConfigItem, configView, MASK } from "../server/_config_view.ts";
+import { type EntrySummary, summarize } from "../server/_entry_summary.ts";
+import { checkFilterValues, filterShape, pickFilters } from "../server/_filters.ts";
+import { lookupEntry } from "../server/_ids.ts";
+import { addTool } from "../server/add_tool.ts";
+import { configSetTool } from "../server/config_set_tool.ts";
+import { MAX_QUERY_LENGTH } from "../server/find_tool.ts";
+import { refreshTool } from "../server/refresh_tool.ts";
+import { removeTool } from "../server/remove_tool.ts";
+import {
+  type CallInfo,
+  describeInvalidArguments,
+  QUIET_CALL,
+  type RegistryTool,
+} from "../server/tool.ts";
+
+/** An API answer: an HTTP status and a JSON body. */
+export interface ApiResult {
+  status: number;
+  body: unknown;
+}
+
+/** Progress of something the page started (a server starting, a source refreshing). */
+export interface ProgressEvent {
+  kind: "add" | "refresh";
+  /** The server id or the source name. */
+  id: string;
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+const ok = (body: unknown): ApiResult => ({ status: 200, body });
+const fail = (status: number, error: string): ApiResult => ({ status, body: { error } });
+
+/** Results per page at most (as `registry-find`). */
+const MAX_PAGE = 50;
+/** How deep paging of a ranked search goes. */
+const MAX_OFFSET = 1_000;
+/** How many tags the tag facet lists. */
+const TOP_TAGS = 30;
+/** How many stderr lines the page shows per server. */
+const STDERR_LINES = 30;
+
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+const SearchParamsSchema = z.object({
+  q: z.string().max(MAX_QUERY_LENGTH).default(""),
+  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
+  ...filterShape,
+  official: flag.optional(),
+  featured: flag.optional(),
+  requires_api_key: flag.optional(),
+}).strict();
+
+/** The facets the page counts, in the order it shows them. */
+const FACETS = [
+  "source",
+  "category",
+  "launch_method",
+  "official",
+  "requires_api_key",
+  "tag",
+] as const;
+type Facet = typeof FACETS[number];
+
+/** One value of a facet and how many results would have it. */
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/**
+ * `GET /api/catalog`: the ranked search `registry-find` does (an empty query browses), a page
+ * of it, and for each facet the count per value among the results with every other filter.
+ */
+export function searchCatalog(registry: Registry, params: URLSearchParams): ApiResult {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (value !== "") raw[key] = value;
+  }
+  const parsed = SearchParamsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.code === "unrecognized_keys"
+      ? `unknown parameter ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(", ")}`
+      : `"${issue.path.join(".")}": ${issue.message}`;
+    return fail(400, `Invalid search: ${where}`);
+  }
+  const { q, offset, limit } = parsed.data;
+  const index = registry.catalog.index;
+  const filters = pickFilters(parsed.data);
+  const problem = checkFilterValues(filters, index);
+  if (problem) return fail(400, problem);
+  const found = index.search(q, { filters, limit: offset + limit });
+  const results: EntrySummary[] = found.hits.slice(offset).map((h) => summarize(h.entry, h.score));
+  const facets = {} as Record<Facet, FacetCount[]>;
+  for (const facet of FACETS) {
+    const others: SearchFilters = { ...filters };
+    delete others[facet];
+    const matching = index.search(q, { filters: others, limit: index.size }).hits;
+    facets[facet] = countValues(matching.map((h) => h.entry), facet, filters[facet]);
+  }
+  return ok({
+    query: q,
+    total: found.total,
+    offset,
+    limit,
+    browsing: found.browsing,
+    catalog_entries: index.size,
+    filters,
+    results,
+    facets,
+  });
+}
+
+function countValues(entries: CatalogEntry[], facet: Facet, selected: unknown): FacetCount[] {
+  const counts = new Map<string, number>();
+  const bump = (value: string) => counts.set(value, (counts.get(value) ?? 0) + 1);
+  for (const entry of entries) {
+    switch (facet) {
+      case "source":
+        entry.sources.forEach(bump);
+        break;
+      case "category":
+        entry.categories.forEach(bump);
+        break;
+      case "tag":
+        entry.tags.forEach(bump);
+        break;
+      case "launch_method":
+        bump(entry.launch_method);
+        break;
+      case "official":
+      case "requires_api_key":
+        bump(String(entry[facet]));
+        break;
+    }
+  }
+  if (selected !== undefined && !counts.has(String(selected).toLowerCase())) {
+    counts.set(String(selected).toLowerCase(), 0);
+  }
+  const list = [...counts].map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, "en"));
+  if (facet !== "tag") return list;
+  const top = list.slice(0, TOP_TAGS);
+  const chosen = list.find((f) => f.value === String(selected ?? "").toLowerCase());
+  return chosen && !top.includes(chosen) ? [...top, chosen] : top;
+}
+
+/** A declared setting as the page shows it: masked, with the input it takes. */
+export interface ConfigField extends ConfigItem {
+  /** The JSON Schema type of a parameter (`string`, `array`, ...); null for secrets and env. */
+  type: string | null;
+}
+
+/** `GET /api/entries/<id>`: everything the page shows about one entry. */
+export async function entryDetail(registry: Registry, id: string): Promise<ApiResult> {
+  const entry = lookupEntry(registry.catalog.index, id);
+  if (typeof entry === "string") return fail(404, entry);
+  const config = await registry.context.configs.get(entry.id);
+  const types = new Map(
+    configKeys(entry).map((
+      k,
+    ) => [k.key, typeof k.schema?.type === "string" ? k.schema.type : null]),
+  );
+  const fields: ConfigField[] = configView(entry, config).map((item) => ({
+    ...item,
+    type: types.get(item.key) ?? null,
+  }));
+  const active = (await activeServers(registry)).find((a) => a.id === entry.id) ?? null;
+  return ok({
+    ...summarize(entry),
+    description: entry.description,
+    homepage: entry.homepage,
+    repo_subfolder: entry.repo_subfolder,
+    links: Object.entries(entry.links).map(([source, url]) => ({ source, url })),
+    aliases: entry.aliases,
+    launch: {
+      method: entry.launch_method,
+      image: entry.container_image,
+      package: entry.run.package ?? null,
+      remote: entry.remote ? { url: entry.remote.url, transport: entry.remote.transport } : null,
+    },
+    tool_details: entry.tools.map((t) => ({ name: t.name, description: t.description })),
+    dynamic_tools: entry.dynamic_tools,
+    config_description: entry.config.description ?? null,
+    config: fields,
+    missing: missingConfig(entry, config).map((k) => k.key),
+    active,
+    warnings: entry.warnings,
+    last_refreshed: entry.last_refreshed,
+  });
+}
+
+/** One active server as the page shows it. */
+export interface ActiveView {
+  id: string;
+  title: string;
+  state: string;
+  container: string;
+  image: string;
+  url: string | null;
+  started_at: string;
+  tool_count: number;
+  tools: string[];
+  last_error: string | null;
+  /** The last lines it wrote to stderr, secrets masked. */
+  stderr: string[];
+}
+
+/**
+ * The active servers, as `registry-active` reports them, with the tail of their stderr. Both
+ * are masked where they are made; the server's current secrets are masked here once more, in
+ * case one was set after it started.
+ */
+export async function activeServers(registry: Registry): Promise<ActiveView[]> {
+  const { active, configs } = registry.context;
+  return await Promise.all(
+    active.list().map(async (info) => {
+      const secrets = Object.values((await configs.get(info.id).catch(() => null))?.secrets ?? {})
+        .filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+      const mask = (text: string) => secrets.reduce((t, s) => t.replaceAll(s, MASK), text);
+      const stderr = active.upstreamOf(info.id)?.stderr.tail(STDERR_LINES) ?? [];
+      return {
+        ...info,
+        last_error: info.last_error === null ? null : mask(info.last_error),
+        stderr: stderr.map(mask),
+      };
+    }),
+  );
+}
+
+/** `GET /api/sources`: each source as `registry-status` shows it, and its latest progress. */
+export function sourcesStatus(registry: Registry, progress: Map<string, ProgressEvent>) {
+  return registry.catalog.status().map((s) => ({
+    ...s,
+    progress: s.refreshing ? progress.get(s.name) ?? null : null,
+  }));
+}
+
+/**
+ * Runs a registry tool as an agent's call would (the same argument checks, the same handler);
+ * its structured result is the body, its error text the `error`.
+ */
+export async function runTool(
+  registry: Registry,
+  tool: RegistryTool,
+  args: Record<string, unknown>,
+  call: CallInfo = QUIET_CALL,
+): Promise<ApiResult> {
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) return fail(400, describeInvalidArguments(tool, parsed.error));
+  await registry.ready;
+  const result = await tool.handler(parsed.data, registry.context, call);
+  const text = result.content.map((c) => c.type === "text" ? c.text : "").join("\n");
+  if (result.isError) {
+    return { status: 422, body: { error: text, ...result.structuredContent ?? {} } };
+  }
+  return ok({ ...result.structuredContent, message: text });
+}
+
+/** A `CallInfo` whose progress goes to `report` as events of `kind` about `id`. */
+export function progressCall(
+  kind: ProgressEvent["kind"],
+  report: (event: ProgressEvent) => void,
+): CallInfo {
+  return {
+    signal: QUIET_CALL.signal,
+    progress(message, done, total) {
+      const [head, ...rest] = message.split(": ");
+      const id = rest.length ? head! : "";
+      const event: ProgressEvent = { kind, id, message: rest.length ? rest.join(": ") : message };
+      if (done !== undefined) event.done = done;
+      if (total !== undefined) event.total = total;
+      try {
+        report(event);
+      } catch { /* a listener's failure is its own */ }
+    },
+  };
+}
+
+/** `POST /api/active {id}`: `registry-add`. */
+export function addServer(registry: Registry, id: string, call: CallInfo): Promise<ApiResult> {
+  return runTool(registry, addTool, { id }, call);
+}
+
+/** `DELETE /api/active/<id>`: `registry-remove`. */
+export function removeServer(registry: Registry, id: string): Promise<ApiResult> {
+  return runTool(registry, removeTool, { id });
+}
+
+/**
+ * `POST /api/active/<id>/restart`: a running server is removed and added again with its current
+ * settings; one that exited or failed is started again.
+ */
+export async function restartServer(
+  registry: Registry,
+  id: string,
+  call: CallInfo,
+): Promise<ApiResult> {
+  const info = registry.context.active.list().find((a) => a.id === id);
+  if (!info) return fail(404, `${id.slice(0, 80)} is not active; add it first`);
+  if (info.state === "running" || info.state === "starting") {
+    const removed = await removeServer(registry, id);
+    if (removed.status !== 200) return removed;
+  }
+  return await addServer(registry, id, call);
+}
+
+/** `PUT /api/entries/<id>/config {values}`: `registry-config-set`; secrets come back masked. */
+export function setConfig(
+  registry: Registry,
+  id: string,
+  values: unknown,
+): Promise<ApiResult> {
+  return runTool(registry, configSetTool, { id, values });
+}
+
+/** `POST /api/sources/<name>/refresh`: `registry-refresh` without waiting; progress as events. */
+export function refreshSource(
+  registry: Registry,
+  name: string,
+  call: CallInfo,
+): Promise<ApiResult> {
+  return runTool(registry, refreshTool, { source: name, wait_seconds: 0 }, call);
+}
