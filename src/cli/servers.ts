@@ -1,37 +1,303 @@
 /**
- * STUB: being written.
+ * `mcp-registry add`, `remove` and `active`: the servers a registry starts when it starts (the
+ * mount store it restores from). These commands change what the next registry start does; a
+ * registry running now is changed by an agent through registry-add and registry-remove.
  *
  * @module
  */
+import type { CatalogEntry } from "../catalog/entry.ts";
+import type { AddOutcome } from "../proxy/active_servers.ts";
+import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
+import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
-import { EXIT } from "./_io.ts";
+import { emit, EXIT, type Output, parseCommand, progressReporter, UsageError } from "./_io.ts";
+import { type CliSession, openSession } from "./_session.ts";
+
+/** When an added server runs, and how to run it sooner. */
+const NEXT_START = "restart your MCP client to start it now; an agent can also call registry-add";
 
 export const addCommand: Command = {
   name: "add",
-  summary: "not yet",
-  usage: "Usage: mcp-registry add (not yet)",
-  run: (_args, out) => {
-    out.note("not yet");
-    return Promise.resolve(EXIT.failed);
+  summary: "start a server with the registry (from now on)",
+  usage: `Usage: mcp-registry add <id> [--check] [--json]
+
+Records that the registry starts <id> whenever it starts, so its tools are there for your agent
+from the next start on. A registry running now does not start it: restart your MCP client (it
+restarts mcp-registry), or let the agent call registry-add.
+
+Settings the server requires must be set first; add says which are missing and the exact
+mcp-registry config set command for each.
+
+  --check    start it once now (pulling its image if needed), list its tools and stop it again,
+             before recording it; when it does not start, nothing is recorded
+  --json     JSON for scripts
+
+Exit codes: 0 recorded, 1 it cannot run (required settings missing, the catalog does not say
+how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
+  async run(args, out) {
+    const { values, positionals } = parseCommand(args, { check: { type: "boolean" } }, this.usage);
+    if (positionals.length !== 1) throw new UsageError(`give one id\n\n${this.usage}`);
+    const json = values.json === true;
+    await using session = await openSession();
+    const entry = lookupEntry(session.catalog.index, positionals[0]!.trim());
+    if (typeof entry === "string") {
+      out.note(entry.replace("registry-find", "mcp-registry find <words>"));
+      return EXIT.notFound;
+    }
+    const why = whyNotRunnable(entry);
+    if (why) {
+      out.note(why);
+      return EXIT.failed;
+    }
+    const config = await session.configs.get(entry.id);
+    const missing = missingConfig(entry, config);
+    if (missing.length > 0) {
+      out.note(describeMissing(entry, missing));
+      if (json) out.line(JSON.stringify({ id: entry.id, added: false, missing: keysOf(missing) }));
+      return EXIT.failed;
+    }
+    let check: Checked | null = null;
+    if (values.check === true) {
+      const started = await checkStart(session, entry, out);
+      if ("error" in started) {
+        const reason = started.error.startsWith(`${entry.id} `)
+          ? started.error
+          : `${entry.id} did not start: ${started.error}`;
+        out.note(
+          `${reason}\nNothing was recorded; fix the cause (mcp-registry doctor checks podman) ` +
+            `and run mcp-registry add ${entry.id} again.`,
+        );
+        if (json) out.line(JSON.stringify({ id: entry.id, added: false, error: started.error }));
+        return EXIT.failed;
+      }
+      check = started;
+    }
+    const already = (await session.mounts.list()).some((m) => m.id === entry.id);
+    const mount = await session.mounts.put(entry.id);
+    emit(
+      out,
+      json,
+      {
+        id: entry.id,
+        title: entry.title,
+        added: true,
+        already_added: already,
+        added_at: mount.added_at,
+        launch_method: entry.launch_method,
+        check: check ? { ms: check.ms, container: check.container, tools: check.tools } : null,
+      },
+      () =>
+        [
+          ...(check
+            ? [
+              `${entry.id} started in ${check.ms} ms with ${check.tools.length} tools, ` +
+              "and was stopped again:",
+              ...check.tools.map((t) =>
+                `  - ${t.tool}: ${t.description.split("\n")[0]!.slice(0, 100)}`
+              ),
+              "",
+            ]
+            : []),
+          already
+            ? `${entry.id} was already started with the registry (since ${mount.added_at}).`
+            : `Added ${entry.id} (${entry.title}).`,
+          `${entry.id} will start the next time mcp-registry starts (${NEXT_START}).`,
+        ].join("\n"),
+    );
+    return EXIT.ok;
   },
 };
 
 export const removeCommand: Command = {
   name: "remove",
-  summary: "not yet",
-  usage: "Usage: mcp-registry remove (not yet)",
-  run: (_args, out) => {
-    out.note("not yet");
-    return Promise.resolve(EXIT.failed);
+  summary: "stop starting a server with the registry",
+  usage: `Usage: mcp-registry remove <id> [--json]
+
+The registry no longer starts <id> when it starts. Its settings and secrets stay (see
+mcp-registry config get <id>; mcp-registry config unset <id> <key> removes one). A registry
+running now keeps running it until it stops; an agent's registry-remove stops it at once.
+
+Exit codes: 0 removed, 2 bad arguments, 3 the registry does not start <id>.`,
+  async run(args, out) {
+    const { values, positionals } = parseCommand(args, {}, this.usage);
+    if (positionals.length !== 1) throw new UsageError(`give one id\n\n${this.usage}`);
+    const wanted = positionals[0]!.trim();
+    await using session = await openSession();
+    const mounts = await session.mounts.list();
+    const id = mounts.find((m) => m.id === wanted)?.id ??
+      mounts.find((m) => m.id === wanted.toLowerCase())?.id;
+    if (!id) {
+      out.note(
+        `The registry does not start "${wanted.slice(0, 80)}"; nothing to remove. ` +
+          (mounts.length
+            ? `It starts: ${mounts.map((m) => m.id).join(", ")}.`
+            : "It starts no server (mcp-registry add <id>)."),
+      );
+      return EXIT.notFound;
+    }
+    await session.mounts.delete(id);
+    emit(out, values.json === true, { id, removed: true, settings_kept: true }, () =>
+      [
+        `Removed ${id}: the registry no longer starts it.`,
+        `Its settings are kept (mcp-registry config get ${id}); adding it again uses them.`,
+        "A registry running now keeps running it until it stops (an agent can call " +
+        "registry-remove to stop it now).",
+      ].join("\n"));
+    return EXIT.ok;
   },
 };
 
 export const activeCommand: Command = {
   name: "active",
-  summary: "not yet",
-  usage: "Usage: mcp-registry active (not yet)",
-  run: (_args, out) => {
-    out.note("not yet");
-    return Promise.resolve(EXIT.failed);
+  summary: "the servers the registry starts",
+  usage: `Usage: mcp-registry active [--json]
+
+The servers the registry starts when it starts (mcp-registry add), with how each runs and
+whether its required settings are all set. (registry-active, from an agent, shows what a
+running registry runs now.)
+
+Exit codes: 0 each can start, 1 one of them cannot (settings missing, not in the catalog any
+more, or the catalog does not say how to run it), 2 bad arguments.`,
+  async run(args, out) {
+    const { values, positionals } = parseCommand(args, {}, this.usage);
+    if (positionals.length) throw new UsageError(`active takes no arguments\n\n${this.usage}`);
+    await using session = await openSession();
+    const servers = await Promise.all(
+      (await session.mounts.list()).map((mount) => describeMount(session, mount)),
+    );
+    emit(out, values.json === true, { servers }, () => {
+      if (servers.length === 0) {
+        return "The registry starts no server. Add one with mcp-registry add <id> " +
+          "(mcp-registry find <words> finds ids).";
+      }
+      return [
+        `The registry starts ${servers.length} server${servers.length === 1 ? "" : "s"}:`,
+        ...servers.map((s) =>
+          `  ${s.id} (${s.title ?? "not in the catalog"}) ${s.launch_method ?? "-"}: ${
+            s.problem ?? "ready"
+          }`
+        ),
+      ].join("\n");
+    });
+    return servers.some((s) => s.problem) ? EXIT.failed : EXIT.ok;
   },
 };
+
+/** One mount as `active` shows it. */
+async function describeMount(session: CliSession, mount: { id: string; added_at: string }) {
+  const entry = session.catalog.index.get(mount.id);
+  if (!entry) {
+    return {
+      id: mount.id,
+      title: null,
+      launch_method: null,
+      added_at: mount.added_at,
+      missing: [],
+      problem: `not in the catalog any more; mcp-registry remove ${mount.id} forgets it`,
+    };
+  }
+  const missing = missingConfig(entry, await session.configs.get(entry.id));
+  const why = whyNotRunnable(entry);
+  return {
+    id: entry.id,
+    title: entry.title,
+    launch_method: entry.launch_method,
+    added_at: mount.added_at,
+    missing: keysOf(missing),
+    problem: why
+      ? "the catalog does not say how to run it"
+      : missing.length
+      ? `settings missing: ${
+        missing.map((k) => `${k.key} (mcp-registry config set ${entry.id} ${k.key})`).join(", ")
+      }`
+      : null,
+  };
+}
+
+/** What `add --check` saw: the start, and the container it ran in (removed since). */
+type Checked = AddOutcome & { container: string };
+
+/** Starts `entry` once through the pool a registry uses, then stops it; never throws. */
+async function checkStart(
+  session: CliSession,
+  entry: CatalogEntry,
+  out: Output,
+): Promise<Checked | { error: string }> {
+  const [{ ActiveServers }, { ownerTag, Podman }] = await Promise.all([
+    import("../proxy/active_servers.ts"),
+    import("../runtime/podman.ts"),
+  ]);
+  const { config } = session;
+  const active = new ActiveServers({
+    podman: new Podman({ binary: config.podman }),
+    limits: config.limits,
+    owner: ownerTag(),
+    log: session.log,
+    callTimeoutMs: config.callTimeoutSeconds * 1000,
+    lookupEntry: (id) => session.catalog.index.get(id),
+    protectedPaths: [config.dataDir, config.cacheDir],
+    allowInsecureRemotes: config.allowInsecureRemotes,
+    allowHostProcesses: config.allowHostProcesses,
+    runtimes: config.runtimes,
+    loadConfig: (id) => session.configs.get(id),
+    onToolsChanged: () => {},
+  });
+  const progress = progressReporter(out);
+  // Ctrl-C while it starts: stop what was started before exiting.
+  const interrupted = () => {
+    progress.end();
+    out.note("Interrupted; stopping it.");
+    void active.closeAll().finally(() => Deno.exit(EXIT.failed));
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
+  try {
+    progress.step(`${entry.id}: starting`);
+    const outcome = await active.add(entry, await session.configs.get(entry.id), {
+      progress: (step) => progress.step(`${entry.id}: ${step}`),
+    });
+    const container = active.list().find((a) => a.id === entry.id)?.container ?? "";
+    return { ...outcome, container };
+  } catch (error) {
+    return { error: (error as Error).message };
+  } finally {
+    progress.step(`${entry.id}: stopping`);
+    await active.closeAll();
+    progress.end();
+    Deno.removeSignalListener("SIGINT", interrupted);
+  }
+}
+
+/** Why the catalog entry cannot be started at all, with what to do instead; null if it can. */
+function whyNotRunnable(entry: CatalogEntry): string | null {
+  const nothing = entry.launch_method === "none" ||
+    (entry.launch_method === "podman" && !entry.container_image) ||
+    (entry.launch_method === "remote-http" && !entry.remote) ||
+    (entry.launch_method === "stdio-proxy" && !entry.run.package);
+  if (!nothing) return null;
+  const where = entry.repo_url ?? entry.homepage ?? Object.values(entry.links)[0];
+  return `${entry.id} cannot be started: its sources (${entry.sources.join(", ")}) describe it ` +
+    "but say nothing about how to run it (no image, package or remote URL). " +
+    (where ? `Its page is ${where}. ` : "") +
+    "Look for another entry of the same server (mcp-registry find <words> --launch-method " +
+    "podman), or describe it in your own catalog (MCP_REGISTRY_CATALOGS, server.yaml format) " +
+    "and run mcp-registry refresh local.";
+}
+
+/** What is missing, with the command that sets each. */
+function describeMissing(entry: CatalogEntry, missing: ConfigKey[]): string {
+  const lines = missing.map((k) => {
+    const about = k.description ? `: ${k.description.split("\n")[0]!.slice(0, 100)}` : "";
+    const command = `mcp-registry config set ${entry.id} ${k.key}`;
+    return `  - ${k.key} (${k.kind}${about})\n      ${
+      k.kind === "secret" ? `${command}   (asks for it; or pipe it in)` : `${command} <value>`
+    }`;
+  });
+  return `${entry.id} needs ${missing.length === 1 ? "a setting" : "settings"} before it can ` +
+    `start; nothing was recorded:\n${
+      lines.join("\n")
+    }\nThen run mcp-registry add ${entry.id} again.`;
+}
+
+function keysOf(keys: ConfigKey[]): string[] {
+  return keys.map((k) => k.key);
+}
