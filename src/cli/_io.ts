@@ -62,7 +62,16 @@ export function parseCommand<O extends OptionSpec>(
     });
     return parsed as never;
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+    // A mistyped secret may start with "-" and be taken for a flag: never repeat what is not
+    // shaped like a flag, and keep node's long hint out.
+    const raw = (error as Error).message;
+    const unknown = raw.match(/^Unknown option '([^']*)'/)?.[1];
+    const message = unknown === undefined
+      ? raw
+      : /^-{1,2}[a-z][a-z-]{0,30}$/i.test(unknown)
+      ? `unknown option ${unknown} (a value starting with "-" goes after "--")`
+      : 'unknown option (not shown; a value starting with "-" goes after "--")';
+    throw new UsageError(`${message}\n\n${usage}`);
   }
 }
 

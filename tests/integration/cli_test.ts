@@ -69,7 +69,7 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   match(nothing.stdout, /Nothing matches "zqxjvw"/);
   match(badFilter.stderr, /--launch-method "bogus" is none of podman, stdio-proxy/);
   match(noWords.stderr, /give words to search for/);
-  match(badFlag.stderr, /Unknown option '--bogus'[\s\S]*Usage: mcp-registry find/);
+  match(badFlag.stderr, /unknown option --bogus[\s\S]*Usage: mcp-registry find/);
   const foundData = JSON.parse(foundJson.stdout);
   equal(foundData.results.length, 2);
   equal(foundData.results[0].id, "github");
