@@ -133,6 +133,10 @@ Deno.test("config: a secret comes from stdin, never from an argument, and shows 
   match(refused.stderr, /hidden prompt, or pipe it in/);
   match(refused.stderr, /Nothing was stored/);
   doesNotMatch(refused.stderr, new RegExp(SECRET), "the refusal does not repeat it");
+  // A secret that starts with "-" is taken for an option: the error must not repeat it either.
+  const dashed = await run(["config", "set", "github-official", key, `--${SECRET}`], 2);
+  match(dashed.stderr, /unknown option \(not shown/);
+  doesNotMatch(dashed.stderr, new RegExp(SECRET));
   const secretsPath = `${t.dataDir}/secrets.json`;
   equal(await Deno.stat(secretsPath).catch(() => null), null, "nothing was stored");
   const empty = await run(["config", "set", "github-official", key], 2, "\n");
