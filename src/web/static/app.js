@@ -31,11 +31,24 @@ function h(tag, attrs = {}, ...children) {
     else if (key === "value") el.value = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  el.append(...clean(children));
   return el;
+}
+
+/** The children worth adding: nested lists flattened, false/null/undefined left out. */
+function clean(children) {
+  return children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+}
+
+/** Replaces the children of `el`. */
+function put(el, ...children) {
+  el.replaceChildren(...clean(children));
+}
+
+/** Adds children to `el`. */
+function append(el, ...children) {
+  el.append(...clean(children));
 }
 
 /** Calls the API; throws an Error with the registry's message when it refuses. */
@@ -62,17 +75,14 @@ async function api(path, options = {}) {
 }
 
 function showUnauthorized(text) {
-  main.replaceChildren(
-    h("h1", {}, "Open the page with its address"),
-    h("p", {}, text),
-  );
+  put(main, h("h1", {}, "Open the page with its address"), h("p", {}, text));
 }
 
 /** Shows a short message; errors stay until the next one. */
 function say(message, bad = false) {
   const p = h("p", { class: bad ? "bad" : "" }, message);
   if (bad) p.setAttribute("role", "alert");
-  notice.replaceChildren(p);
+  put(notice, p);
   if (!bad) setTimeout(() => p.remove(), 5000);
 }
 
@@ -132,7 +142,15 @@ function badges(entry) {
   );
 }
 
+/** False until the first view is drawn: a page just opened keeps focus at its start. */
+let drawn = false;
+
+/** Moves focus to the view's heading (after a change of view), for keyboard and reader users. */
 function focusHeading() {
+  if (!drawn) {
+    drawn = true;
+    return;
+  }
   const heading = main.querySelector("h1");
   if (heading) {
     heading.setAttribute("tabindex", "-1");
@@ -233,7 +251,7 @@ function renderCatalog(params, fresh) {
     const results = h("ol", { class: "results", "aria-labelledby": "result-summary" });
     const pager = h("nav", { class: "pager", "aria-label": "Result pages" });
     const root = h("div", {}, h("h1", {}, "Catalog"), form, filters, summary, results, pager);
-    main.replaceChildren(root);
+    put(main, root);
     catalogShell = { root, input, filters, summary, results, pager };
     if (fresh) focusHeading();
   }
@@ -261,8 +279,8 @@ async function loadResults(params) {
   } catch (error) {
     if (seq !== searchSeq) return;
     shell.summary.textContent = "The search failed";
-    shell.results.replaceChildren(h("li", { class: "error" }, error.message));
-    shell.pager.replaceChildren();
+    put(shell.results, h("li", { class: "error" }, error.message));
+    put(shell.pager);
     return;
   }
   if (seq !== searchSeq) return; // a newer search is under way
@@ -274,7 +292,8 @@ async function loadResults(params) {
     : data.browsing
     ? `${data.total} servers (official first), ${from}–${to} shown`
     : `${data.total} servers match, best first; ${from}–${to} shown`;
-  shell.results.replaceChildren(
+  put(
+    shell.results,
     ...data.results.map((entry) =>
       h(
         "li",
@@ -298,7 +317,7 @@ async function loadResults(params) {
     disabled: to >= data.total || to >= 1000,
     onclick: () => updateSearch({ offset: String(data.offset + data.limit) }),
   }, "Next page");
-  shell.pager.replaceChildren(prev, h("span", {}, `${from}–${to} of ${data.total}`), next);
+  put(shell.pager, prev, h("span", {}, `${from}–${to} of ${data.total}`), next);
 }
 
 function renderFilters(shell, data, params) {
@@ -335,11 +354,7 @@ function renderFilters(shell, data, params) {
     onclick: () =>
       updateSearch(Object.fromEntries([...FILTERS.map((f) => [f.key, ""]), ["offset", ""]])),
   }, "Clear filters");
-  shell.filters.replaceChildren(
-    h("legend", {}, "Filters"),
-    ...fields,
-    h("div", { class: "field" }, clear),
-  );
+  put(shell.filters, h("legend", {}, "Filters"), ...fields, h("div", { class: "field" }, clear));
   if (focused?.startsWith("filter-")) document.getElementById(focused)?.focus();
 }
 
@@ -354,7 +369,8 @@ async function renderEntry(id, fresh) {
     entry = await api(`/api/entries/${encodeURIComponent(id)}`);
   } catch (error) {
     if (seq !== entrySeq) return;
-    main.replaceChildren(
+    put(
+      main,
       h("p", {}, h("a", { href: state.lastCatalog }, "← Back to the catalog")),
       h("h1", {}, id),
       h("p", { class: "error" }, error.message),
@@ -433,7 +449,8 @@ async function renderEntry(id, fresh) {
         ? "This server announces its tools once it runs."
         : "The sources do not list its tools.",
     );
-  main.replaceChildren(
+  put(
+    main,
     h("p", {}, h("a", { href: state.lastCatalog }, "← Back to the catalog")),
     h("h1", {}, entry.title),
     h("p", { class: "id" }, h("code", {}, entry.id)),
@@ -474,7 +491,8 @@ function statusBlock(entry) {
   const progress = state.progress.add.get(entry.id);
   const block = h("div", { id: "entry-status", "data-id": entry.id });
   if (active) {
-    block.append(
+    append(
+      block,
       h(
         "p",
         {},
@@ -491,11 +509,13 @@ function statusBlock(entry) {
       ),
     );
   } else if (entry.launch_method === "none") {
-    block.append(
+    append(
+      block,
       h("p", {}, "The sources describe this server but not how to run it, so it cannot be added."),
     );
   } else {
-    block.append(
+    append(
+      block,
       h("p", {}, "Not running."),
       entry.missing.length > 0 &&
         h("p", { class: "hint" }, `Set ${entry.missing.join(", ")} below before adding it.`),
@@ -511,7 +531,7 @@ function statusBlock(entry) {
       ),
     );
   }
-  if (progress) block.append(h("p", { class: "hint", role: "status" }, progress.message));
+  if (progress) append(block, h("p", { class: "hint", role: "status" }, progress.message));
   return block;
 }
 
@@ -793,7 +813,8 @@ function renderRunning() {
     );
   });
   const heading = main.querySelector("h1");
-  main.replaceChildren(
+  put(
+    main,
     h("h1", { tabindex: heading ? "-1" : undefined }, "Running servers"),
     cards.length ? cards : h(
       "p",
@@ -878,7 +899,7 @@ function renderSources() {
       ),
     );
   });
-  main.replaceChildren(h("h1", {}, "Sources"), cards.length ? cards : h("p", {}, "Loading…"));
+  put(main, h("h1", {}, "Sources"), cards.length ? cards : h("p", {}, "Loading…"));
   if (focusKey) main.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
@@ -956,12 +977,12 @@ function connect() {
     const progress = JSON.parse(event.data);
     if (progress.kind === "refresh") {
       state.progress.refresh.set(progress.id, progress);
+      // The sources event says whether it still runs; the last message may come after it ends.
       const source = state.sources.find((s) => s.name === progress.id);
-      if (source) {
-        source.refreshing = true;
+      if (source?.refreshing) {
         source.progress = progress;
+        if (currentRoute().view === "sources") renderSources();
       }
-      if (currentRoute().view === "sources") renderSources();
     } else if (state.progress.add.has(progress.id)) {
       state.progress.add.set(progress.id, progress);
       const status = document.querySelector(

@@ -1,0 +1,185 @@
+/**
+ * The web page in a real browser: Debian's chromium driven by playwright-core, against a real
+ * `serve --http` process. Open the page with the token, search, open an entry, set a setting,
+ * add the catalog's `memory` server (a real container), see it running, remove it, refresh a
+ * source; at phone width too. A screenshot of each step goes to `test-artifacts/web/`;
+ * `UPDATE_SCREENSHOTS=1` also copies one per view to `docs/screenshots/` for the README.
+ */
+import { equal, match, ok } from "node:assert/strict";
+// Test-only, so not in deno.json's imports (which the registry itself uses).
+// deno-lint-ignore no-import-prefix
+import { chromium, type Page } from "npm:playwright-core@1.65.1";
+import { generateToken } from "../../src/http/serve_http.ts";
+import { HAS_PODMAN } from "../_helpers/podman.ts";
+import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** Where the screenshots of each step go (CI keeps them as artifacts). */
+const ARTIFACTS = `${ROOT}test-artifacts/web`;
+const README_SHOTS = `${ROOT}docs/screenshots`;
+const SECRET = "pg-token-typed-into-the-page-4711";
+
+const HAS_CHROMIUM: boolean = (() => {
+  try {
+    Deno.statSync(CHROMIUM);
+    return true;
+  } catch {
+    if (Deno.env.get("CI")) {
+      throw new Error(`CI needs ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`);
+    }
+    console.error(
+      `\n!!! SKIPPING the browser test: ${CHROMIUM} is missing on this machine.\n` +
+        "!!! Install it (Debian: apt-get install chromium) to run it.\n",
+    );
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "the web page in chromium: search, entry, settings, add memory, running, remove, sources",
+  ignore: !HAS_CHROMIUM,
+  async fn() {
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    for await (const old of Deno.readDir(ARTIFACTS)) await Deno.remove(`${ARTIFACTS}/${old.name}`);
+    const dir = await Deno.makeTempDir({ prefix: "mcp-registry-web-" });
+    const token = generateToken();
+    const registry = await spawnHttpRegistry(
+      registryEnv(dir, { MCP_REGISTRY_TOKEN: token, MCP_REGISTRY_REFRESH_COOLDOWN: "0" }),
+    );
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--headless=new"],
+    });
+    let step = 0;
+    const shot = async (page: Page, name: string) => {
+      step++;
+      await page.screenshot({
+        path: `${ARTIFACTS}/${String(step).padStart(2, "0")}-${name}.png`,
+        fullPage: true,
+      });
+    };
+    try {
+      const base = new URL(registry.url).origin;
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const bodies: string[] = [];
+      page.on("response", async (response) => {
+        if (!response.url().includes("/api/events")) {
+          bodies.push(await response.text().catch(() => ""));
+        }
+      });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+
+      // Signed in by the address with the token; the address bar keeps no token.
+      await page.goto(`${base}/?token=${token}`);
+      equal(page.url(), `${base}/`);
+      const [cookie] = await context.cookies();
+      ok(cookie?.httpOnly, "the cookie is HttpOnly");
+      equal(cookie?.sameSite, "Strict");
+      await page.getByRole("heading", { name: "Catalog", level: 1 }).waitFor();
+      await page.getByText(/^328 servers/).waitFor();
+      await page.locator(".live.on").waitFor();
+      await shot(page, "catalog");
+
+      // Search, with the counts per filter.
+      await page.getByLabel("Search the catalog").fill("postgres");
+      await page.getByText(/servers match, best first/).waitFor();
+      const summary = await page.locator("#result-summary").textContent();
+      match(summary ?? "", /^4 servers match/);
+      const options = await page.locator("#filter-launch_method option").allTextContents();
+      ok(options.includes("container (podman) (3)"), options.join(" | "));
+      await shot(page, "search-postgres");
+      if (Deno.env.get("UPDATE_SCREENSHOTS")) await copyShot(step, "search-postgres", "catalog");
+
+      // An entry: description, how it runs, sources, settings.
+      await page.getByRole("link", { name: "Prisma Postgres" }).click();
+      await page.getByRole("heading", { name: "Prisma Postgres", level: 1 }).waitFor();
+      await page.getByText("remote server", { exact: true }).first().waitFor();
+      await shot(page, "entry");
+
+      // A declared setting: a secret, typed into a password field, saved, never shown again.
+      const field = page.getByLabel("prisma-postgres.personal_access_token (optional)");
+      equal(await field.getAttribute("type"), "password");
+      await field.fill(SECRET);
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText(/Stored prisma-postgres.personal_access_token/).waitFor();
+      await page.getByText(/Secret, stored apart, never shown again\. Set\./).waitFor();
+      equal(await field.inputValue(), "", "the field is emptied");
+      await shot(page, "entry-setting-saved");
+      if (Deno.env.get("UPDATE_SCREENSHOTS")) {
+        await copyShot(step, "entry-setting-saved", "entry");
+      }
+      ok(!(await page.content()).includes(SECRET), "the secret is not in the page's HTML");
+
+      if (HAS_PODMAN) {
+        // Add the catalog's memory server: a real container.
+        await page.goto(`${base}/#/entry/memory`);
+        await page.getByRole("heading", { name: "Memory (Reference)", level: 1 }).waitFor();
+        await page.getByRole("button", { name: "Add (start it)" }).click();
+        await page.locator("#entry-status .badge.state-running").waitFor({ timeout: 60_000 });
+        await shot(page, "memory-added");
+
+        // The running view: state, uptime, tools, stderr; the nav shows the count.
+        await page.getByRole("link", { name: /^Running/ }).click();
+        await page.getByRole("heading", { name: "Running servers", level: 1 }).waitFor();
+        const card = page.locator("article", { hasText: "Memory (Reference)" });
+        await card.locator(".badge.state-running").waitFor();
+        equal(await page.locator("#running-count").textContent(), "1");
+        await card.getByText("Output (stderr", { exact: false }).click();
+        await card.getByText("Knowledge Graph MCP Server running on stdio").waitFor();
+        await card.getByText("Tool names (9)").waitFor();
+        await shot(page, "running");
+        if (Deno.env.get("UPDATE_SCREENSHOTS")) await copyShot(step, "running", "running");
+
+        // Remove it; the view follows without a reload.
+        await card.getByRole("button", { name: "Remove memory" }).click();
+        await page.getByText("No server is active.").waitFor();
+        equal(await page.locator("#running-count").textContent(), "");
+        await shot(page, "removed");
+      } else {
+        console.error("!!! the add/running/remove steps need podman and were skipped");
+      }
+
+      // Sources: a refresh shows its progress and its outcome (this source cannot be reached).
+      await page.getByRole("link", { name: "Sources" }).click();
+      await page.getByRole("heading", { name: "Sources", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "docker", level: 2 }).waitFor();
+      await page.getByRole("button", { name: "Refresh docker" }).click();
+      await page.getByText(/Refresh (failed|started)/).first().waitFor();
+      await page.getByText(/git clone failed/).first().waitFor({ timeout: 20_000 });
+      await shot(page, "sources");
+      if (Deno.env.get("UPDATE_SCREENSHOTS")) await copyShot(step, "sources", "sources");
+
+      // Keyboard: the first Tab reaches the skip link; phone width: nothing scrolls sideways.
+      await page.goto(`${base}/`); // a fresh load: focus starts at the top
+      await page.getByText(/^328 servers/).waitFor();
+      await page.keyboard.press("Tab");
+      equal(await page.evaluate("document.activeElement?.textContent"), "Skip to content");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByLabel("Search the catalog").fill("github");
+      await page.getByText(/servers match, best first/).waitFor();
+      const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+      ok(width <= 390, `the page is ${width}px wide at phone width`);
+      await shot(page, "phone-catalog");
+
+      for (const body of bodies) ok(!body.includes(SECRET), "a response carried the secret");
+      ok(bodies.length > 10);
+      equal(errors.length, 0, errors.join("\n"));
+    } finally {
+      await browser.close();
+      await registry.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+async function copyShot(step: number, name: string, view: string) {
+  await Deno.mkdir(README_SHOTS, { recursive: true });
+  await Deno.copyFile(
+    `${ARTIFACTS}/${String(step).padStart(2, "0")}-${name}.png`,
+    `${README_SHOTS}/${view}.png`,
+  );
+}
