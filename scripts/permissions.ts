@@ -140,6 +140,7 @@ export const PERMISSION_FLAGS: readonly string[] = [
 export const COMPILE_INCLUDES: readonly string[] = [
   "src/catalog/snapshot/docker.json",
   "src/catalog/snapshot/docker-mcp-registry.LICENSE",
+  "src/web/static",
 ];
 
 if (import.meta.main) {

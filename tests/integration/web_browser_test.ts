@@ -6,9 +6,7 @@
  * `UPDATE_SCREENSHOTS=1` also copies one per view to `docs/screenshots/` for the README.
  */
 import { equal, match, ok } from "node:assert/strict";
-// Test-only, so not in deno.json's imports (which the registry itself uses).
-// deno-lint-ignore no-import-prefix
-import { chromium, type Page } from "npm:playwright-core@1.65.1";
+import { chromium, type Page } from "playwright-core";
 import { generateToken } from "../../src/http/serve_http.ts";
 import { HAS_PODMAN } from "../_helpers/podman.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
