@@ -51,11 +51,16 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
   const web = createWebApp({ registry, token, log });
 
   const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host/Origin.
     const hostHeader = (request.headers.get("host") ?? "").toLowerCase();
     if (!allowedHosts.has(hostHeader)) {
       return refuse(403, `Host "${hostHeader.slice(0, 100)}" is not this registry's address`);
+    }
+    // A request line in absolute form (`GET http://other/ HTTP/1.1`) names its own host; only
+    // the checked Host may decide the page's address and its cookie's name.
+    const url = URL.parse(request.url);
+    if (url === null || url.host !== URL.parse(`http://${hostHeader}`)?.host) {
+      return refuse(400, "The request's target must be a path on this registry's address");
     }
     const origin = request.headers.get("origin");
     if (origin !== null && !allowedOrigins.has(origin.toLowerCase())) {
@@ -146,7 +151,10 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
 }
 
 function refuse(status: number, message: string): Response {
-  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain" } });
+  return new Response(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
+  });
 }
 
 /** Compares in time that does not depend on where the inputs differ. */

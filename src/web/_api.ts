@@ -231,9 +231,7 @@ export async function activeServers(registry: Registry): Promise<ActiveView[]> {
   const { active, configs } = registry.context;
   return await Promise.all(
     active.list().map(async (info) => {
-      const secrets = Object.values((await configs.get(info.id).catch(() => null))?.secrets ?? {})
-        .filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-      const mask = (text: string) => secrets.reduce((t, s) => t.replaceAll(s, MASK), text);
+      const mask = masker(await storedSecrets(configs, info.id));
       const stderr = active.upstreamOf(info.id)?.stderr.tail(STDERR_LINES) ?? [];
       return {
         ...info,
@@ -265,12 +263,46 @@ export async function runTool(
   const parsed = tool.input.safeParse(args);
   if (!parsed.success) return fail(400, describeInvalidArguments(tool, parsed.error));
   await registry.ready;
-  const result = await tool.handler(parsed.data, registry.context, call);
-  const text = result.content.map((c) => c.type === "text" ? c.text : "").join("\n");
-  if (result.isError) {
-    return { status: 422, body: { error: text, ...result.structuredContent ?? {} } };
+  // What a server answers (an upstream's error page, its progress) may repeat a secret it was
+  // sent: the server's secrets, as stored before and after the call, are masked in the answer.
+  const { configs } = registry.context;
+  const id = typeof args.id === "string" ? args.id : null;
+  const before = id === null ? [] : await storedSecrets(configs, id);
+  const early = masker(before);
+  const masked: CallInfo = {
+    signal: call.signal,
+    progress: (message, done, total) => call.progress(early(message), done, total),
+  };
+  const result = await tool.handler(parsed.data, registry.context, masked);
+  const mask = masker([...before, ...id === null ? [] : await storedSecrets(configs, id)]);
+  const text = mask(result.content.map((c) => c.type === "text" ? c.text : "").join("\n"));
+  const structured = maskStrings(result.structuredContent ?? {}, mask) as Record<string, unknown>;
+  if (result.isError) return { status: 422, body: { error: text, ...structured } };
+  return ok({ ...structured, message: text });
+}
+
+/** The secrets stored for `id` (none when it has none or they cannot be read). */
+async function storedSecrets(configs: Registry["context"]["configs"], id: string) {
+  return Object.values((await configs.get(id).catch(() => null))?.secrets ?? {});
+}
+
+/** Replaces each of `secrets` (of 4 characters or more, longest first) with the mask. */
+function masker(secrets: string[]): (text: string) => string {
+  const sorted = [...new Set(secrets)].filter((s) => s.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  return (text) => sorted.reduce((t, s) => t.replaceAll(s, MASK), text);
+}
+
+/** `value` with `mask` applied to every string in it. */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === "string") return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)]),
+    );
   }
-  return ok({ ...result.structuredContent, message: text });
+  return value;
 }
 
 /** A `CallInfo` whose progress goes to `report` as events of `kind` about `id`. */

@@ -109,11 +109,15 @@ export class EventHub {
 
   #add(listener: Listener) {
     this.#listeners.add(listener);
-    // The newcomer gets everything; the others only what changed.
+    // The newcomer gets everything; the others only what changed since they last heard (else
+    // a change the newcomer saw first would count as sent, and they would never hear of it).
     void this.#snapshot().then((snapshot) => {
       for (const [event, data] of snapshot) {
         listener.send(event, data);
-        this.#last.set(event, JSON.stringify(data));
+        const text = JSON.stringify(data);
+        if (this.#last.get(event) === text) continue;
+        this.#last.set(event, text);
+        for (const other of this.#listeners) if (other !== listener) other.send(event, data);
       }
     }).catch(() => {});
     if (this.#listeners.size > 1) return;

@@ -258,12 +258,8 @@ async function readJson(
       error: { status: 415, body: { error: "Send JSON (Content-Type: application/json)" } },
     };
   }
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY) {
-    return { error: { status: 413, body: { error: `The body is over ${MAX_BODY} bytes` } } };
-  }
-  const text = await request.text();
-  if (text.length > MAX_BODY) {
+  const text = await readBody(request, MAX_BODY);
+  if (text === null) {
     return { error: { status: 413, body: { error: `The body is over ${MAX_BODY} bytes` } } };
   }
   try {
@@ -271,6 +267,35 @@ async function readJson(
     if (value && typeof value === "object" && !Array.isArray(value)) return { value };
   } catch { /* below */ }
   return { error: { status: 400, body: { error: "The body must be a JSON object" } } };
+}
+
+/**
+ * The body as text, or null when it is over `max` bytes: a declared length over it is refused
+ * unread, and a body without one (chunked) is read only until it passes `max`.
+ */
+async function readBody(request: Request, max: number): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? "0") > max) return null;
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
 }
 
 function readCookie(header: string, name: string): string | null {
