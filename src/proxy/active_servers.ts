@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { secretMasker } from "../mask.ts";
 import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
 import { fingerprint } from "../fingerprint.ts";
 import type { Logger } from "../log.ts";
@@ -486,7 +487,11 @@ export class ActiveServers {
     } catch (error) {
       if (this.#active.get(entry.id) === active) this.#active.delete(entry.id);
       await removeContainer();
-      throw error;
+      // A server (or a remote's error page) may repeat a secret it was given: never pass it on.
+      const mask = secretMasker(Object.values(config.secrets));
+      const message = mask((error as Error).message);
+      if (message === (error as Error).message) throw error;
+      throw new LaunchError(message);
     }
     active.state = "running";
     this.#rebuildRoutes();

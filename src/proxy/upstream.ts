@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { secretMasker } from "../mask.ts";
 import { ToolListChangedNotificationSchema } from "../mcp/sdk.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
@@ -22,11 +23,10 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export class RingBuffer {
   readonly #lines: string[] = [];
   #partial = "";
-  readonly #redact: string[];
+  readonly #mask: (text: string) => string;
 
   constructor(readonly maxLines = 50, readonly maxLineLength = 500, redact: string[] = []) {
-    // Longest first, so a secret containing another is masked whole.
-    this.#redact = redact.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+    this.#mask = secretMasker(redact);
   }
 
   /** Adds a chunk of text; lines are split on newlines, masked whole, then shortened. */
@@ -46,10 +46,6 @@ export class RingBuffer {
       ? [...this.#lines, this.#mask(this.#partial).slice(0, this.maxLineLength)]
       : [...this.#lines];
     return all.slice(-n);
-  }
-
-  #mask(line: string): string {
-    return this.#redact.reduce((text, secret) => text.replaceAll(secret, "********"), line);
   }
 }
 

@@ -6,12 +6,13 @@
  *
  * @module
  */
+import { secretMasker } from "../mask.ts";
 import { z } from "zod";
 import type { Registry } from "../app.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
-import { type ConfigItem, configView, MASK } from "../server/_config_view.ts";
+import { type ConfigItem, configView } from "../server/_config_view.ts";
 import { type EntrySummary, summarize } from "../server/_entry_summary.ts";
 import { checkFilterValues, filterShape, pickFilters } from "../server/_filters.ts";
 import { lookupEntry } from "../server/_ids.ts";
@@ -231,7 +232,7 @@ export async function activeServers(registry: Registry): Promise<ActiveView[]> {
   const { active, configs } = registry.context;
   return await Promise.all(
     active.list().map(async (info) => {
-      const mask = masker(await storedSecrets(configs, info.id));
+      const mask = secretMasker(await storedSecrets(configs, info.id));
       const stderr = active.upstreamOf(info.id)?.stderr.tail(STDERR_LINES) ?? [];
       return {
         ...info,
@@ -268,13 +269,13 @@ export async function runTool(
   const { configs } = registry.context;
   const id = typeof args.id === "string" ? args.id : null;
   const before = id === null ? [] : await storedSecrets(configs, id);
-  const early = masker(before);
+  const early = secretMasker(before);
   const masked: CallInfo = {
     signal: call.signal,
     progress: (message, done, total) => call.progress(early(message), done, total),
   };
   const result = await tool.handler(parsed.data, registry.context, masked);
-  const mask = masker([...before, ...id === null ? [] : await storedSecrets(configs, id)]);
+  const mask = secretMasker([...before, ...id === null ? [] : await storedSecrets(configs, id)]);
   const text = mask(result.content.map((c) => c.type === "text" ? c.text : "").join("\n"));
   const structured = maskStrings(result.structuredContent ?? {}, mask) as Record<string, unknown>;
   if (result.isError) return { status: 422, body: { error: text, ...structured } };
@@ -284,13 +285,6 @@ export async function runTool(
 /** The secrets stored for `id` (none when it has none or they cannot be read). */
 async function storedSecrets(configs: Registry["context"]["configs"], id: string) {
   return Object.values((await configs.get(id).catch(() => null))?.secrets ?? {});
-}
-
-/** Replaces each of `secrets` (of 4 characters or more, longest first) with the mask. */
-function masker(secrets: string[]): (text: string) => string {
-  const sorted = [...new Set(secrets)].filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (text) => sorted.reduce((t, s) => t.replaceAll(s, MASK), text);
 }
 
 /** `value` with `mask` applied to every string in it. */

@@ -122,3 +122,32 @@ Deno.test("plain http beyond this machine is refused; OAuth entries say what to 
   const notion = await t.call("registry-add", { id: "notion-remote" });
   match(textOf(notion), /signs in with OAuth/);
 });
+
+Deno.test("a secret a failing remote repeats in its error never reaches the agent", async () => {
+  const secret = "echoed-by-upstream-9931";
+  const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    return new Response(`bad token: ${request.headers.get("authorization")}`, { status: 500 });
+  });
+  try {
+    const entry = remoteEntry("echoing", `http://127.0.0.1:${upstream.addr.port}/mcp`, {
+      remote: {
+        url: `http://127.0.0.1:${upstream.addr.port}/mcp`,
+        transport: "streamable-http",
+        headers: { Authorization: "Bearer ${ECHO_TOKEN}" },
+      },
+      config: { env: [], secrets: [{ name: "echoing.token", env: "ECHO_TOKEN" }] },
+    });
+    await using t = await openTestRegistry({ entries: [entry] });
+    const added = await t.call("registry-add", {
+      id: "echoing",
+      config: { "echoing.token": secret },
+    });
+    equal(added.isError, true);
+    match(textOf(added), /\*{8}/, "the error still says what the server answered, masked");
+    ok(!JSON.stringify(added).includes(secret), textOf(added));
+    const active = await t.call("registry-active");
+    ok(!JSON.stringify(active).includes(secret));
+  } finally {
+    await upstream.shutdown();
+  }
+});
