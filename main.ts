@@ -27,35 +27,50 @@ Usage:
   mcp-registry list [filters]            page through the catalog
   mcp-registry show <id>                 everything known about a server, its settings (masked)
   mcp-registry status                    sources, catalog size, servers started with the registry
-  mcp-registry refresh [source]          fetch one source or all now
-  mcp-registry add <id> | remove <id>    start (or stop starting) a server with the registry
+  mcp-registry refresh [source] [--force]
+                                         fetch one source or all now
+  mcp-registry add <id> [--check] | remove <id>
+                                         start (or stop starting) a server with the registry;
+                                         --check starts it once now to see that it works
   mcp-registry active                    the servers the registry starts
   mcp-registry config set <id> <key> [value] | get <id> | unset <id> <key>
                                          a server's settings; secrets from a hidden prompt or stdin
   mcp-registry doctor                    check podman, git, folders and sources; print the fixes
-  mcp-registry client-config <client>    the snippet for claude-desktop, claude-code, vscode, cursor
-  mcp-registry ui                        open the web page of a running serve --http
+  mcp-registry client-config <client> [--http]
+                                         the snippet for claude-desktop, claude-code, vscode, cursor
+  mcp-registry ui [--port N]             open the web page of a running serve --http
   mcp-registry <command> --help          the options of a command (--json for scripts)
   mcp-registry --help      this text
   mcp-registry --version   the version
 
+Every command but serve takes --json (JSON on stdout; messages stay on stderr). Exit codes:
+0 ok, 1 it failed, 2 bad arguments or settings, 3 no such id or source (or nothing found),
+4 something it needs is missing or unreachable (doctor, ui) or a refresh came too soon;
+each command's --help says which it uses.
+
 Environment:
-  MCP_REGISTRY_CACHE_DIR         catalog cache (default: $XDG_CACHE_HOME/mcp-registry or ~/.cache/mcp-registry)
+  MCP_REGISTRY_CACHE_DIR         catalog cache
+                                 (default: $XDG_CACHE_HOME/mcp-registry or ~/.cache/mcp-registry)
   MCP_REGISTRY_SOURCES_DIR       clones of git sources (default: <cache dir>/sources)
   MCP_REGISTRY_REFRESH_INTERVAL  hours between source refreshes (default: 24)
-  MCP_REGISTRY_REFRESH_COOLDOWN  minutes between two registry-refresh of one source (default: 15)
+  MCP_REGISTRY_REFRESH_COOLDOWN  minutes between two manual refreshes of one source
+                                 (registry-refresh; refresh without --force; default: 15)
   MCP_REGISTRY_SOURCES           sources that are on: local, docker, official, mcpservers, awesome
                                  (comma-separated; default: all)
-  MCP_REGISTRY_CATALOGS          your own catalog files or folders (server.yaml format), ':'-separated
+  MCP_REGISTRY_CATALOGS          your own catalog files or folders (server.yaml format),
+                                 ':'-separated
   MCP_REGISTRY_DOCKER_REPO       git URL or path of the Docker MCP registry
                                  (default: https://github.com/docker/mcp-registry.git)
-  MCP_REGISTRY_OFFICIAL_URL      the official MCP registry (default: https://registry.modelcontextprotocol.io)
+  MCP_REGISTRY_OFFICIAL_URL      the official MCP registry
+                                 (default: https://registry.modelcontextprotocol.io)
   MCP_REGISTRY_MCPSERVERS_URL    the mcpservers.org site (default: https://mcpservers.org)
   MCP_REGISTRY_AWESOME_REPO      git URL or path of the awesome list
                                  (default: https://github.com/wong2/awesome-mcp-servers.git)
-  MCP_REGISTRY_LOG_LEVEL         debug, info, warn, error or silent (default: info; logs go to stderr)
+  MCP_REGISTRY_LOG_LEVEL         debug, info, warn, error or silent (default: info for serve, error
+                                 for the other commands; logs go to stderr)
   MCP_REGISTRY_DATA_DIR          active servers, settings and secrets
-                                 (default: $XDG_DATA_HOME/mcp-registry or ~/.local/share/mcp-registry)
+                                 (default: $XDG_DATA_HOME/mcp-registry or
+                                 ~/.local/share/mcp-registry)
   MCP_REGISTRY_PODMAN            the podman binary (default: podman)
   MCP_REGISTRY_CONTAINER_MEMORY, _CPUS, _PIDS
                                  limits of each server container (default: 512m, 1, 256)

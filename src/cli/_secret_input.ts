@@ -24,6 +24,11 @@ export interface ReadValueOptions {
   stdin?: InputStream;
   /** Where the prompt goes. @default stderr */
   prompt?: (text: string) => void;
+  /**
+   * What to do instead when nothing is piped in.
+   * @default pipe the value in, or type it at the hidden prompt of a terminal
+   */
+  whenEmpty?: string;
 }
 
 /**
@@ -36,16 +41,18 @@ export async function readValue(options: ReadValueOptions): Promise<string | nul
     label,
     stdin = Deno.stdin,
     prompt = (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+    whenEmpty = "pipe the value in (e.g. from a password manager) or run the command in a " +
+      "terminal to type it at a hidden prompt",
   } = options;
   const value = stdin.isTerminal()
     ? await promptHidden(stdin, prompt, `${label} (typing is hidden): `)
-    : await readPiped(stdin, label);
+    : await readPiped(stdin, label, whenEmpty);
   if (value === null) return null;
   if (value === "") throw new UsageError(`${label}: the value is empty; nothing was stored`);
   return value;
 }
 
-async function readPiped(stdin: InputStream, label: string): Promise<string> {
+async function readPiped(stdin: InputStream, label: string, whenEmpty: string): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const buffer = new Uint8Array(16_384);
@@ -66,10 +73,7 @@ async function readPiped(stdin: InputStream, label: string): Promise<string> {
   }
   const text = new TextDecoder().decode(bytes).replace(/\r?\n$/, "");
   if (text === "") {
-    throw new UsageError(
-      `${label}: nothing on stdin; pipe the value in (e.g. from a password manager) or run ` +
-        "the command in a terminal to type it at a hidden prompt",
-    );
+    throw new UsageError(`${label}: nothing on stdin; ${whenEmpty}`);
   }
   if (/[\r\n]/.test(text)) {
     throw new UsageError(`${label}: stdin holds several lines; give the value on one line`);

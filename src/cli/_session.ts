@@ -34,12 +34,21 @@ export function cliConfig(env: Record<string, string | undefined> = Deno.env.toO
   }
 }
 
+/** The CLI's log level: the one MCP_REGISTRY_LOG_LEVEL names, else errors only. */
+export function logLevelOf(
+  config: RegistryConfig,
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): RegistryConfig["logLevel"] {
+  return env.MCP_REGISTRY_LOG_LEVEL?.trim() ? config.logLevel : "error";
+}
+
 /** Opens the stores and loads the catalog, without fetching any source. */
 export async function openSession(
   config: RegistryConfig = cliConfig(),
 ): Promise<CliSession> {
-  // Warnings only: a command's own output says what happened.
-  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  // Errors only, unless MCP_REGISTRY_LOG_LEVEL asks for more: a command's own output says what
+  // happened (a failed refresh, a skipped file), and its lines read better without the logs.
+  const log = createLogger(logLevelOf(config));
   await Deno.mkdir(config.cacheDir, { recursive: true });
   const catalogKv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { EXIT, type Output, STDIO, UsageError } from "./_io.ts";
+import { closest } from "../server/_suggest.ts";
+import { clip, EXIT, type Output, STDIO, UsageError } from "./_io.ts";
 
 /** One command. */
 export interface Command {
@@ -74,7 +75,7 @@ export async function runCli(args: string[], out: Output = STDIO): Promise<numbe
   const [name, ...rest] = args;
   const entry = name === undefined ? undefined : COMMANDS[name];
   if (!entry) {
-    out.note(`mcp-registry: unknown command "${name ?? ""}"; commands: ${commandList()}`);
+    out.note(unknownCommand(name ?? ""));
     return EXIT.usage;
   }
   const command = await entry.load();
@@ -86,12 +87,36 @@ export async function runCli(args: string[], out: Output = STDIO): Promise<numbe
     return await command.run(rest, out);
   } catch (error) {
     if (error instanceof UsageError) {
-      out.note(`mcp-registry ${command.name}: ${error.message}`);
+      out.note(
+        `mcp-registry ${command.name}: ${error.message}${
+          error.usage ? `\n\n${synopsis(command)}` : ""
+        }`,
+      );
       return EXIT.usage;
     }
     out.note(`mcp-registry ${command.name}: ${(error as Error).message}`);
     return EXIT.failed;
   }
+}
+
+/** The first paragraph of a command's usage, and where the rest is. */
+function synopsis(command: Command): string {
+  const first = command.usage.split("\n\n")[0]!;
+  return first.includes("--help")
+    ? first
+    : `${first}\n(mcp-registry ${command.name} --help says more)`;
+}
+
+/** What to say for a command that does not exist: the near one, the list, where help is. */
+export function unknownCommand(name: string): string {
+  const shown = clip(name, 40);
+  const what = name.startsWith("-")
+    ? `unknown option "${shown}"; options go after a command (mcp-registry <command> --json)`
+    : `unknown command "${shown}"`;
+  const near = name.startsWith("-") ? [] : closest(name.toLowerCase(), Object.keys(COMMANDS), 1);
+  return `mcp-registry: ${what}${near.length ? `; did you mean ${near[0]}?` : ""}\n` +
+    `Commands: ${commandList()}, serve.\n` +
+    "mcp-registry --help lists them with what each does.";
 }
 
 /** The commands for the top-level help. */

@@ -245,10 +245,10 @@ Exit codes: 0 printed, 2 unknown client or bad arguments.`,
       http: { type: "boolean" },
       url: { type: "string" },
       deno: { type: "boolean" },
-    }, this.usage);
+    });
     const [client, ...extra] = positionals;
     if (client === undefined || extra.length) {
-      throw new UsageError(`give one client: ${CLIENTS.join(", ")}\n\n${this.usage}`);
+      throw new UsageError(`give one client: ${CLIENTS.join(", ")}`, { usage: true });
     }
     if (!(CLIENTS as readonly string[]).includes(client)) {
       throw new UsageError(`unknown client "${client}"; the clients are ${CLIENTS.join(", ")}`);

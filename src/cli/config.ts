@@ -8,11 +8,12 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { type ConfigKey, configKeys, missingConfig, resolveKey } from "../runtime/launch_spec.ts";
 import { checkConfigValues } from "../server/_config_values.ts";
-import { type ConfigItem, configView } from "../server/_config_view.ts";
+import { configView } from "../server/_config_view.ts";
 import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, type Output, parseCommand, UsageError } from "./_io.ts";
+import { clip, emit, EXIT, type Output, parseCommand, UsageError, wrap } from "./_io.ts";
 import { readValue } from "./_secret_input.ts";
+import { settingLine } from "./show.ts";
 import { type CliSession, openSession } from "./_session.ts";
 
 /** Said after every change: when the change takes effect. */
@@ -50,12 +51,12 @@ from an agent restarts a running server at once.
 Exit codes: 0 done, 1 cancelled at the prompt, 2 bad arguments or value (nothing stored),
 3 no such id.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
+    const { values, positionals } = parseCommand(args, {});
     const [action, id, key, value] = positionals;
     const json = values.json === true;
     const takes = (min: number, max: number, form: string) => {
       if (positionals.length < min + 1 || positionals.length > max + 1) {
-        throw new UsageError(`config ${action} takes ${form}\n\n${SYNOPSIS}`);
+        throw new UsageError(`config ${action} takes ${form}`, { usage: true });
       }
     };
     switch (action) {
@@ -77,9 +78,12 @@ Exit codes: 0 done, 1 cancelled at the prompt, 2 bad arguments or value (nothing
           (session, entry) => unset(session, entry, { out, json, key: key! }),
         );
       case undefined:
-        throw new UsageError(`say what to do: get, set or unset\n\n${SYNOPSIS}`);
+        throw new UsageError("say what to do: get, set or unset", { usage: true });
       default:
-        throw new UsageError(`unknown action "${action}"; use get, set or unset\n\n${SYNOPSIS}`);
+        throw new UsageError(
+          `unknown action "${clip(action, 40)}"; use get, set or unset`,
+          { usage: true },
+        );
     }
   },
 };
@@ -114,11 +118,13 @@ async function get(
     () =>
       settings.length === 0 ? `${entry.id} declares no settings.` : [
         `Settings of ${entry.id}:`,
-        ...settings.map(itemLine),
+        ...settings.map((item) => settingLine(item)),
         "",
         missing.length
-          ? `Missing before it can start: ${missing.join(", ")}. Set each with ` +
-            `mcp-registry config set ${entry.id} <key>.`
+          ? wrap(
+            `Missing before it can start: ${missing.join(", ")}. Set each with ` +
+              `mcp-registry config set ${entry.id} <key>.`,
+          )
           : "Nothing required is missing.",
       ].join("\n"),
   );
@@ -150,7 +156,12 @@ async function set(
     if (key.kind !== "secret" && Deno.stdin.isTerminal()) {
       throw new UsageError(`give the value: ${command} <value>`);
     }
-    raw = await readValue({ label: `${key.key} for ${entry.id}` }) ?? undefined;
+    raw = await readValue({
+      label: `${key.key} for ${entry.id}`,
+      ...(key.kind === "secret"
+        ? {}
+        : { whenEmpty: `give the value as an argument:\n  ${command} <value>` }),
+    }) ?? undefined;
     if (raw === undefined) {
       out.note("Cancelled; nothing was stored.");
       return EXIT.failed;
@@ -176,7 +187,7 @@ async function set(
       [
         `Stored ${key.key} for ${entry.id} ${shown}.`,
         missingLine(entry, missing),
-        TAKES_EFFECT,
+        wrap(TAKES_EFFECT),
       ].join("\n"),
   );
   return EXIT.ok;
@@ -210,7 +221,7 @@ async function unset(
           ? `Unset ${key.key} for ${entry.id}.`
           : `${key.key} of ${entry.id} was not set; nothing changed.`,
         missingLine(entry, missing),
-        ...(wasSet ? [TAKES_EFFECT] : []),
+        ...(wasSet ? [wrap(TAKES_EFFECT)] : []),
       ].join("\n"),
   );
   return EXIT.ok;
@@ -249,9 +260,15 @@ export function parseParameter(key: ConfigKey, raw: string): unknown {
   if (parsed !== undefined) return parsed;
   if (types.includes("string")) return raw;
   throw new UsageError(
-    `${key.key} takes ${types.join(" or ")}, written as JSON, e.g. ${jsonExample(types[0]!)}; ` +
-      `${JSON.stringify(raw.slice(0, 80))} is not JSON. Nothing was stored.`,
+    `${key.key} takes ${types.map(withArticle).join(" or ")}, written as JSON, e.g. ` +
+      `${jsonExample(types[0]!)}; ${
+        JSON.stringify(clip(raw, 80))
+      } is not JSON. Nothing was stored.`,
   );
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function tryJson(raw: string): unknown {
@@ -277,16 +294,6 @@ function jsonExample(type: string): string {
 
 function missingLine(entry: CatalogEntry, missing: string[]): string {
   return missing.length
-    ? `Still missing before ${entry.id} can start: ${missing.join(", ")}.`
+    ? wrap(`Still missing before ${entry.id} can start: ${missing.join(", ")}.`)
     : "Nothing required is missing.";
-}
-
-function itemLine(item: ConfigItem): string {
-  const state = item.set
-    ? `= ${typeof item.value === "string" ? item.value : JSON.stringify(item.value)}`
-    : item.required
-    ? "NOT SET (required)"
-    : "not set";
-  const about = item.description ? `\n      ${item.description.split("\n")[0]!.slice(0, 96)}` : "";
-  return `  ${item.key} [${item.kind}${item.required ? ", required" : ""}] ${state}${about}`;
 }

@@ -12,7 +12,7 @@ import type { RegistryConfig } from "../config.ts";
 import { Podman } from "../runtime/podman.ts";
 import { gitEnv, redactUrl, resolveRepoUrl, summarizeStderr } from "../sources/git.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+import { checkArgs, emit, EXIT, parseCommand, textWidth, wrap } from "./_io.ts";
 import { cliConfig } from "./_session.ts";
 
 /** How a check went: a warning does not make `doctor` fail. */
@@ -678,23 +678,36 @@ export async function runChecks(
   return (await Promise.all(checks)).flat();
 }
 
-/** The report for people: one line per check, the fix under each problem, a summary. */
-export function formatReport(results: CheckResult[]): string {
+/**
+ * The report for people: one line per check, the fix under each problem, a summary; wrapped to
+ * `columns`.
+ */
+export function formatReport(results: CheckResult[], columns: number = textWidth()): string {
   const width = Math.max(...results.map((r) => r.check.length));
   const label = { ok: "ok", warning: "warning", failed: "FAILED" } as const;
+  const indent = " ".repeat(9 + width + 2);
   const lines = results.flatMap((r) => [
-    `${label[r.status].padEnd(8)} ${r.check.padEnd(width)}  ${r.detail}`,
-    ...(r.fix && r.status !== "ok" ? [`${" ".repeat(9 + width + 2)}fix: ${r.fix}`] : []),
+    wrap(r.detail, {
+      width: columns,
+      first: `${label[r.status].padEnd(8)} ${r.check.padEnd(width)}  `,
+      indent,
+    }),
+    ...(r.fix && r.status !== "ok"
+      ? [wrap(`fix: ${r.fix}`, { width: columns, indent: `${indent}     `, first: indent })]
+      : []),
   ]);
   const failed = results.filter((r) => r.status === "failed").length;
   const warned = results.filter((r) => r.status === "warning").length;
   const warnings = warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : "";
   lines.push(
     "",
-    failed
-      ? `${failed} of ${results.length} checks FAILED${warnings}: apply the fixes above and run ` +
-        "mcp-registry doctor again."
-      : `All ${results.length} checks passed${warnings}.`,
+    wrap(
+      failed
+        ? `${failed} of ${results.length} checks FAILED${warnings}: apply the fixes above and ` +
+          "run mcp-registry doctor again."
+        : `All ${results.length} checks passed${warnings}.`,
+      { width: columns },
+    ),
   );
   return lines.join("\n");
 }
@@ -713,8 +726,8 @@ Deno.
 Exit codes: 0 every check passed (warnings allowed), 2 bad arguments or settings, 4 a check
 failed.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
-    if (positionals.length) throw new UsageError(`doctor takes no arguments\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, {});
+    checkArgs(positionals, { what: "no arguments" });
     const results = await runChecks(cliConfig());
     const failed = results.some((r) => r.status === "failed");
     emit(out, values.json === true, { ok: !failed, checks: results }, () => formatReport(results));

@@ -7,9 +7,10 @@
 import { LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
 import { checkFilterValues } from "../server/_filters.ts";
-import { renderLine, summarize } from "../server/_entry_summary.ts";
+import { type EntrySummary, renderLine, summarize } from "../server/_entry_summary.ts";
+import { shellWord } from "./client_config.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+import { clip, emit, EXIT, oneLine, parseCommand, textWidth, UsageError, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 
 const FILTER_OPTIONS = {
@@ -45,9 +46,9 @@ ${FILTER_HELP}
 
 Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, FILTER_OPTIONS, this.usage);
+    const { values, positionals } = parseCommand(args, FILTER_OPTIONS);
     const query = positionals.join(" ").trim();
-    if (!query) throw new UsageError(`give words to search for\n\n${this.usage}`);
+    if (!query) throw new UsageError("give words to search for", { usage: true });
     const limit = readLimit(values.limit, 10, 50);
     await using session = await openSession();
     const index = session.catalog.index;
@@ -62,12 +63,12 @@ Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
       { query, total: results.total, results: summaries },
       () =>
         summaries.length === 0
-          ? `Nothing matches "${query}". Try other words, fewer filters, or mcp-registry list.`
+          ? `Nothing matches "${clip(query)}". Try other words, fewer filters, or ` +
+            "mcp-registry list."
           : [
-            `${results.total} match${
-              results.total === 1 ? "es" : ""
-            }; the best ${summaries.length}:`,
-            ...summaries.map((s, i) => renderLine(s, i + 1)),
+            `${results.total} match${results.total === 1 ? "" : "es"}` +
+            (results.total > summaries.length ? `; the best ${summaries.length}:` : ":"),
+            ...summaries.map((s, i) => humanLine(s, i + 1)),
             "",
             "mcp-registry show <id> for details; mcp-registry add <id> to run one.",
           ].join("\n"),
@@ -84,15 +85,20 @@ export const listCommand: Command = {
 The catalog in browsing order (startable and official servers first), the same as registry-list.
 
 ${FILTER_HELP}
-  --offset <n>             skip the first n entries`,
+  --offset <n>             skip the first n entries
+
+Exit codes: 0 listed, 3 nothing matches the filters, 2 bad arguments.`,
   async run(args, out) {
     const { values, positionals } = parseCommand(
       args,
       { ...FILTER_OPTIONS, offset: { type: "string" } },
-      this.usage,
     );
     if (positionals.length > 0) {
-      throw new UsageError(`list takes no words ("${positionals[0]}"); search with find`);
+      throw new UsageError(
+        `list takes no words ("${clip(positionals[0]!, 40)}"); search with mcp-registry find ${
+          positionals.length === 1 ? clip(positionals[0]!, 40) : "<words>"
+        }`,
+      );
     }
     const limit = readLimit(values.limit, 50, 1000);
     const offset = readNumber(values.offset, "offset", 0, 0, 1_000_000);
@@ -102,25 +108,69 @@ ${FILTER_HELP}
     const problem = checkFilterValues(filters, index);
     if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
     const page = index.list({ filters, offset, limit });
+    if (offset > 0 && offset >= page.total) {
+      throw new UsageError(
+        `--offset ${offset} is past the end: ${page.total} server${
+          page.total === 1 ? "" : "s"
+        } match${page.total === 1 ? "es" : ""}` +
+          (page.total ? ` (give --offset 0 to ${page.total - 1})` : ""),
+      );
+    }
     const summaries = page.entries.map((e) => summarize(e));
-    emit(out, values.json === true, { total: page.total, offset, entries: summaries }, () =>
-      [
-        `${page.total} servers; ${offset + 1}-${offset + summaries.length}:`,
-        ...summaries.map((s, i) => renderLine(s, offset + i + 1)),
-        ...(offset + summaries.length < page.total
-          ? ["", `More: mcp-registry list --offset ${offset + summaries.length}`]
-          : []),
-      ].join("\n"));
-    return EXIT.ok;
+    const next = offset + summaries.length;
+    emit(
+      out,
+      values.json === true,
+      { total: page.total, offset, entries: summaries },
+      () =>
+        page.total === 0
+          ? "No server matches these filters. Try fewer filters, or mcp-registry find <words>."
+          : [
+            `${page.total} server${page.total === 1 ? "" : "s"}; ${offset + 1}-${next}:`,
+            ...summaries.map((s, i) => humanLine(s, offset + i + 1)),
+            ...(next < page.total ? ["", `More: ${listCommandLine(values, next)}`] : []),
+          ].join("\n"),
+    );
+    return page.total === 0 ? EXIT.notFound : EXIT.ok;
   },
 };
 
+/**
+ * One result for people: `N. id: Title [marks]` as registry-find shows it, and the description
+ * on the next line, on one line of its own, cut to the width.
+ */
+export function humanLine(summary: EntrySummary, position: number, width = textWidth()): string {
+  const head = wrap(renderLine({ ...summary, description: "" }, position), {
+    width,
+    first: "",
+    indent: "   ",
+  });
+  const description = oneLine(summary.description);
+  return description ? `${head}\n   ${clip(description, width - 3)}` : head;
+}
+
 type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** The list command that shows the next page: the same filters and limit, the next offset. */
+function listCommandLine(values: Values, offset: number): string {
+  const words = ["mcp-registry", "list"];
+  for (const [name, value] of Object.entries(values)) {
+    if (name === "offset" || name === "json" || name === "help") continue;
+    if (value === true) words.push(`--${name}`);
+    else if (typeof value === "string") words.push(`--${name}`, shellWord(value));
+  }
+  return [...words, "--offset", String(offset)].join(" ");
+}
 
 function readFilters(values: Values): SearchFilters {
   const filters: SearchFilters = {};
   for (const key of ["source", "category", "tag"] as const) {
-    if (typeof values[key] === "string") filters[key] = (values[key] as string).trim();
+    const value = values[key];
+    if (typeof value !== "string") continue;
+    if (value.length > 100) {
+      throw new UsageError(`--${key} "${clip(value, 40)}" is too long for a ${key} name`);
+    }
+    filters[key] = value.trim();
   }
   if (values.official === true) filters.official = true;
   if (values.featured === true) filters.featured = true;
@@ -129,7 +179,7 @@ function readFilters(values: Values): SearchFilters {
   if (typeof method === "string") {
     if (!(LAUNCH_METHODS as readonly string[]).includes(method)) {
       throw new UsageError(
-        `--launch-method "${method}" is none of ${LAUNCH_METHODS.join(", ")}`,
+        `--launch-method "${clip(method, 40)}" is none of ${LAUNCH_METHODS.join(", ")}`,
       );
     }
     filters.launch_method = method as LaunchMethod;
@@ -151,7 +201,9 @@ function readNumber(
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} "${raw}" is not a whole number from ${min} to ${max}`);
+    throw new UsageError(
+      `--${name} "${clip(String(raw), 40)}" is not a whole number from ${min} to ${max}`,
+    );
   }
   return value;
 }

@@ -10,7 +10,19 @@ import type { AddOutcome } from "../proxy/active_servers.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
 import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, type Output, parseCommand, progressReporter, UsageError } from "./_io.ts";
+import {
+  checkArgs,
+  clip,
+  emit,
+  EXIT,
+  jsonText,
+  oneLine,
+  type Output,
+  parseCommand,
+  progressReporter,
+  textWidth,
+  wrap,
+} from "./_io.ts";
 import { type CliSession, openSession } from "./_session.ts";
 
 /** When an added server runs, and how to run it sooner. */
@@ -35,8 +47,8 @@ mcp-registry config set command for each.
 Exit codes: 0 recorded, 1 it cannot run (required settings missing, the catalog does not say
 how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, { check: { type: "boolean" } }, this.usage);
-    if (positionals.length !== 1) throw new UsageError(`give one id\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, { check: { type: "boolean" } });
+    checkArgs(positionals, { what: "one id", min: 1 });
     const json = values.json === true;
     await using session = await openSession();
     const entry = lookupEntry(session.catalog.index, positionals[0]!.trim());
@@ -47,27 +59,33 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
     const why = whyNotRunnable(entry);
     if (why) {
       out.note(why);
+      if (json) out.line(jsonText({ id: entry.id, added: false, error: "cannot be started" }));
       return EXIT.failed;
     }
     const config = await session.configs.get(entry.id);
     const missing = missingConfig(entry, config);
     if (missing.length > 0) {
       out.note(describeMissing(entry, missing));
-      if (json) out.line(JSON.stringify({ id: entry.id, added: false, missing: keysOf(missing) }));
+      if (json) out.line(jsonText({ id: entry.id, added: false, missing: keysOf(missing) }));
       return EXIT.failed;
     }
     let check: Checked | null = null;
     if (values.check === true) {
       const started = await checkStart(session, entry, out);
       if ("error" in started) {
-        const reason = started.error.startsWith(`${entry.id} `)
-          ? started.error
-          : `${entry.id} did not start: ${started.error}`;
+        // The pool's messages are written for an agent: name the commands a person types.
+        const error = started.error
+          .replace(/^([\w.-]+): /, (all, id) => id === entry.id ? "" : all)
+          .replaceAll("registry-config-set", `mcp-registry config set ${entry.id} <key> <value>`)
+          .replaceAll("registry-find", "mcp-registry find <words>");
+        const reason = error.startsWith(`${entry.id} `)
+          ? error
+          : `${entry.id} did not start: ${error}`;
         out.note(
           `${reason}\nNothing was recorded; fix the cause (mcp-registry doctor checks podman) ` +
             `and run mcp-registry add ${entry.id} again.`,
         );
-        if (json) out.line(JSON.stringify({ id: entry.id, added: false, error: started.error }));
+        if (json) out.line(jsonText({ id: entry.id, added: false, error: started.error }));
         return EXIT.failed;
       }
       check = started;
@@ -86,23 +104,26 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
         launch_method: entry.launch_method,
         check: check ? { ms: check.ms, container: check.container, tools: check.tools } : null,
       },
-      () =>
-        [
+      () => {
+        const width = textWidth();
+        return [
           ...(check
             ? [
               `${entry.id} started in ${check.ms} ms with ${check.tools.length} tools, ` +
               "and was stopped again:",
-              ...check.tools.map((t) =>
-                `  - ${t.tool}: ${t.description.split("\n")[0]!.slice(0, 100)}`
-              ),
+              ...check.tools.map((t) => clip(`  - ${t.tool}: ${oneLine(t.description)}`, width)),
               "",
             ]
             : []),
           already
-            ? `${entry.id} was already started with the registry (since ${mount.added_at}).`
+            ? `${entry.id} was already on the list of servers the registry starts (since ` +
+              `${mount.added_at}).`
             : `Added ${entry.id} (${entry.title}).`,
-          `${entry.id} will start the next time mcp-registry starts (${NEXT_START}).`,
-        ].join("\n"),
+          wrap(`${entry.id} will start the next time mcp-registry starts (${NEXT_START}).`, {
+            width,
+          }),
+        ].join("\n");
+      },
     );
     return EXIT.ok;
   },
@@ -119,8 +140,8 @@ running now keeps running it until it stops; an agent's registry-remove stops it
 
 Exit codes: 0 removed, 2 bad arguments, 3 the registry does not start <id>.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
-    if (positionals.length !== 1) throw new UsageError(`give one id\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, {});
+    checkArgs(positionals, { what: "one id", min: 1 });
     const wanted = positionals[0]!.trim();
     await using session = await openSession();
     const mounts = await session.mounts.list();
@@ -128,7 +149,7 @@ Exit codes: 0 removed, 2 bad arguments, 3 the registry does not start <id>.`,
       mounts.find((m) => m.id === wanted.toLowerCase())?.id;
     if (!id) {
       out.note(
-        `The registry does not start "${wanted.slice(0, 80)}"; nothing to remove. ` +
+        `The registry does not start "${clip(wanted)}"; nothing to remove. ` +
           (mounts.length
             ? `It starts: ${mounts.map((m) => m.id).join(", ")}.`
             : "It starts no server (mcp-registry add <id>)."),
@@ -140,8 +161,10 @@ Exit codes: 0 removed, 2 bad arguments, 3 the registry does not start <id>.`,
       [
         `Removed ${id}: the registry no longer starts it.`,
         `Its settings are kept (mcp-registry config get ${id}); adding it again uses them.`,
-        "A registry running now keeps running it until it stops (an agent can call " +
-        "registry-remove to stop it now).",
+        wrap(
+          "A registry running now keeps running it until it stops (an agent can call " +
+            "registry-remove to stop it now).",
+        ),
       ].join("\n"));
     return EXIT.ok;
   },
@@ -159,8 +182,8 @@ running registry runs now.)
 Exit codes: 0 each can start, 1 one of them cannot (settings missing, not in the catalog any
 more, or the catalog does not say how to run it), 2 bad arguments.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
-    if (positionals.length) throw new UsageError(`active takes no arguments\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, {});
+    checkArgs(positionals, { what: "no arguments" });
     await using session = await openSession();
     const servers = await Promise.all(
       (await session.mounts.list()).map((mount) => describeMount(session, mount)),
@@ -173,9 +196,12 @@ more, or the catalog does not say how to run it), 2 bad arguments.`,
       return [
         `The registry starts ${servers.length} server${servers.length === 1 ? "" : "s"}:`,
         ...servers.map((s) =>
-          `  ${s.id} (${s.title ?? "not in the catalog"}) ${s.launch_method ?? "-"}: ${
-            s.problem ?? "ready"
-          }`
+          wrap(
+            `${s.id} (${s.title ?? "not in the catalog"}) ${s.launch_method ?? "-"}: ${
+              s.problem ?? "ready"
+            }`,
+            { first: "  ", indent: "      " },
+          )
         ),
       ].join("\n");
     });
@@ -286,11 +312,11 @@ function whyNotRunnable(entry: CatalogEntry): string | null {
 /** What is missing, with the command that sets each. */
 function describeMissing(entry: CatalogEntry, missing: ConfigKey[]): string {
   const lines = missing.map((k) => {
-    const about = k.description ? `: ${k.description.split("\n")[0]!.slice(0, 100)}` : "";
+    const about = k.description ? `\n${wrap(oneLine(k.description), { indent: "      " })}` : "";
     const command = `mcp-registry config set ${entry.id} ${k.key}`;
-    return `  - ${k.key} (${k.kind}${about})\n      ${
-      k.kind === "secret" ? `${command}   (asks for it; or pipe it in)` : `${command} <value>`
-    }`;
+    return `  - ${k.key} (${
+      k.kind === "secret" ? "secret: typed at a hidden prompt, or piped in" : k.kind
+    })${about}\n      ${k.kind === "secret" ? command : `${command} <value>`}`;
   });
   return `${entry.id} needs ${missing.length === 1 ? "a setting" : "settings"} before it can ` +
     `start; nothing was recorded:\n${

@@ -5,8 +5,9 @@
  * @module
  */
 import { type ConfigItem, configView } from "../server/_config_view.ts";
+import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+import { checkArgs, clip, emit, EXIT, oneLine, parseCommand, textWidth, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 
 export const showCommand: Command = {
@@ -20,17 +21,12 @@ values are never shown), and whether the registry starts it.
 
 Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
-    if (positionals.length !== 1) throw new UsageError(`give one id\n\n${this.usage}`);
-    const id = positionals[0]!.trim();
+    const { values, positionals } = parseCommand(args, {});
+    checkArgs(positionals, { what: "one id", min: 1 });
     await using session = await openSession();
-    const entry = session.catalog.index.get(id);
-    if (!entry) {
-      const near = session.catalog.index.search(id, { limit: 3 }).hits.map((h) => h.entry.id);
-      out.note(
-        `No server has the id "${id}".${near.length ? ` Did you mean ${near.join(", ")}?` : ""}` +
-          " Search with mcp-registry find <words>.",
-      );
+    const entry = lookupEntry(session.catalog.index, positionals[0]!.trim());
+    if (typeof entry === "string") {
+      out.note(entry.replace("registry-find", "mcp-registry find <words>"));
       return EXIT.notFound;
     }
     const config = configView(entry, await session.configs.get(entry.id));
@@ -38,9 +34,10 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
     const { run, remote, ...rest } = entry;
     const data = { ...rest, run, remote, settings: config, active };
     emit(out, values.json === true, data, () => {
+      const width = textWidth();
       const lines = [
         `${entry.title} (${entry.id})`,
-        entry.description ? `  ${entry.description}` : "",
+        entry.description ? wrap(entry.description.trim(), { width, indent: "  " }) : "",
         "",
         `Sources:      ${entry.sources.join(", ")}`,
         ...Object.entries(entry.links).map(([source, url]) => `  ${source}: ${url}`),
@@ -64,14 +61,16 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
         "",
         entry.tools.length
           ? `Tools (${entry.tools.length}):\n${
-            entry.tools.map((t) => `  - ${t.name}: ${t.description.split("\n")[0]!.slice(0, 100)}`)
+            entry.tools.map((t) => clip(`  - ${t.name}: ${oneLine(t.description)}`, width))
               .join("\n")
           }`
           : entry.dynamic_tools
           ? "Tools: announced once it runs"
           : "Tools: not listed by its sources",
         "",
-        config.length ? `Settings:\n${config.map(settingLine).join("\n")}` : "Settings: none",
+        config.length
+          ? `Settings:\n${config.map((item) => settingLine(item, width)).join("\n")}`
+          : "Settings: none",
         ...(entry.warnings.length
           ? ["", `Catalog warnings:\n${entry.warnings.map((w) => `  - ${w}`).join("\n")}`]
           : []),
@@ -106,12 +105,14 @@ function howItRuns(
   }
 }
 
-function settingLine(item: ConfigItem): string {
+/** `  key [kind, required] = value`, and its description wrapped under it. */
+export function settingLine(item: ConfigItem, width = textWidth()): string {
   const state = item.set
     ? `= ${typeof item.value === "string" ? item.value : JSON.stringify(item.value)}`
     : item.required
     ? "NOT SET (required)"
     : "not set";
-  const about = item.description ? `  ${item.description.split("\n")[0]!.slice(0, 80)}` : "";
-  return `  ${item.key} [${item.kind}${item.required ? ", required" : ""}] ${state}${about}`;
+  const head = `  ${item.key} [${item.kind}${item.required ? ", required" : ""}] ${state}`;
+  const about = item.description ? oneLine(item.description) : "";
+  return about ? `${head}\n${wrap(about, { width, indent: "      " })}` : head;
 }

@@ -6,7 +6,7 @@
  */
 import { VERSION } from "../version.ts";
 import type { Command } from "./cli.ts";
-import { emit, EXIT, parseCommand, progressReporter, UsageError } from "./_io.ts";
+import { checkArgs, clip, emit, EXIT, parseCommand, progressReporter, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 
 export const statusCommand: Command = {
@@ -17,10 +17,10 @@ export const statusCommand: Command = {
 The catalog's sources (entries, last refresh, next refresh, last error), the catalog size and the
 servers the registry starts when it starts. Reads the shared cache: it fetches nothing.
 
-Exit codes: 0 every source is fine, 1 a source's last refresh failed.`,
+Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad arguments.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, {}, this.usage);
-    if (positionals.length) throw new UsageError(`status takes no arguments\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, {});
+    checkArgs(positionals, { what: "no arguments" });
     await using session = await openSession();
     const sources = session.catalog.status();
     const active = (await session.mounts.list()).map((m) => m.id);
@@ -36,13 +36,21 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed.`,
       [
         `mcp-registry ${VERSION}: ${data.catalog_entries} servers in the catalog.`,
         "",
-        ...sources.map((s) =>
-          `${s.name.padEnd(11)} ${String(s.entries).padStart(5)} entries  ${
-            s.last_refresh ? `refreshed ${s.last_refresh}` : `serving ${s.serving}`
-          }; next ${s.next_refresh}${
-            s.last_error ? `\n            LAST ERROR: ${s.last_error}` : ""
-          }`
-        ),
+        ...sources.map((s) => {
+          const indent = " ".repeat(12);
+          return [
+            `${s.name.padEnd(11)} ${String(s.entries).padStart(5)} entries; ${
+              s.last_refresh ? `refreshed ${s.last_refresh}` : SERVING[s.serving] ?? s.serving
+            }`,
+            `${indent}next refresh ${s.next_refresh}`,
+            ...(s.last_error
+              ? [
+                wrap(`LAST ERROR: ${clip(s.last_error, 300)}`, { first: indent, indent }),
+                wrap(`fix: ${refreshFix(s.name)}`, { first: indent, indent: `${indent}     ` }),
+              ]
+              : []),
+          ].join("\n");
+        }),
         "",
         active.length
           ? `Started with the registry: ${active.join(", ")}`
@@ -51,6 +59,32 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed.`,
     return sources.some((s) => s.last_error) ? EXIT.failed : EXIT.ok;
   },
 };
+
+/** What a source that was never refreshed here serves, for people. */
+const SERVING: Record<string, string> = {
+  snapshot: "not refreshed yet (the catalog built into mcp-registry)",
+  nothing: "not refreshed yet (nothing)",
+  cache: "from the cache",
+};
+
+/** The setting that says where each source is fetched from. */
+const SOURCE_SETTINGS: Record<string, string> = {
+  docker: "MCP_REGISTRY_DOCKER_REPO",
+  awesome: "MCP_REGISTRY_AWESOME_REPO",
+  official: "MCP_REGISTRY_OFFICIAL_URL",
+  mcpservers: "MCP_REGISTRY_MCPSERVERS_URL",
+  local: "MCP_REGISTRY_CATALOGS",
+};
+
+/** What to do when a source's refresh failed. */
+export function refreshFix(source: string): string {
+  const setting = SOURCE_SETTINGS[source];
+  return source === "local"
+    ? "check the files MCP_REGISTRY_CATALOGS names (mcp-registry doctor checks them), then " +
+      "mcp-registry refresh local"
+    : `check the network, or ${setting ?? "the source's setting"}; mcp-registry doctor ` +
+      `checks it; then mcp-registry refresh ${source} --force`;
+}
 
 export const refreshCommand: Command = {
   name: "refresh",
@@ -64,14 +98,15 @@ it at its next hourly check, a registry started later at once.
 
 Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 4 rate-limited.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, { force: { type: "boolean" } }, this.usage);
-    if (positionals.length > 1) throw new UsageError(`give at most one source\n\n${this.usage}`);
+    const { values, positionals } = parseCommand(args, { force: { type: "boolean" } });
+    checkArgs(positionals, { what: "at most one source", max: 1 });
     await using session = await openSession();
     const names = session.catalog.sourceNames;
     const wanted = positionals[0]?.toLowerCase();
     if (wanted !== undefined && !names.includes(wanted)) {
       out.note(
-        `No source "${wanted}" is on; the sources are ${names.join(", ")} (MCP_REGISTRY_SOURCES).`,
+        `No source "${clip(wanted, 40)}" is on; the sources that are on: ${names.join(", ")}. ` +
+          "MCP_REGISTRY_SOURCES turns sources on (local, docker, official, mcpservers, awesome).",
       );
       return EXIT.notFound;
     }
@@ -88,7 +123,8 @@ Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 
       if (!permit.allowed && values.force !== true) {
         results.push({ source: name, status: "rate_limited", next_allowed: permit.next_allowed });
         out.note(
-          `${name}: refreshed less than the cooldown ago; next allowed at ${permit.next_allowed} (or --force)`,
+          `${name}: last tried less than ${session.config.refreshCooldownMinutes} minutes ago ` +
+            `(MCP_REGISTRY_REFRESH_COOLDOWN); try again after ${permit.next_allowed}, or add --force.`,
         );
         if (code === EXIT.ok) code = EXIT.unavailable;
         continue;
@@ -117,8 +153,9 @@ Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 
             "entries" in r
               ? r.status === "refreshed"
                 ? `${r.source}: refreshed, ${r.entries} entries`
-                : `${r.source}: FAILED: ${r.error} (its last good ${r.entries} entries stay)`
-              : `${r.source}: not refreshed (rate-limited)`
+                : `${r.source}: FAILED: ${clip(r.error ?? "", 300)} (its last good ${r.entries} ` +
+                  `entries stay)\n  fix: ${refreshFix(r.source)}`
+              : `${r.source}: not refreshed (tried less than the cooldown ago; --force skips it)`
           ),
           `The catalog holds ${session.catalog.index.size} servers.`,
         ].join("\n"),

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "./cli.ts";
-import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
+import { checkArgs, emit, EXIT, parseCommand, UsageError } from "./_io.ts";
 
 /** The program that opens a URL in the user's browser here; null without a desktop. */
 export function browserCommand(
@@ -37,8 +37,8 @@ Exit codes: 0 the page is there, 2 MCP_REGISTRY_TOKEN is not set or bad argument
     const { values, positionals } = parseCommand(args, {
       port: { type: "string", default: "7768" },
       host: { type: "string", default: "127.0.0.1" },
-    }, this.usage);
-    if (positionals.length) throw new UsageError(`ui takes no arguments\n\n${this.usage}`);
+    });
+    checkArgs(positionals, { what: "no arguments" });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new UsageError(`--port "${values.port}" is not a port number (1-65535)`);
@@ -87,7 +87,15 @@ async function checkPage(base: string, token: string): Promise<string | null> {
     }
     return `${base} answered ${response.status}: is it an mcp-registry serve --http?`;
   } catch (error) {
-    return `No registry answers at ${base} (${(error as Error).message}). Start one with ` +
+    // fetch says only "fetch failed"; its cause says why (connection refused, a timeout).
+    const cause = (error as Error).cause;
+    const message = cause instanceof Error ? cause.message : (error as Error).message;
+    const why = (error as Error).name === "TimeoutError"
+      ? "no answer within 5 s"
+      : /connection refused/i.test(message)
+      ? "connection refused: nothing listens there"
+      : message;
+    return `No registry answers at ${base} (${why}). Start one with ` +
       "`mcp-registry serve --http` (with MCP_REGISTRY_TOKEN set), or give its --port/--host.";
   }
 }

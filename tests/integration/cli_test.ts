@@ -12,6 +12,11 @@ import { ROOT } from "../_helpers/processes.ts";
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
+/** `text` with its line breaks (human output is wrapped at 100 columns) made spaces. */
+function flat(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
 /** Runs `args` and checks the exit code and that no stack trace reached the user. */
 async function expect(t: CliFixture, args: string[], code: number, stdin?: string) {
   const run = await t.run(args, stdin === undefined ? {} : { stdin });
@@ -74,7 +79,7 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   equal(foundData.results.length, 2);
   equal(foundData.results[0].id, "github");
   equal(listed.stdout.split("\n").filter((l) => /^\d+\. /.test(l)).length, 3);
-  match(listed.stdout, /More: mcp-registry list --offset 3/);
+  match(listed.stdout, /More: mcp-registry list --limit 3 --offset 3/);
   const listData = JSON.parse(listedJson.stdout);
   equal(listData.offset, 1);
   equal(listData.entries.length, 2);
@@ -84,7 +89,7 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   match(shown.stdout, /^Memory \(Reference\) \(memory\)/);
   match(shown.stdout, /Runs as: +container mcp\/memory/);
   match(shown.stdout, /Active: +no/);
-  match(unknown.stderr, /No server has the id "memroy"\. Did you mean .*memory/);
+  match(unknown.stderr, /No server has the id "memroy"\. Did you mean: .*memory/);
   const shownData = JSON.parse(shownJson.stdout);
   equal(shownData.id, "memory");
   equal(shownData.active, false);
@@ -94,8 +99,8 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   ok(statusData.catalog_entries > 300);
   equal(statusData.sources[0].name, "docker");
   deepEqual(statusData.active, []);
-  match(unknownCommand.stderr, /unknown command "frobnicate"; commands: find, list/);
-  match(unknownSource.stderr, /No source "nosuch" is on; the sources are docker/);
+  match(unknownCommand.stderr, /unknown command "frobnicate"\nCommands: find, list/);
+  match(unknownSource.stderr, /No source "nosuch" is on; the sources that are on: docker\./);
 
   const helps = await Promise.all(
     ["find", "list", "show", "status", "refresh", "add", "remove", "active", "config"].map(
@@ -109,6 +114,103 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   match(refreshed.stdout, /docker: FAILED: .*its last good \d+ entries stay/);
   const after = await expect(t, ["status"], 1);
   match(after.stdout, /LAST ERROR/);
+});
+
+Deno.test("a confused user: typos, misplaced flags, odd and huge input get a short message with the fix", async () => {
+  await using t = await cliFixture();
+  await expect(t, ["status"], 0); // fills the cache once
+  const huge = "x".repeat(20_000);
+  const [
+    typoCommand,
+    flagFirst,
+    typoFlag,
+    noValue,
+    dashValue,
+    flagValue,
+    pastEnd,
+    upper,
+    escape,
+    hugeId,
+    hugeQuery,
+    twoIds,
+    one,
+    many,
+    okta,
+    emptyParam,
+  ] = await Promise.all([
+    expect(t, ["lst"], 2),
+    expect(t, ["--json"], 2),
+    expect(t, ["find", "memory", "--lmit", "3"], 2),
+    expect(t, ["find", "memory", "--limit"], 2),
+    expect(t, ["list", "--offset", "-1"], 2),
+    expect(t, ["status", "--json=1"], 2),
+    expect(t, ["list", "--offset", "400"], 2),
+    expect(t, ["show", "MEMORY"], 0),
+    expect(t, ["show", "\x1b[31mred\x1b]0;pwned\x07"], 3),
+    expect(t, ["show", huge], 3),
+    expect(t, ["find", huge], 3),
+    expect(t, ["show", "memory", "github"], 2),
+    expect(t, ["find", "neptune"], 0),
+    expect(t, ["find", "memory"], 0),
+    expect(t, ["find", "okta", "--limit", "1"], 0),
+    expect(t, ["config", "set", "filesystem", "paths"], 2, ""),
+  ]);
+  match(typoCommand.stderr, /unknown command "lst"; did you mean list\?\nCommands: find, list/);
+  match(typoCommand.stderr, /mcp-registry --help lists them/);
+  match(flagFirst.stderr, /unknown option "--json"; options go after a command/);
+  // The message, the synopsis and where the rest is: not the whole help under it.
+  match(
+    typoFlag.stderr,
+    /unknown option --lmit; did you mean --limit\?\n\nUsage: mcp-registry find/,
+  );
+  match(typoFlag.stderr, /mcp-registry find --help says more/);
+  doesNotMatch(typoFlag.stderr, /Filters:/);
+  match(noValue.stderr, /--limit needs a value: --limit <value>/);
+  match(
+    dashValue.stderr,
+    /--offset needs a value; one that starts with "-" is written --offset=<value>/,
+  );
+  match(flagValue.stderr, /--json takes no value: write --json alone/);
+  match(
+    pastEnd.stderr,
+    /--offset 400 is past the end: \d+ servers match \(give --offset 0 to \d+\)/,
+  );
+  match(upper.stdout, /^Memory \(Reference\) \(memory\)/);
+  // deno-lint-ignore no-control-regex
+  ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(escape.stderr), JSON.stringify(escape.stderr));
+  match(escape.stderr, /No server has the id "\ufffd\[31mred/);
+  ok(hugeId.stderr.length < 400, `echoed: ${hugeId.stderr.length} characters`);
+  ok(hugeQuery.stdout.length < 400, `echoed: ${hugeQuery.stdout.length} characters`);
+  match(twoIds.stderr, /give one id, not 2 arguments \("memory", "github"\)/);
+  match(one.stdout, /^1 match:/);
+  match(many.stdout, /^\d+ matches/);
+  // A description with line breaks (okta's starts with a Markdown heading) stays on its line;
+  // every line fits 100 columns.
+  const lines = okta.stdout.split("\n");
+  match(lines[1]!, /^1\. okta-mcp-server: Okta \[podman/);
+  match(lines[2]!, /^ {3}\S/);
+  equal(lines[3], "");
+  for (const run of [many, okta]) {
+    ok(run.stdout.split("\n").every((line) => line.length <= 100), run.stdout);
+  }
+  match(
+    emptyParam.stderr,
+    /nothing on stdin; give the value as an argument:\n {2}mcp-registry config set filesystem paths <value>$/m,
+  );
+
+  // A failed refresh says how to fix it, and no log line gets in the way (logs are off unless
+  // MCP_REGISTRY_LOG_LEVEL is set).
+  const refreshed = await t.run(["refresh", "docker"], { env: { MCP_REGISTRY_LOG_LEVEL: "" } });
+  equal(refreshed.code, 1, describeRun(["refresh", "docker"], refreshed));
+  match(
+    refreshed.stdout,
+    /fix: check the network, or MCP_REGISTRY_DOCKER_REPO; mcp-registry doctor/,
+  );
+  doesNotMatch(refreshed.stderr, /"level"/);
+  const again = await expect(t, ["refresh", "docker"], 4);
+  match(flat(again.stderr), /docker: last tried less than 15 minutes ago .*or add --force/);
+  const status = await expect(t, ["status"], 1);
+  match(status.stdout, /LAST ERROR: .*\n +fix: check the network, or MCP_REGISTRY_DOCKER_REPO/);
 });
 
 const SECRET = "ghp_cliTestSecret7f3a9c";
@@ -129,8 +231,8 @@ Deno.test("config: a secret comes from stdin, never from an argument, and shows 
   match(needs.stderr, /mcp-registry config set github-official github\.personal_access_token/);
 
   const refused = await run(["config", "set", "github-official", key, SECRET], 2);
-  match(refused.stderr, /is a secret: it is never taken from the command line/);
-  match(refused.stderr, /hidden prompt, or pipe it in/);
+  match(flat(refused.stderr), /is a secret: it is never taken from the command line/);
+  match(flat(refused.stderr), /hidden prompt, or pipe it in/);
   match(refused.stderr, /Nothing was stored/);
   doesNotMatch(refused.stderr, new RegExp(SECRET), "the refusal does not repeat it");
   // A secret that starts with "-" is taken for an option: the error must not repeat it either.
@@ -152,8 +254,8 @@ Deno.test("config: a secret comes from stdin, never from an argument, and shows 
   );
   match(set.stdout, /Stored github\.personal_access_token for github-official \(secret/);
   match(set.stdout, /Nothing required is missing/);
-  match(set.stdout, /uses the new settings the next time it starts the server/);
-  match(set.stdout, /registry-config-set from an agent restarts a running server at once/);
+  match(flat(set.stdout), /uses the new settings the next time it starts the server/);
+  match(flat(set.stdout), /registry-config-set from an agent restarts a running server at once/);
   equal((await Deno.stat(secretsPath)).mode! & 0o777, 0o600);
   equal((await Deno.stat(t.dataDir)).mode! & 0o777, 0o700);
   equal(JSON.parse(await Deno.readTextFile(secretsPath))["github-official"][key], SECRET);
@@ -197,7 +299,10 @@ Deno.test("config: plain settings are JSON-checked against the schema; bad input
   const set = await expect(t, ["config", "set", "filesystem", "paths", '["/tmp/notes"]'], 0);
   match(set.stdout, /Stored paths for filesystem = \["\/tmp\/notes"\]/);
   const notJson = await expect(t, ["config", "set", "filesystem", "paths", "/tmp/notes"], 2);
-  match(notJson.stderr, /paths takes array, written as JSON, e\.g\. '\["\/home\/me\/notes"\]'/);
+  match(
+    flat(notJson.stderr),
+    /paths takes an array, written as JSON, e\.g\. '\["\/home\/me\/notes"\]'/,
+  );
   const wrongType = await expect(t, ["config", "set", "filesystem", "paths", '"/tmp"'], 2);
   match(wrongType.stderr, /nothing was stored for filesystem:\n- paths: data must be array/);
   const fromStdin = await expect(t, ["config", "set", "filesystem", "paths"], 0, '["/tmp/b"]\n');
@@ -226,6 +331,12 @@ Deno.test("add, active and remove: what the registry starts at its next start", 
   await expect(t, ["refresh", "local"], 0);
   const cannot = await expect(t, ["add", "nowhere"], 1);
   match(cannot.stderr, /nowhere cannot be started: its sources \(local\) describe it but say/);
+  const cannotJson = await expect(t, ["add", "nowhere", "--json"], 1);
+  deepEqual(JSON.parse(cannotJson.stdout), {
+    id: "nowhere",
+    added: false,
+    error: "cannot be started",
+  });
   const unknown = await expect(t, ["add", "memroy"], 3);
   match(unknown.stderr, /No server has the id "memroy"\. Did you mean: .*memory/);
   match(unknown.stderr, /mcp-registry find <words>/);
@@ -236,7 +347,7 @@ Deno.test("add, active and remove: what the registry starts at its next start", 
   const added = await expect(t, ["add", "memory"], 0);
   match(added.stdout, /^Added memory \(Memory \(Reference\)\)\./);
   match(
-    added.stdout,
+    flat(added.stdout),
     /memory will start the next time mcp-registry starts \(restart your MCP client to start it now; an agent can also call registry-add\)/,
   );
   const again = JSON.parse((await expect(t, ["add", "memory", "--json"], 0)).stdout);

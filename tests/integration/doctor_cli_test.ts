@@ -66,10 +66,12 @@ Deno.test("mcp-registry doctor exits 4 and prints the fix when podman is missing
   const run = await doctor({ ...env, MCP_REGISTRY_PODMAN: "/nonexistent/podman" });
   equal(run.code, 4, `${run.stdout}\n${run.stderr}`);
   match(run.stdout, /^FAILED +podman +"\/nonexistent\/podman" not found/m);
+  // The fix is wrapped under the check, indented past its column.
   match(
-    run.stdout,
+    run.stdout.replace(/\s+/g, " "),
     /fix: Install podman: sudo dnf install podman \(Fedora\) or sudo apt install podman/,
   );
+  ok(run.stdout.split("\n").every((line) => line.length <= 100), run.stdout);
   match(run.stdout, /^ok +source docker/m); // the other checks still ran
   match(run.stdout, /1 of \d+ checks FAILED/);
 });
