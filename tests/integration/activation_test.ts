@@ -134,9 +134,16 @@ Deno.test({
   name: "a server that cannot be started again says why and how to fix it",
   ignore,
   async fn() {
-    // An image of its own, so that taking it away disturbs no other test.
+    // An image of its own, with an id of its own: `rmi -f` of a mere second tag would remove
+    // the shared memory image and kill every memory container of the tests running beside.
     const image = `localhost/mcp-registry-test/vanishing-${crypto.randomUUID().slice(0, 8)}:1`;
-    await podman("tag", "docker.io/mcp/memory:latest", image);
+    const context = await Deno.makeTempDir();
+    await Deno.writeTextFile(
+      `${context}/Containerfile`,
+      `FROM docker.io/mcp/memory:latest\nLABEL io.mcp-registry.test.vanishing="${image}"\n`,
+    );
+    await podman("build", "--quiet", "--pull=never", "-t", image, context);
+    await Deno.remove(context, { recursive: true });
     const vanishing = testEntry({
       id: "vanishing",
       container_image: image,
