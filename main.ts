@@ -214,7 +214,13 @@ if (import.meta.main) {
     const { runCli } = await import("./src/cli/cli.ts");
     Deno.exit(await runCli(Deno.args));
   } else {
-    console.error(`mcp-registry: unknown command "${Deno.args.join(" ")}"\n\n${USAGE}`);
+    // `serve` with options but no --http: the stdio server takes none.
+    const given = rest.filter((a) => a.startsWith("-")).map((a) => a.slice(0, 40)).join(" ");
+    console.error(
+      `mcp-registry serve: ${given ? `${given} needs --http` : "unexpected arguments"}: the ` +
+        "stdio server takes no options; run `mcp-registry serve` alone, or " +
+        "`mcp-registry serve --http [--host 127.0.0.1] [--port 7768]`",
+    );
     Deno.exit(2);
   }
 }

@@ -80,6 +80,22 @@ export interface SnippetOptions {
   url?: string;
   /** Whose file locations to name. @default Deno.build.os */
   os?: typeof Deno.build.os;
+  /**
+   * Settings the started registry must share with this shell (the `MCP_REGISTRY_*` set here,
+   * see {@linkcode registrySettings}), so client and CLI use one store. Stdio only.
+   */
+  env?: Record<string, string>;
+}
+
+/**
+ * The `MCP_REGISTRY_*` settings of `env`, but never the token: a snippet lands in files and chats.
+ */
+export function registrySettings(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k, v]) =>
+      k.startsWith("MCP_REGISTRY_") && k !== "MCP_REGISTRY_TOKEN" && v !== undefined && v !== ""
+    ) as [string, string][],
+  );
 }
 
 /** A snippet and what to do with it. */
@@ -97,6 +113,11 @@ export interface Snippet {
 /** The snippet that connects `client` to the registry. */
 export function clientSnippet(client: ClientName, options: SnippetOptions): Snippet {
   const { launch, http = false, url = DEFAULT_HTTP_URL, os = Deno.build.os } = options;
+  const env = !http && options.env && Object.keys(options.env).length ? options.env : undefined;
+  const local = env ? { command: launch.command, args: launch.args, env } : {
+    command: launch.command,
+    args: launch.args,
+  };
   const transport = http ? "http" : "stdio";
   const serve = `${shellLine([launch.command, ...launch.args])} serve --http`;
   const start = http
@@ -115,7 +136,7 @@ export function clientSnippet(client: ClientName, options: SnippetOptions): Snip
           args: ["-y", MCP_REMOTE, url, "--header", "Authorization:${MCP_REGISTRY_AUTH}"],
           env: { MCP_REGISTRY_AUTH: "Bearer <token>" },
         }
-        : { command: launch.command, args: launch.args };
+        : local;
       return {
         client,
         transport,
@@ -137,7 +158,7 @@ export function clientSnippet(client: ClientName, options: SnippetOptions): Snip
       const file = os === "windows" ? "%USERPROFILE%\\.cursor\\mcp.json" : "~/.cursor/mcp.json";
       const server = http
         ? { url, headers: { Authorization: "Bearer ${env:MCP_REGISTRY_TOKEN}" } }
-        : { command: launch.command, args: launch.args };
+        : local;
       return {
         client,
         transport,
@@ -174,7 +195,7 @@ export function clientSnippet(client: ClientName, options: SnippetOptions): Snip
         }
         : {
           servers: {
-            [SERVER_NAME]: { type: "stdio", command: launch.command, args: launch.args },
+            [SERVER_NAME]: { type: "stdio", ...local },
           },
         };
       return {
@@ -195,7 +216,16 @@ export function clientSnippet(client: ClientName, options: SnippetOptions): Snip
       const line = http
         ? `claude mcp add --transport http ${SERVER_NAME} ${shellWord(url)} ` +
           '--header "Authorization: Bearer $MCP_REGISTRY_TOKEN"'
-        : shellLine(["claude", "mcp", "add", SERVER_NAME, "--", launch.command, ...launch.args]);
+        : shellLine([
+          "claude",
+          "mcp",
+          "add",
+          SERVER_NAME,
+          ...Object.entries(env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+          "--",
+          launch.command,
+          ...launch.args,
+        ]);
       return {
         client,
         transport,
@@ -259,7 +289,12 @@ Exit codes: 0 printed, 2 unknown client or bad arguments.`,
     }
     const http = values.http === true || url !== undefined;
     const launch = launchCommand({ deno: values.deno === true });
-    const result = clientSnippet(client as ClientName, { launch, http, ...(url ? { url } : {}) });
+    const result = clientSnippet(client as ClientName, {
+      launch,
+      http,
+      ...(url ? { url } : {}),
+      env: registrySettings(Deno.env.toObject()),
+    });
     if (values.json === true) {
       emit(out, true, { ...result, launch: http ? null : launch }, () => "");
     } else {

@@ -7,8 +7,12 @@ import {
   DEFAULT_HTTP_URL,
   isCompiled,
   launchCommand,
+  registrySettings,
   shellWord,
 } from "./client_config.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
 import { EXIT, type Output, UsageError } from "./_io.ts";
 
 const README = new URL("../../README.md", import.meta.url);
@@ -260,4 +264,25 @@ Deno.test("README's client section: claude mcp add lines and mcp-registry comman
   // And the toolbox subsection's Containerfile exists.
   ok(section.includes("toolbox/Containerfile"));
   ok(await isFile(new URL("../../toolbox/Containerfile", import.meta.url).pathname));
+});
+
+Deno.test("clientSnippet() carries this shell's MCP_REGISTRY_* settings, never the token", () => {
+  const launch = { command: "/usr/bin/mcp-registry", args: [] };
+  const env = registrySettings({
+    MCP_REGISTRY_DATA_DIR: "/data/mcp",
+    MCP_REGISTRY_TOKEN: "secret-token",
+    MCP_REGISTRY_SOURCES: "",
+    HOME: "/home/u",
+  });
+  deepEqual(env, { MCP_REGISTRY_DATA_DIR: "/data/mcp" });
+  const desktop = clientSnippet("claude-desktop", { launch, env }).snippet as Json;
+  deepEqual(desktop.mcpServers["mcp-registry"].env, { MCP_REGISTRY_DATA_DIR: "/data/mcp" });
+  const vscode = clientSnippet("vscode", { launch, env }).snippet as Json;
+  equal(vscode.servers["mcp-registry"].env.MCP_REGISTRY_DATA_DIR, "/data/mcp");
+  equal(
+    clientSnippet("claude-code", { launch, env }).snippet,
+    "claude mcp add mcp-registry -e MCP_REGISTRY_DATA_DIR=/data/mcp -- /usr/bin/mcp-registry",
+  );
+  const plain = clientSnippet("cursor", { launch }).snippet as Json;
+  equal(plain.mcpServers["mcp-registry"].env, undefined, "nothing set: no env key");
 });

@@ -510,3 +510,14 @@ Deno.test({
     equal(after["github-official"]["github.personal_access_token"], SECRET);
   },
 });
+
+Deno.test("serve with options but without --http says what to type", async () => {
+  await using t = await cliFixture();
+  const port = await t.run(["serve", "--port", "9000"]);
+  equal(port.code, 2, describeRun(["serve", "--port", "9000"], port));
+  match(port.stderr, /--port needs --http/);
+  match(port.stderr, /mcp-registry serve --http \[--host 127\.0\.0\.1\] \[--port 7768\]/);
+  const word = await t.run(["serve", "now"]);
+  equal(word.code, 2);
+  match(word.stderr, /the stdio server takes no options/);
+});
