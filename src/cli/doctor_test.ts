@@ -222,19 +222,26 @@ Deno.test({
 });
 
 Deno.test({
-  name: "checkDirectory() fails on a folder the user cannot write (chmod 500)",
-  // Root writes anywhere a mode allows nobody to; /sys, above, covers root.
-  ignore: ROOT || Deno.build.os === "windows",
+  name: "checkDirectory() fails on a folder the user cannot write",
+  ignore: Deno.build.os === "windows",
   async fn() {
     await using tmp = await tempDir();
     const dir = tmp.path;
-    await Deno.chmod(dir, 0o500);
-    const result = await checkDirectory(`${dir}/cache`, {
-      label: "cache dir",
-      setting: "MCP_REGISTRY_CACHE_DIR",
-    });
-    equal(result.status, "failed");
-    match(result.detail, /permission denied/);
+    // chmod stops everyone but root; the immutable attribute stops root too.
+    const locked = ROOT
+      ? (await new Deno.Command("chattr", { args: ["+i", dir] }).output().catch(() => null))
+        ?.success
+      : (await Deno.chmod(dir, 0o500), true);
+    try {
+      const result = await checkDirectory(`${locked ? dir : "/sys"}/cache`, {
+        label: "cache dir",
+        setting: "MCP_REGISTRY_CACHE_DIR",
+      });
+      equal(result.status, "failed", result.detail);
+      match(result.detail, /permission denied|not permitted|not writable/i);
+    } finally {
+      if (ROOT && locked) await new Deno.Command("chattr", { args: ["-i", dir] }).output();
+    }
   },
 });
 
