@@ -10,6 +10,8 @@
  * @module
  */
 
+import { PODMAN_ENV } from "../src/runtime/podman.ts";
+
 /**
  * The programs the registry runs: podman (every server container), git (catalog sources) and ps
  * (the start time of a registry process, for container owner labels: Deno opens /proc only under
@@ -51,20 +53,7 @@ export const ENV_GROUPS: Readonly<Record<string, readonly string[]>> = {
   /** src/config.ts: where the default cache and data folders are. */
   folders: ["HOME", "USERPROFILE", "XDG_CACHE_HOME", "XDG_DATA_HOME"],
   /** src/runtime/podman.ts: what podman is given (rootless podman needs its runtime dir). */
-  podman: [
-    "PATH",
-    "USER",
-    "LOGNAME",
-    "TMPDIR",
-    "XDG_RUNTIME_DIR",
-    "XDG_CONFIG_HOME",
-    "CONTAINERS_CONF",
-    "CONTAINERS_STORAGE_CONF",
-    "CONTAINERS_REGISTRIES_CONF",
-    "CONTAINER_HOST",
-    "CONTAINER_CONNECTION",
-    "DBUS_SESSION_BUS_ADDRESS",
-  ],
+  podman: PODMAN_ENV,
   /** src/sources/git.ts and podman.ts: certificates and proxies for git and podman pulls. */
   network: [
     "SSL_CERT_FILE",

@@ -13,7 +13,7 @@ export class PodmanError extends Error {
 }
 
 /** Variables podman itself needs from the registry's environment; nothing else is passed on. */
-const PASS_THROUGH = [
+export const PODMAN_ENV: readonly string[] = [
   "PATH",
   "HOME",
   "USER",
@@ -62,7 +62,7 @@ export class Podman {
   constructor({ binary = "podman", env = Deno.env.toObject() }: PodmanOptions = {}) {
     this.binary = binary;
     this.#baseEnv = Object.fromEntries(
-      PASS_THROUGH.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]),
+      PODMAN_ENV.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]),
     );
   }
 

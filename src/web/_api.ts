@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { secretMasker } from "../mask.ts";
 import { z } from "zod";
 import type { Registry } from "../app.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { secretMasker } from "../mask.ts";
+import type { ActiveInfo } from "../proxy/active_servers.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
 import { type ConfigItem, configView } from "../server/_config_view.ts";
@@ -208,17 +209,7 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
 }
 
 /** One active server as the page shows it. */
-export interface ActiveView {
-  id: string;
-  title: string;
-  state: string;
-  container: string;
-  image: string;
-  url: string | null;
-  started_at: string;
-  tool_count: number;
-  tools: string[];
-  last_error: string | null;
+export interface ActiveView extends ActiveInfo {
   /** The last lines it wrote to stderr, secrets masked. */
   stderr: string[];
 }

@@ -3,15 +3,11 @@
  * for changes, secrets never sent back, facet counts, events, and agents hearing of changes.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { generateToken, type HttpEndpoint, serveHttp } from "../../src/http/serve_http.ts";
+import { generateToken } from "../../src/http/serve_http.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
 import { streamableServer } from "../_helpers/remote_server.ts";
-import {
-  eventually,
-  openTestRegistry,
-  testEntry,
-  type TestRegistry,
-} from "../_helpers/registry.ts";
+import { eventually, testEntry } from "../_helpers/registry.ts";
+import { openWeb } from "../_helpers/web.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -36,47 +32,6 @@ const ROUTES: [string, string][] = [
 ];
 
 const SECRET = "s3cr3t-value-that-must-never-come-back";
-
-interface Web extends AsyncDisposable {
-  t: TestRegistry;
-  endpoint: HttpEndpoint;
-  token: string;
-  base: string;
-  cookie: string;
-  /** A request as the page makes it: the cookie, and for changes its own Origin and JSON. */
-  page(method: string, path: string, body?: unknown): Promise<Response>;
-}
-
-async function openWeb(entries = [] as ReturnType<typeof testEntry>[]): Promise<Web> {
-  const t = await openTestRegistry({ entries });
-  const token = generateToken();
-  const endpoint = await serveHttp(t.registry, { port: 0, token, log: t.registry.log });
-  const base = endpoint.pageUrl.replace(/\/$/, "");
-  const signIn = await fetch(`${base}/?token=${token}`, { redirect: "manual" });
-  await signIn.body?.cancel();
-  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
-  return {
-    t,
-    endpoint,
-    token,
-    base,
-    cookie,
-    page(method, path, body) {
-      const headers: Record<string, string> = { cookie };
-      if (method !== "GET") headers.origin = base;
-      if (body !== undefined) headers["content-type"] = "application/json";
-      return fetch(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    },
-    async [Symbol.asyncDispose]() {
-      await endpoint[Symbol.asyncDispose]();
-      await t[Symbol.asyncDispose]();
-    },
-  };
-}
 
 /** Reads server-sent events until `until` holds for one, or 10 s pass. */
 async function readEvents(

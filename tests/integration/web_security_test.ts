@@ -4,47 +4,11 @@
  * changes, request targets that name another host, and the ways around the sign-in that stay shut.
  */
 import { equal, match, ok } from "node:assert/strict";
-import { generateToken, type HttpEndpoint, serveHttp } from "../../src/http/serve_http.ts";
-import { openTestRegistry, testEntry, type TestRegistry } from "../_helpers/registry.ts";
+import { testEntry } from "../_helpers/registry.ts";
+import { openWeb } from "../_helpers/web.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-
-interface Web extends AsyncDisposable {
-  t: TestRegistry;
-  endpoint: HttpEndpoint;
-  token: string;
-  base: string;
-  /** A request with the bearer token, and for changes the registry's own Origin and JSON. */
-  api(method: string, path: string, body?: unknown): Promise<Response>;
-}
-
-async function openWeb(entries = [] as ReturnType<typeof testEntry>[]): Promise<Web> {
-  const t = await openTestRegistry({ entries });
-  const token = generateToken();
-  const endpoint = await serveHttp(t.registry, { port: 0, token, log: t.registry.log });
-  const base = endpoint.pageUrl.replace(/\/$/, "");
-  return {
-    t,
-    endpoint,
-    token,
-    base,
-    api(method, path, body) {
-      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-      if (method !== "GET") headers.origin = base;
-      if (body !== undefined) headers["content-type"] = "application/json";
-      return fetch(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    },
-    async [Symbol.asyncDispose]() {
-      await endpoint[Symbol.asyncDispose]();
-      await t[Symbol.asyncDispose]();
-    },
-  };
-}
 
 /** Sends `request` (CRLF line ends) on a raw connection; the status line and the body. */
 async function raw(base: string, request: string): Promise<{ status: string; body: string }> {
