@@ -220,7 +220,8 @@ export function createWebApp(options: WebAppOptions): WebApp {
         log.error("web request failed", { path: url.pathname, error: String(error) });
         return json({
           status: 500,
-          body: { error: `Internal error: ${(error as Error).message}` },
+          // The detail goes to the log only: an unexpected error may carry anything.
+          body: { error: "Internal error in mcp-registry; its log (stderr) has the details" },
         });
       }
     },
