@@ -21,7 +21,12 @@ export function lookupEntry(index: CatalogIndex, id: string): CatalogEntry | str
   const entry = index.get(id) ?? index.get(id.toLowerCase());
   if (entry) return entry;
   const near = closest(id.toLowerCase(), index.entries.map((e) => e.id), 5);
-  const viaSearch = index.search(id, { limit: 3 }).hits.map((h) => h.entry.id);
+  // Search hits only when they share a word with what was typed: fuzzy matches of a made-up
+  // id ("nosuch") would suggest servers that have nothing to do with it.
+  const words = id.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+  const viaSearch = index.search(id, { limit: 3 }).hits
+    .filter((h) => words.some((w) => `${h.entry.id} ${h.entry.title}`.toLowerCase().includes(w)))
+    .map((h) => h.entry.id);
   const suggestions = [...new Set([...near, ...viaSearch])].slice(0, 5);
   return `No server has the id "${id.slice(0, 80)}". ${
     suggestions.length ? `Did you mean: ${suggestions.join(", ")}? ` : ""

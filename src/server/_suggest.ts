@@ -4,13 +4,15 @@
  * @module
  */
 
-/** Up to `limit` candidates nearest to `word` (prefix matches first, then by edit distance). */
+/** Up to `limit` candidates nearest to `word` (names it begins first, then by edit distance). */
 export function closest(word: string, candidates: readonly string[], limit = 3): string[] {
   const maxDistance = Math.max(2, Math.floor(word.length / 3));
   return candidates
     .map((c) => ({
       c,
-      d: c.startsWith(word) || word.startsWith(c) ? 0 : editDistance(word, c, maxDistance),
+      // What was typed may be the start of a name; a name that is only the start of what was
+      // typed ("git" for "github-offical") is no better than its edit distance says.
+      d: c.startsWith(word) ? 0 : editDistance(word, c, maxDistance),
     }))
     .filter(({ d }) => d <= maxDistance)
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
