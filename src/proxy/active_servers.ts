@@ -11,9 +11,6 @@ import type { Logger } from "../log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
   buildLaunchSpec,
-  checkHostPath,
-  hostPathRules,
-  hostPaths,
   LaunchError,
   type LaunchSpec,
   qualifyImage,
@@ -26,7 +23,8 @@ import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/p
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
-import type { Upstream, UpstreamCommand } from "./upstream.ts";
+import { resolveHostPaths } from "./_host_paths.ts";
+import type { ServerConnection, UpstreamCommand } from "./upstream.ts";
 
 /**
  * Where an active server stands: `exited` when its process ended (it restarts on the next call),
@@ -93,7 +91,7 @@ interface Active {
   prefix: string;
   /** Child tool name → exposed name. */
   names: Map<string, string>;
-  upstream: Upstream | null;
+  upstream: ServerConnection | null;
   state: ServerState;
   startedAt: Date;
   lastError: string | null;
@@ -295,7 +293,7 @@ export class ActiveServers {
   }
 
   /** The MCP client of server `id`, for diagnostics and benchmarks. */
-  upstreamOf(id: string): Upstream | undefined {
+  upstreamOf(id: string): ServerConnection | undefined {
     return this.#active.get(id)?.upstream ?? undefined;
   }
 
@@ -427,6 +425,9 @@ export class ActiveServers {
   ): Promise<AddOutcome> {
     const started = performance.now();
     const { log } = this.#options;
+    if (entry.launch_method === "podman" && entry.tools.some((t) => t.container)) {
+      return await this.#startPoci(entry, config, hash, progress, started);
+    }
     let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
     if (entry.launch_method === "none") {
       throw new LaunchError(`${entry.id}: the catalog says nothing about how to run it`);
@@ -503,6 +504,50 @@ export class ActiveServers {
   }
 
   /**
+   * Docker's `poci` entries: nothing runs between calls; each tool call runs its own container
+   * (see `poci_server.ts`). Ready as soon as podman answers.
+   */
+  async #startPoci(
+    entry: CatalogEntry,
+    config: ServerConfig,
+    hash: string,
+    progress: (step: string) => void,
+    started: number,
+  ): Promise<AddOutcome> {
+    const { podman, limits, owner, log } = this.#options;
+    progress("checking podman");
+    await podman.version();
+    const previous = this.#active.get(entry.id);
+    if (previous) await this.#stop(previous);
+    const { PociServer } = await import("./poci_server.ts");
+    const active: Active = {
+      entry,
+      container: "",
+      prefix: toolPrefix(entry.id),
+      names: new Map(),
+      upstream: new PociServer(entry, {
+        podman,
+        limits,
+        owner,
+        log,
+        protectedPaths: this.#options.protectedPaths ?? [],
+        secrets: Object.values(config.secrets),
+      }),
+      state: "running",
+      startedAt: new Date(),
+      lastError: null,
+      configHash: hash,
+    };
+    this.#active.set(entry.id, active);
+    this.#rebuildRoutes();
+    this.#options.onToolsChanged();
+    progress(`running with ${active.names.size} tools (one container per call)`);
+    const ms = Math.round(performance.now() - started);
+    log.info("server running", { server: entry.id, per_call: true, tools: active.names.size, ms });
+    return { status: "started", tools: this.#describeTools(active), ms };
+  }
+
+  /**
    * A package server as a process on this machine: only when the user opted in
    * (`MCP_REGISTRY_ALLOW_HOST_PROCESSES=1`), since it runs with the user's own rights.
    */
@@ -533,12 +578,6 @@ export class ActiveServers {
     asPackage = false,
   ) {
     const { podman, limits, owner, log } = this.#options;
-    if (entry.tools.some((t) => t.container)) {
-      throw new LaunchError(
-        `${entry.id} runs a container per tool call (Docker's "poci" type), which this ` +
-          "version of mcp-registry does not support yet",
-      );
-    }
     const protectedPaths = this.#options.protectedPaths ?? [];
     const runtimes = this.#options.runtimes ?? DEFAULT_RUNTIMES;
     const home = Deno.env.get("HOME");
@@ -556,24 +595,7 @@ export class ActiveServers {
     } else {
       spec = buildLaunchSpec(entry, config, { home, protectedPaths });
     }
-    for (const path of hostPaths(spec)) {
-      const real = await Deno.realPath(path).catch(() => null);
-      if (!real) {
-        throw new LaunchError(
-          `${entry.id}: the host path ${path} does not exist; create it or set another path ` +
-            "with registry-config-set",
-        );
-      }
-      // A symlink must not lead around the checks (~/link → /etc), and podman mounts what was
-      // checked, not what the link says when podman reads it.
-      const rules = hostPathRules({ home, protectedPaths });
-      checkHostPath(real, rules.protectedPaths, (why) => {
-        throw new LaunchError(`${entry.id}: the host path ${path} leads to ${real}: ${why}`);
-      }, rules.wholePaths);
-      spec.volumes = spec.volumes.map((v) =>
-        v.startsWith(`${path}:`) ? real + v.slice(path.length) : v
-      );
-    }
+    await resolveHostPaths(spec, entry.id, { home, protectedPaths });
     progress("checking podman and the image");
     await podman.version();
     if (!(await podman.imageExists(spec.image))) {

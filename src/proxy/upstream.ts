@@ -49,6 +49,25 @@ export class RingBuffer {
   }
 }
 
+/**
+ * What the pool of active servers needs of a running server: an MCP client of a child or a
+ * remote (`Upstream`), or the per-call containers of a `poci` entry (`PociServer`).
+ */
+export interface ServerConnection {
+  readonly tools: Tool[];
+  readonly running: boolean;
+  /** The last lines it wrote to stderr, secrets masked. */
+  readonly stderr: { tail(n?: number): string[] };
+  describeExit(): string;
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<CallToolResult>;
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /** How to start the child process. */
 export interface UpstreamCommand {
   command: string;
@@ -75,7 +94,7 @@ export interface UpstreamOptions {
 }
 
 /** A connected child MCP server. */
-export class Upstream {
+export class Upstream implements ServerConnection {
   readonly id: string;
   readonly stderr: RingBuffer;
   readonly startedAt = new Date();

@@ -140,6 +140,32 @@ export class Podman {
     if (out.code !== 0) throw new PodmanError(`podman rm failed: ${out.stderr}`);
   }
 
+  /**
+   * Runs `podman <args>` once with `env` added to podman's environment (the values of `-e NAME`),
+   * and returns its exit code and output, whatever the code. `signal` aborts it.
+   */
+  async runOnce(
+    args: string[],
+    options: { env?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    const signals = [AbortSignal.timeout(options.timeoutMs), options.signal].filter((s) => !!s);
+    const output = await new Deno.Command(this.binary, {
+      args,
+      env: this.env(options.env),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.any(signals as AbortSignal[]),
+    }).output();
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    return {
+      code: output.signal ? -1 : output.code,
+      stdout: decode(output.stdout),
+      stderr: decode(output.stderr),
+    };
+  }
+
   async #run(args: string[], { timeoutMs = 60_000 } = {}): Promise<string> {
     const out = await this.#exec(args, timeoutMs);
     if (out.code !== 0) {

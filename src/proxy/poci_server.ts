@@ -1,0 +1,176 @@
+/**
+ * Docker's `poci` entries: no long-lived server, but one short container per tool call (e.g.
+ * `curl` runs `alpine/curl <args>`). The registry itself plays the MCP server: it lists the
+ * catalog's tools, and a call fills the tool's command and volumes from the call's arguments,
+ * runs the container (hardened like every other) and returns its output as the result.
+ *
+ * @module
+ */
+import type { CatalogEntry, ToolInfo } from "../catalog/entry.ts";
+import type { Logger } from "../log.ts";
+import { secretMasker } from "../mask.ts";
+import type { CallToolResult, Tool } from "../mcp/sdk.ts";
+import { type LaunchSpec, qualifyImage } from "../runtime/launch_spec.ts";
+import type { Podman } from "../runtime/podman.ts";
+import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
+import { evaluateList } from "../runtime/template.ts";
+import { resolveHostPaths } from "./_host_paths.ts";
+import { RingBuffer, type ServerConnection } from "./upstream.ts";
+
+/** What a `poci` server needs to run its containers. */
+export interface PociOptions {
+  podman: Podman;
+  limits: ContainerLimits;
+  owner: string;
+  log: Logger;
+  /** Folders never mounted (the registry's own data). */
+  protectedPaths: string[];
+  /** Stored secret values, masked wherever output leaves. */
+  secrets: string[];
+}
+
+/** The biggest output a call returns; the rest is cut, with a note. */
+const MAX_OUTPUT = 1_000_000;
+
+/** A `poci` entry as a running server: its tools, run one container per call. */
+export class PociServer implements ServerConnection {
+  readonly tools: Tool[];
+  readonly stderr: RingBuffer;
+  readonly #entry: CatalogEntry;
+  readonly #options: PociOptions;
+  readonly #mask: (text: string) => string;
+  readonly #calls = new Set<AbortController>();
+  #closed = false;
+
+  constructor(entry: CatalogEntry, options: PociOptions) {
+    this.#entry = entry;
+    this.#options = options;
+    this.#mask = secretMasker(options.secrets);
+    this.stderr = new RingBuffer(50, 500, options.secrets);
+    this.tools = entry.tools.filter((t) => t.container).map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: (t.input_schema ?? { type: "object", properties: {} }) as Tool["inputSchema"],
+    }));
+  }
+
+  get running(): boolean {
+    return !this.#closed;
+  }
+
+  describeExit(): string {
+    return this.#closed ? "removed" : "";
+  }
+
+  ping(): Promise<boolean> {
+    return Promise.resolve(!this.#closed);
+  }
+
+  /** Runs the tool's container with `args`; its stdout is the result, a failure `isError`. */
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs = 120_000,
+  ): Promise<CallToolResult> {
+    if (this.#closed) throw new Error(`${this.#entry.id} is not running (removed)`);
+    const tool = this.#entry.tools.find((t) => t.name === name && t.container);
+    if (!tool?.container) return failure(`${this.#entry.id} has no tool "${name}"`);
+    const problem = checkArguments(tool, args);
+    if (problem) return failure(`Invalid arguments for ${name}: ${problem}`);
+    let spec: LaunchSpec;
+    try {
+      spec = await this.#spec(tool, args);
+    } catch (error) {
+      return failure((error as Error).message);
+    }
+    const { podman, limits, owner, log } = this.#options;
+    if (!(await podman.imageExists(spec.image))) {
+      log.info("pulling image", { server: this.#entry.id, image: spec.image });
+      await podman.pull(spec.image);
+    }
+    const container = containerName(this.#entry.id);
+    const run = podmanRunArgs({ spec, name: container, serverId: this.#entry.id, owner, limits });
+    const abort = new AbortController();
+    this.#calls.add(abort);
+    const started = performance.now();
+    try {
+      const out = await podman.runOnce(run, { timeoutMs, signal: abort.signal });
+      this.stderr.push(out.stderr.endsWith("\n") || !out.stderr ? out.stderr : `${out.stderr}\n`);
+      log.debug("poci call", {
+        server: this.#entry.id,
+        tool: name,
+        code: out.code,
+        ms: Math.round(performance.now() - started),
+      });
+      const stdout = this.#mask(cut(out.stdout));
+      if (out.code === 0) return { content: [{ type: "text", text: stdout || "(no output)" }] };
+      const why = out.code === -1 ? "was stopped (timeout or removal)" : `exited ${out.code}`;
+      const tail = this.#mask(out.stderr.trim().split("\n").slice(-10).join("\n"));
+      return failure(
+        `${name} ${why}${stdout ? `\nstdout:\n${stdout}` : ""}${tail ? `\nstderr:\n${tail}` : ""}`,
+      );
+    } catch (error) {
+      return failure(`${name} did not run: ${this.#mask((error as Error).message)}`);
+    } finally {
+      this.#calls.delete(abort);
+      await podman.remove([container]).catch(() => {}); // --rm, unless podman was killed
+    }
+  }
+
+  /** Stops calls under way (their containers are removed). */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const call of this.#calls) call.abort();
+    return Promise.resolve();
+  }
+
+  /** The container of one call: the tool's templates filled from the call's arguments. */
+  async #spec(tool: ToolInfo, args: Record<string, unknown>): Promise<LaunchSpec> {
+    const container = tool.container!;
+    // The catalog writes `{{args|into}}` for the call's own arguments.
+    const call = (text: string) => text.replace(/\{\{\s*/g, "{{call.");
+    const templates = { call: args };
+    const spec: LaunchSpec = {
+      image: qualifyImage(container.image),
+      command: evaluateList(container.command.map(call), templates),
+      env: {},
+      volumes: evaluateList(container.volumes.map(call), templates)
+        .filter((v) => v !== "" && !v.startsWith(":")),
+      disableNetwork: this.#entry.run.disable_network,
+      user: null,
+    };
+    await resolveHostPaths(spec, this.#entry.id, {
+      home: Deno.env.get("HOME"),
+      protectedPaths: this.#options.protectedPaths,
+    });
+    return spec;
+  }
+}
+
+function failure(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+function cut(text: string): string {
+  return text.length <= MAX_OUTPUT
+    ? text
+    : `${text.slice(0, MAX_OUTPUT)}\n[cut: ${text.length - MAX_OUTPUT} more characters]`;
+}
+
+/**
+ * Null when `args` gives every required property with a plain value (text, number, boolean or
+ * a list of them: what a command line can carry); else what is wrong.
+ */
+function checkArguments(tool: ToolInfo, args: Record<string, unknown>): string | null {
+  const schema = tool.input_schema ?? {};
+  const required = Array.isArray(schema.required) ? schema.required.map(String) : [];
+  const missing = required.filter((key) => args[key] === undefined || args[key] === null);
+  if (missing.length) return `missing ${missing.map((k) => `"${k}"`).join(", ")}`;
+  const plain = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
+  for (const [key, value] of Object.entries(args)) {
+    if (!(plain(value) || (Array.isArray(value) && value.every(plain)))) {
+      return `"${key}" must be text, a number, a boolean or a list of them`;
+    }
+  }
+  return null;
+}
