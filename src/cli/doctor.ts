@@ -163,7 +163,8 @@ export async function checkPodman(options: CheckPodmanOptions = {}): Promise<Che
     detail: `${binary} ${version} (${mode}${remote}); podman info works`,
   };
   const runtime = info.host?.ociRuntime;
-  if (!runtime?.name) return [podman, await findOciRuntime(searchPath, false)];
+  const limits = remote ? [] : [checkLimits(info)];
+  if (!runtime?.name) return [podman, await findOciRuntime(searchPath, false), ...limits];
   const runtimeVersion = runtime.version?.split("\n")[0]?.trim();
   // A remote podman's runtime lives on the other machine: its path cannot be checked here.
   const exists = remote || !runtime.path || await isFile(runtime.path);
@@ -182,15 +183,60 @@ export async function checkPodman(options: CheckPodmanOptions = {}): Promise<Che
         detail: `podman uses ${runtime.name} at ${runtime.path}, which does not exist`,
         fix: INSTALL_RUNTIME,
       },
+    ...limits,
   ];
 }
 
+/** The cgroup controllers the registry's `--memory`, `--cpus` and `--pids-limit` need. */
+const LIMIT_CONTROLLERS = ["memory", "cpu", "pids"];
+
+/**
+ * Whether podman can apply the registry's container limits: rootless podman ignores them on
+ * cgroup v1, and on cgroup v2 needs the controllers delegated to the user (else a start with
+ * `--cpus` can fail).
+ */
+export function checkLimits(info: PodmanInfo): CheckResult {
+  const rootless = info.host?.security?.rootless === true;
+  const version = info.host?.cgroupVersion;
+  const controllers = info.host?.cgroupControllers ?? [];
+  if (rootless && version === "v1") {
+    return {
+      check: "container limits",
+      status: "warning",
+      detail: "rootless podman on cgroup v1 ignores memory, CPU and process limits: the " +
+        "servers' containers run without them",
+      fix: "Use cgroup v2 (the default on Fedora and recent distributions; elsewhere boot with " +
+        "systemd.unified_cgroup_hierarchy=1)",
+    };
+  }
+  const missing = LIMIT_CONTROLLERS.filter((c) => !controllers.includes(c));
+  if (rootless && version === "v2" && missing.length > 0) {
+    return {
+      check: "container limits",
+      status: "warning",
+      detail: `the cgroup controllers ${missing.join(", ")} are not delegated to your user: ` +
+        "containers started with limits may fail",
+      fix: "sudo mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\n" +
+        "Delegate=cpu cpuset io memory pids\\n' | sudo tee " +
+        "/etc/systemd/system/user@.service.d/delegate.conf && sudo systemctl daemon-reload, " +
+        "then log in again",
+    };
+  }
+  return {
+    check: "container limits",
+    status: "ok",
+    detail: `memory, CPU and process limits apply (cgroup ${version ?? "unknown"})`,
+  };
+}
+
 /** The parts of `podman info --format json` the checks read. */
-interface PodmanInfo {
+export interface PodmanInfo {
   version?: { Version?: string };
   host?: {
     ociRuntime?: { name?: string; path?: string; version?: string };
     security?: { rootless?: boolean };
+    cgroupVersion?: string;
+    cgroupControllers?: string[];
     /** True for podman-remote: the containers run where the socket leads. */
     serviceIsRemote?: boolean;
   };

@@ -9,6 +9,7 @@ import {
   checkGit,
   checkGitSource,
   checkHttpSource,
+  checkLimits,
   checkPodman,
   checkRuntimeDir,
   checkSubIds,
@@ -434,4 +435,30 @@ Deno.test("formatReport() prints the fix under each problem and a summary", () =
     formatReport([{ check: "deno", status: "ok", detail: "Deno 2.9.6" }]),
     /All 1 checks passed\.$/,
   );
+});
+
+Deno.test("checkLimits() warns where rootless podman cannot apply the container limits", () => {
+  const v1 = checkLimits({ host: { security: { rootless: true }, cgroupVersion: "v1" } });
+  equal(v1.status, "warning");
+  match(v1.detail, /ignores memory, CPU and process limits/);
+  match(v1.fix!, /cgroup v2/);
+  const undelegated = checkLimits({
+    host: {
+      security: { rootless: true },
+      cgroupVersion: "v2",
+      cgroupControllers: ["memory", "pids"],
+    },
+  });
+  equal(undelegated.status, "warning");
+  match(undelegated.detail, /controllers cpu are not delegated/);
+  match(undelegated.fix!, /Delegate=cpu cpuset io memory pids/);
+  const fine = checkLimits({
+    host: {
+      security: { rootless: true },
+      cgroupVersion: "v2",
+      cgroupControllers: ["cpuset", "cpu", "io", "memory", "pids"],
+    },
+  });
+  equal(fine.status, "ok", fine.detail);
+  equal(checkLimits({ host: { security: { rootless: false }, cgroupVersion: "v1" } }).status, "ok");
 });
