@@ -84,7 +84,7 @@ export function officialIds(names: readonly string[]): Map<string, string> {
   return assignIdsAround(sorted, new Map(unique.map(([short, [name]]) => [name!, short])));
 }
 
-/** Names of keys a user must not leave empty, for old records that had no `is_secret`. */
+/** Names of credentials, for records that do not say `isSecret` (old ones had no such field). */
 const CREDENTIAL_NAME = /(api[_-]?key|token|secret|password|passwd|credential|private[_-]?key)/i;
 
 /** A read package: both layouts' field names brought to one. */
@@ -221,7 +221,8 @@ export function mapOfficialServer(server: unknown, options: MapOfficialOptions):
     // nothing here marks an entry as official or featured.
     official: false,
     featured: false,
-    requires_api_key: config.secrets.some((s) => s.required !== false),
+    // Publishers rarely say isRequired: any declared credential means "takes an API key".
+    requires_api_key: config.secrets.length > 0,
     tools: [],
     dynamic_tools: false,
     launch_method: launch,
@@ -326,8 +327,9 @@ class ConfigBuilder {
       this.#warnings.push(`'${path}' ignored: an environment variable without 'name'`);
       return;
     }
-    const secret = env.isSecret ??
-      (this.#oldLayout && env.value === undefined && CREDENTIAL_NAME.test(envName));
+    // Publishers often leave `isSecret` out (the large 2025-09 seed never sets it): a value the
+    // user gives under a credential's name is kept as a secret unless marked `isSecret: false`.
+    const secret = env.isSecret ?? (env.value === undefined && CREDENTIAL_NAME.test(envName));
     const required = this.#isRequired(env);
     if (secret && env.value === undefined) {
       this.#addSecret(envName, env, required);

@@ -388,3 +388,24 @@ Deno.test("mapOfficialServer() parameter templates reach the command, also under
   const renamed = { ...config, secrets: { [`${merged.id}.api_key`]: "k" } };
   deepEqual(buildLaunchSpec(merged, renamed, { image: "package" }).command, spec.command);
 });
+
+Deno.test("mapOfficialServer() keeps a credential as a secret when isSecret is left out", () => {
+  const entry = entryOf({
+    name: "io.github.acme/tokens",
+    description: "Tokens.",
+    version: "1.0.0",
+    packages: [{
+      registryType: "npm",
+      identifier: "@acme/tokens",
+      version: "1.0.0",
+      transport: { type: "stdio" },
+      environmentVariables: [
+        { name: "ACME_API_KEY" },
+        { name: "ACME_TOKEN_URL", isSecret: false },
+        { name: "ACME_REGION" },
+      ],
+    }],
+  }, "tokens");
+  deepEqual(entry.config.secrets.map((s) => s.env), ["ACME_API_KEY"]);
+  deepEqual(entry.config.env.map((e) => e.name), ["ACME_TOKEN_URL", "ACME_REGION"]);
+});
