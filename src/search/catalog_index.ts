@@ -331,7 +331,7 @@ const RUNNABLE: Record<LaunchMethod, number> = {
   podman: 1,
   "stdio-proxy": 1,
   "remote-http": 1,
-  none: 0.8,
+  none: 0.65,
 };
 
 function browseCompare(a: CatalogEntry, b: CatalogEntry): number {

@@ -106,6 +106,7 @@ const readSource = object({}, {
   project: field(str),
   upstream: field(str),
   directory: field(str),
+  dockerfile: field(str),
 });
 const readRun = object({}, {
   command: listOf(field(scalar)),
@@ -228,7 +229,7 @@ export function parseDockerServer(
       source: "docker",
       sources: ["docker"],
       repo_url: repo ? normalizeRepoUrl(repo) : null,
-      repo_subfolder: source.directory?.trim().replace(/^\.?\/+|\/+$/g, "") || null,
+      repo_subfolder: subfolderOf(source),
       homepage: null,
       links: {
         docker: `https://hub.docker.com/mcp/server/${encodeURIComponent(dirName)}/overview`,
@@ -420,4 +421,17 @@ function describeIssues(error: z.ZodError): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The folder of the repository that holds the server: `source.directory`, or else the folder of
+ * `source.dockerfile` (`src/filesystem/Dockerfile` → `src/filesystem`), so monorepo servers
+ * match their entries in other sources.
+ */
+function subfolderOf(source: { directory?: string; dockerfile?: string }): string | null {
+  const clean = (path: string) => path.trim().replace(/^\.?\/+|\/+$/g, "");
+  if (source.directory?.trim()) return clean(source.directory) || null;
+  const dockerfile = source.dockerfile ? clean(source.dockerfile) : "";
+  const folder = dockerfile.includes("/") ? dockerfile.slice(0, dockerfile.lastIndexOf("/")) : "";
+  return folder || null;
 }

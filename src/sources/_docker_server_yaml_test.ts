@@ -313,3 +313,18 @@ Deno.test("normalizeRepoUrl() makes one form of a repository URL", () => {
   ) equal(normalizeRepoUrl(url), "https://github.com/docker/mcp-registry", url);
   equal(normalizeRepoUrl("https://example.com/a/B/"), "https://example.com/a/B");
 });
+
+Deno.test("parseDockerServer() takes the repository folder from source.directory, else the Dockerfile's", () => {
+  const folder = (source: string) =>
+    parseDockerServer(`name: x\nimage: mcp/x\ntype: server\nsource:\n${source}`, {
+      dirName: "x",
+      refreshedAt: "2026-01-01T00:00:00Z",
+    }).entry.repo_subfolder;
+  equal(folder("  project: https://github.com/o/r\n  directory: ./src/a/\n"), "src/a");
+  equal(
+    folder("  project: https://github.com/o/r\n  dockerfile: src/filesystem/Dockerfile\n"),
+    "src/filesystem",
+  );
+  equal(folder("  project: https://github.com/o/r\n  dockerfile: Dockerfile\n"), null);
+  equal(folder("  project: https://github.com/o/r\n"), null);
+});
