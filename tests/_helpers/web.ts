@@ -55,3 +55,30 @@ export async function openWeb(entries = [] as ReturnType<typeof testEntry>[]): P
     },
   };
 }
+
+/** One server-sent event of the page's stream, its data parsed. */
+export interface PageEvent {
+  event: string;
+  // deno-lint-ignore no-explicit-any
+  data: any;
+}
+
+/** The events `reader` delivers (blocks with an `event:` and a `data:` line), until it ends. */
+export async function* serverSentEvents(
+  reader: ReadableStreamDefaultReader<string>,
+): AsyncGenerator<PageEvent> {
+  let buffer = "";
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = block.match(/^event: (.*)$/m)?.[1];
+      const data = block.match(/^data: (.*)$/m)?.[1];
+      if (event && data !== undefined) yield { event, data: JSON.parse(data) };
+    }
+  }
+}

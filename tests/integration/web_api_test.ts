@@ -7,7 +7,7 @@ import { generateToken } from "../../src/http/serve_http.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
 import { streamableServer } from "../_helpers/remote_server.ts";
 import { eventually, testEntry } from "../_helpers/registry.ts";
-import { openWeb } from "../_helpers/web.ts";
+import { openWeb, serverSentEvents } from "../_helpers/web.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -40,24 +40,13 @@ async function readEvents(
 ): Promise<{ event: string; data: Json }[]> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const seen: { event: string; data: Json }[] = [];
-  let buffer = "";
   const deadline = setTimeout(() => reader.cancel(), 10_000);
   try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) return seen;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = block.match(/^event: (.*)$/m)?.[1];
-        const data = block.match(/^data: (.*)$/m)?.[1];
-        if (!event || data === undefined) continue;
-        seen.push({ event, data: JSON.parse(data) });
-        if (until(event, JSON.parse(data))) return seen;
-      }
+    for await (const { event, data } of serverSentEvents(reader)) {
+      seen.push({ event, data });
+      if (until(event, structuredClone(data))) return seen;
     }
+    return seen;
   } finally {
     clearTimeout(deadline);
     await reader.cancel().catch(() => {});

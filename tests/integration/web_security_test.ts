@@ -5,7 +5,7 @@
  */
 import { equal, match, ok } from "node:assert/strict";
 import { testEntry } from "../_helpers/registry.ts";
-import { openWeb } from "../_helpers/web.ts";
+import { openWeb, serverSentEvents } from "../_helpers/web.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -27,20 +27,9 @@ async function raw(base: string, request: string): Promise<{ status: string; bod
 function collectEvents(response: Response, seen: { event: string; data: Json }[]) {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const done = (async () => {
-    let buffer = "";
-    while (true) {
-      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
-      if (done) return;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = block.match(/^event: (.*)$/m)?.[1];
-        const data = block.match(/^data: (.*)$/m)?.[1];
-        if (event && data !== undefined) seen.push({ event, data: JSON.parse(data) });
-      }
-    }
+    try {
+      for await (const item of serverSentEvents(reader)) seen.push(item);
+    } catch { /* cancelled or closed: the events so far are what counts */ }
   })();
   return {
     async stop() {
