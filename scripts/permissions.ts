@@ -10,7 +10,7 @@
  * @module
  */
 
-import { PODMAN_ENV } from "../src/runtime/podman.ts";
+import { PODMAN_ENV, PROXY_ENV } from "../src/runtime/podman.ts";
 
 /**
  * The programs the registry runs: podman (every server container), git (catalog sources) and ps
@@ -55,16 +55,7 @@ export const ENV_GROUPS: Readonly<Record<string, readonly string[]>> = {
   /** src/runtime/podman.ts: what podman is given (rootless podman needs its runtime dir). */
   podman: PODMAN_ENV,
   /** src/sources/git.ts and podman.ts: certificates and proxies for git and podman pulls. */
-  network: [
-    "SSL_CERT_FILE",
-    "SSL_CERT_DIR",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "no_proxy",
-  ],
+  network: ["SSL_CERT_FILE", "SSL_CERT_DIR", ...PROXY_ENV],
   /** src/proxy/active_servers.ts: the base environment of host processes. */
   host: ["LANG"],
   /**

@@ -8,6 +8,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { AddOutcome } from "../proxy/active_servers.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
+import { describeUnrunnable } from "../server/_entry_summary.ts";
 import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
 import {
@@ -300,13 +301,12 @@ function whyNotRunnable(entry: CatalogEntry): string | null {
     (entry.launch_method === "remote-http" && !entry.remote) ||
     (entry.launch_method === "stdio-proxy" && !entry.run.package);
   if (!nothing) return null;
-  const where = entry.repo_url ?? entry.homepage ?? Object.values(entry.links)[0];
-  return `${entry.id} cannot be started: its sources (${entry.sources.join(", ")}) describe it ` +
-    "but say nothing about how to run it (no image, package or remote URL). " +
-    (where ? `Its page is ${where}. ` : "") +
+  return describeUnrunnable(
+    entry,
     "Look for another entry of the same server (mcp-registry find <words> --launch-method " +
-    "podman), or describe it in your own catalog (MCP_REGISTRY_CATALOGS, server.yaml format) " +
-    "and run mcp-registry refresh local.";
+      "podman), or describe it in your own catalog (MCP_REGISTRY_CATALOGS, server.yaml format) " +
+      "and run mcp-registry refresh local.",
+  );
 }
 
 /** What is missing, with the command that sets each. */

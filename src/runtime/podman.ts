@@ -12,6 +12,16 @@ export class PodmanError extends Error {
   override name = "PodmanError";
 }
 
+/** The proxy settings, in both spellings: podman (for pulls) and git honour them. */
+export const PROXY_ENV: readonly string[] = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+];
+
 /** Variables podman itself needs from the registry's environment; nothing else is passed on. */
 export const PODMAN_ENV: readonly string[] = [
   "PATH",
@@ -28,12 +38,7 @@ export const PODMAN_ENV: readonly string[] = [
   "CONTAINER_HOST",
   "CONTAINER_CONNECTION",
   "DBUS_SESSION_BUS_ADDRESS",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
+  ...PROXY_ENV,
 ];
 
 /** A container of ours, as `podman ps` lists it. */

@@ -65,3 +65,14 @@ export function renderLine(summary: EntrySummary, position: number): string {
   const description = summary.description ? ` - ${truncate(summary.description, 160)}` : "";
   return `${position}. ${summary.id}: ${summary.title}${description} [${marks.join(", ")}]`;
 }
+
+/**
+ * Why `entry` cannot be started (its sources describe it but not how to run it), with its page,
+ * followed by `advice`: what to do instead, in the words of the caller (tool or CLI).
+ */
+export function describeUnrunnable(entry: CatalogEntry, advice: string): string {
+  const where = entry.repo_url ?? entry.homepage ?? Object.values(entry.links)[0];
+  return `${entry.id} cannot be started: its sources (${entry.sources.join(", ")}) describe it ` +
+    "but say nothing about how to run it (no image, package or remote URL). " +
+    (where ? `Its page is ${where}. ` : "") + advice;
+}

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
 import { describeMissing } from "./_config_view.ts";
+import { describeUnrunnable } from "./_entry_summary.ts";
 import { checkConfigValues } from "./_config_values.ts";
 import { idArgument, lookupEntry } from "./_ids.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
@@ -78,13 +79,12 @@ export const addTool = defineTool({
   },
 });
 
-/** Why an entry without launch details cannot be added, and what to do instead. */
+/** Why an entry without launch details cannot be added, and what the agent can do instead. */
 function cannotRun(entry: CatalogEntry): string {
-  const where = entry.repo_url ?? entry.homepage ?? Object.values(entry.links)[0];
-  return `${entry.id} cannot be started: its sources (${entry.sources.join(", ")}) describe it ` +
-    "but say nothing about how to run it (no image, package or remote URL). " +
-    (where ? `Its page is ${where}. ` : "") +
+  return describeUnrunnable(
+    entry,
     "Look for another entry of the same server with registry-find (filter launch_method), or " +
-    "ask the user to describe it in their own catalog (MCP_REGISTRY_CATALOGS, server.yaml " +
-    "format) and call registry-refresh with source local.";
+      "ask the user to describe it in their own catalog (MCP_REGISTRY_CATALOGS, server.yaml " +
+      "format) and call registry-refresh with source local.",
+  );
 }
