@@ -5,6 +5,7 @@
 import { CatalogIndex } from "../src/search/catalog_index.ts";
 import { loadDockerServers } from "../src/sources/docker_registry.ts";
 import type { CatalogEntry } from "../src/catalog/entry.ts";
+import { QUERIES } from "./_queries.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/docker-mcp-registry", import.meta.url).pathname;
 const { entries } = await loadDockerServers(FIXTURES);
@@ -22,15 +23,6 @@ function replicate(base: readonly CatalogEntry[], count: number): CatalogEntry[]
 
 const big = replicate(entries, 10_000);
 const index = new CatalogIndex(big);
-
-const QUERIES = {
-  name: "github",
-  task: "work with my github issues",
-  broad: "database",
-  typo: "slak",
-  phrase: "take a screenshot of a web page",
-  unknown_word: "kuberentes",
-};
 
 for (const [label, query] of Object.entries(QUERIES)) {
   Deno.bench(`search 10k: ${label} "${query}"`, { group: "search" }, () => {

@@ -17,6 +17,7 @@ import {
   camelCaseRows,
   startOfficialRegistryFake,
 } from "../tests/_helpers/official_registry_fake.ts";
+import { QUERIES } from "./_queries.ts";
 
 const docker = await createGitFixture();
 const awesome = await createAwesomeFixture();
@@ -115,13 +116,6 @@ Deno.bench("full refresh of all five sources from local fixtures", {
   kv.close();
 });
 
-const QUERIES = {
-  name: "github",
-  task: "work with my github issues",
-  broad: "database",
-  typo: "slak",
-  phrase: "take a screenshot of a web page",
-};
 for (const [label, query] of Object.entries(QUERIES)) {
   Deno.bench(`search merged ${index.size}: ${label} "${query}"`, { group: "search" }, () => {
     index.search(query, { limit: 10 });
