@@ -5,11 +5,10 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
+import { HAS_PODMAN } from "../_helpers/podman.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CONTAINERS_CONF = new URL("../podman/containers.conf", import.meta.url).pathname;
-const HAVE_PODMAN = await new Deno.Command("podman", { args: ["--version"], stdout: "null" })
-  .output().then((o) => o.success, () => false);
 
 async function doctor(env: Record<string, string>, args: string[] = []) {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -38,7 +37,7 @@ async function setup() {
 
 Deno.test({
   name: "mcp-registry doctor passes on this machine with a local docker source",
-  ignore: !HAVE_PODMAN,
+  ignore: !HAS_PODMAN,
   async fn() {
     const { fixture, env } = await setup();
     await using _ = fixture;
