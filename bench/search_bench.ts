@@ -6,8 +6,8 @@ import { CatalogIndex } from "../src/search/catalog_index.ts";
 import { loadDockerServers } from "../src/sources/docker_registry.ts";
 import type { CatalogEntry } from "../src/catalog/entry.ts";
 import { QUERIES } from "./_queries.ts";
+import { DOCKER_FIXTURES as FIXTURES } from "../tests/_helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/docker-mcp-registry", import.meta.url).pathname;
 const { entries } = await loadDockerServers(FIXTURES);
 
 /** `count` entries made of copies of the real ones, each copy with its own id. */

@@ -8,8 +8,7 @@ import MiniSearch from "minisearch";
 import { CatalogIndex } from "../src/search/catalog_index.ts";
 import { loadDockerServers } from "../src/sources/docker_registry.ts";
 import { SEARCH_CASES, type SearchCase } from "./search_quality_cases.ts";
-
-const FIXTURES = new URL("../../shared/fixtures/docker-mcp-registry", import.meta.url).pathname;
+import { DOCKER_FIXTURES as FIXTURES } from "./_helpers/fixtures.ts";
 
 interface Score {
   recallAt5: number;

@@ -1,8 +1,8 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import { githubAnchor, parseAwesomeReadme, parseSponsors } from "./_awesome_readme.ts";
+import { AWESOME_FIXTURES as FIXTURES } from "../../tests/_helpers/fixtures.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/mcpservers", import.meta.url).pathname;
 const VERSIONS = ["39eb1d7", "6f0239d"] as const;
 const readme = (version: (typeof VERSIONS)[number]) =>
   Deno.readTextFileSync(`${FIXTURES}/wong2-awesome-mcp-servers.README.${version}.md`);

@@ -1,8 +1,7 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import { loadDockerServers } from "./docker_registry.ts";
-
-const FIXTURES = new URL("../../../shared/fixtures/docker-mcp-registry", import.meta.url).pathname;
+import { DOCKER_FIXTURES as FIXTURES } from "../../tests/_helpers/fixtures.ts";
 
 Deno.test("loadDockerServers() loads all 328 servers of the real registry", async () => {
   const { entries, errors, warnings } = await loadDockerServers(FIXTURES);

@@ -1,8 +1,8 @@
 import { deepEqual, equal, match, notEqual, ok, rejects } from "node:assert/strict";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
 import { loadLocalCatalogs, LocalCatalogsSource } from "./local_catalogs.ts";
+import { DOCKER_FIXTURES as DOCKER } from "../../tests/_helpers/fixtures.ts";
 
-const DOCKER = new URL("../../../shared/fixtures/docker-mcp-registry", import.meta.url).pathname;
 const at = "2026-01-01T00:00:00.000Z";
 
 /** A temp folder, removed at the end of the test. */

@@ -5,9 +5,9 @@
  * @module
  */
 import { runGit } from "../../src/sources/git.ts";
+import { AWESOME_FIXTURES } from "./fixtures.ts";
 
-export const AWESOME_FIXTURES = new URL("../../../shared/fixtures/mcpservers", import.meta.url)
-  .pathname;
+export { AWESOME_FIXTURES };
 
 /** The two README versions in the fixtures: 2026-07 (one sponsor) and 2025-10 (three). */
 export type AwesomeReadmeVersion = "39eb1d7" | "6f0239d";

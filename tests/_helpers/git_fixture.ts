@@ -4,11 +4,9 @@
  * @module
  */
 import { runGit } from "../../src/sources/git.ts";
+import { DOCKER_FIXTURES } from "./fixtures.ts";
 
-export const DOCKER_FIXTURES = new URL(
-  "../../../shared/fixtures/docker-mcp-registry",
-  import.meta.url,
-).pathname;
+export { DOCKER_FIXTURES };
 
 const IDENTITY = ["-c", "user.name=mcp-registry tests", "-c", "user.email=tests@invalid"];
 

@@ -1,12 +1,11 @@
 /**
  * A fake of the official MCP registry's list API on 127.0.0.1, serving rows built from the real
- * registry data in `/work/shared/fixtures/official-registry`, with the real paging and filter
+ * registry data in `tests/fixtures/official-registry/`, with the real paging and filter
  * rules of `GET /v0.1/servers` and failures a test can switch on.
  *
  * @module
  */
-
-const FIXTURES = new URL("../../../shared/fixtures/official-registry/", import.meta.url);
+import { OFFICIAL_FIXTURES } from "./fixtures.ts";
 
 /** The registry's facts on one row (`_meta["io.modelcontextprotocol.registry/official"]`). */
 export interface FakeMeta {
@@ -179,7 +178,7 @@ export function officialRow(
 
 /** One fixture file, parsed. */
 export function readFixture<T = unknown>(path: string): T {
-  return JSON.parse(Deno.readTextFileSync(new URL(path, FIXTURES)));
+  return JSON.parse(Deno.readTextFileSync(`${OFFICIAL_FIXTURES}/${path}`));
 }
 
 /**
