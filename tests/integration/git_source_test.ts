@@ -18,6 +18,30 @@ import {
 import { CatalogStore } from "../../src/store/catalog_store.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
 
+const GIT_MODULE = new URL("../../src/sources/git.ts", import.meta.url).href;
+
+/**
+ * Runs `syncRepo(url, dir)` in a child Deno with its own working directory and environment: the
+ * working directory and environment are the whole process's, and other tests run beside this one.
+ */
+async function syncRepoInChild(
+  url: string,
+  dir: string,
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<string> {
+  const code = `import { syncRepo } from ${JSON.stringify(GIT_MODULE)};
+console.log(await syncRepo(${JSON.stringify(url)}, ${JSON.stringify(dir)}));`;
+  const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", code],
+    cwd: options.cwd,
+    env: options.env ?? {},
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  ok(success, `syncRepo() in a child failed: ${decoder.decode(stderr)}`);
+  return decoder.decode(stdout).trim();
+}
+
 Deno.test("DockerRegistrySource clones the repository, then pulls a changed file", async () => {
   await using fixture = await createGitFixture();
   const source = new DockerRegistrySource({ repo: fixture.repo, sourcesDir: `${fixture.dir}/src` });
@@ -137,25 +161,20 @@ Deno.test("resolveRepoUrl() makes local paths absolute and leaves URLs alone", (
 
 Deno.test("syncRepo() fetches in place whichever way a local path is written", async () => {
   await using fixture = await createGitFixture(["memory"]);
-  const cwd = Deno.cwd();
-  Deno.chdir(fixture.dir);
-  try {
-    const checkout = `${fixture.dir}/checkout`;
-    await syncRepo("repo", checkout);
-    equal(
-      await runGit(["config", "--get", "remote.origin.url"], { cwd: checkout }),
-      fixture.repo,
-      "the clone remembers the absolute path",
-    );
-    // An untracked file survives a fetch and reset, not a fresh clone.
-    await Deno.writeTextFile(`${checkout}/.git/untouched`, "x");
-    const head = await fixture.commit("servers/new/server.yaml", "name: new\nimage: mcp/new\n");
-    equal(await syncRepo("./repo/", checkout), head);
-    equal(await syncRepo(fixture.repo, checkout), head);
-    ok(await Deno.stat(`${checkout}/.git/untouched`), "fetched in place, not cloned again");
-  } finally {
-    Deno.chdir(cwd);
-  }
+  const checkout = `${fixture.dir}/checkout`;
+  // Relative paths are resolved against the working directory: a child's, set to fixture.dir.
+  await syncRepoInChild("repo", checkout, { cwd: fixture.dir });
+  equal(
+    await runGit(["config", "--get", "remote.origin.url"], { cwd: checkout }),
+    fixture.repo,
+    "the clone remembers the absolute path",
+  );
+  // An untracked file survives a fetch and reset, not a fresh clone.
+  await Deno.writeTextFile(`${checkout}/.git/untouched`, "x");
+  const head = await fixture.commit("servers/new/server.yaml", "name: new\nimage: mcp/new\n");
+  equal(await syncRepoInChild("./repo/", checkout, { cwd: fixture.dir }), head);
+  equal(await syncRepo(fixture.repo, checkout), head);
+  ok(await Deno.stat(`${checkout}/.git/untouched`), "fetched in place, not cloned again");
 });
 
 Deno.test("syncRepo() clones afresh when a crash left git's lock files behind", async () => {
@@ -215,18 +234,11 @@ Deno.test("syncRepo() ignores the user's GIT_DIR and GIT_WORK_TREE", async () =>
   await Deno.mkdir(user);
   await runGit(["init", "--quiet", "--initial-branch=main"], { cwd: user });
   await Deno.writeTextFile(`${user}/work.txt`, "uncommitted work\n");
-  const saved = { dir: Deno.env.get("GIT_DIR"), tree: Deno.env.get("GIT_WORK_TREE") };
-  Deno.env.set("GIT_DIR", `${user}/.git`);
-  Deno.env.set("GIT_WORK_TREE", user);
-  let revision: string;
-  try {
-    revision = await syncRepo(fixture.repo, `${fixture.dir}/checkout`);
-  } finally {
-    for (const [name, value] of [["GIT_DIR", saved.dir], ["GIT_WORK_TREE", saved.tree]]) {
-      if (value === undefined) Deno.env.delete(name!);
-      else Deno.env.set(name!, value);
-    }
-  }
+  // The user's variables are set for a child only: this process's environment is every test's.
+  const revision = await syncRepoInChild(fixture.repo, `${fixture.dir}/checkout`, {
+    cwd: fixture.dir,
+    env: { GIT_DIR: `${user}/.git`, GIT_WORK_TREE: user },
+  });
   equal(revision, await runGit(["rev-parse", "HEAD"], { cwd: fixture.repo }));
   ok(await Deno.stat(`${fixture.dir}/checkout/servers/memory/server.yaml`));
   equal(await Deno.readTextFile(`${user}/work.txt`), "uncommitted work\n");
