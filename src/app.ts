@@ -16,6 +16,8 @@ import { configuredSources } from "./sources/configured.ts";
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
+import { AllowedPathStore, mountPolicyOf } from "./store/allowed_paths.ts";
+import { LegacyVolumes } from "./store/legacy_volumes.ts";
 import { MountStore } from "./store/mount_store.ts";
 import { openKvSafely } from "./store/open_kv.ts";
 import { VERSION } from "./version.ts";
@@ -85,6 +87,12 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
   const configs = new ConfigStore(state, config.dataDir);
   const podman = new Podman({ binary: config.podman });
+  const mounts = new MountStore(state);
+  const legacyVolumes = new LegacyVolumes(state, podman);
+  // Once, on the first start of a version with per-server volumes: who may keep an old one.
+  const recorded = legacyVolumes.recordServersBefore(mounts).catch((error) =>
+    log.warn("cannot record the servers active before", { error: String(error) })
+  );
   const servers = new Set<Server>();
   const changeListeners = new Set<() => void>();
   const active = new ActiveServers({
@@ -93,9 +101,10 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     owner: ownerTag(),
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
-    mounts: new MountStore(state),
+    mounts,
     lookupEntry: (id) => catalog.index.get(id),
-    protectedPaths: [config.dataDir, config.cacheDir],
+    mountPolicy: mountPolicyOf(config, new AllowedPathStore(state)),
+    legacyVolumes: legacyVolumes.adopt,
     allowInsecureRemotes: config.allowInsecureRemotes,
     allowHostProcesses: config.allowHostProcesses,
     runtimes: config.runtimes,
@@ -112,7 +121,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     : Promise.resolve();
   const ready = catalog.load();
   // Orphans first, so a restored server never meets its own ghost from a killed run.
-  const restored = Promise.all([swept, ready])
+  const restored = Promise.all([swept, ready, recorded])
     .then(() => active.restore((id) => catalog.index.get(id)))
     .catch((error) => log.error("restoring servers failed", { error: String(error) }));
   const refreshed = refreshOnStart

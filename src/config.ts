@@ -56,6 +56,11 @@ export interface RegistryConfig {
   runtimes: PackageRuntimes;
   /** `MCP_REGISTRY_ALLOW_HOST_PROCESSES=1`: package servers as processes, not in containers. */
   allowHostProcesses: boolean;
+  /**
+   * `MCP_REGISTRY_ALLOWED_PATHS`: host folders containers may mount (PATH-style list), besides
+   * those approved with `mcp-registry config allow-path`. @default none
+   */
+  allowedPaths: string[];
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -99,6 +104,13 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
   const pids = number(env, "MCP_REGISTRY_CONTAINER_PIDS", DEFAULT_LIMITS.pids, 16, 100_000);
   const callTimeoutSeconds = number(env, "MCP_REGISTRY_CALL_TIMEOUT", 120, 1, 86_400);
   const catalogs = readCatalogs(env.MCP_REGISTRY_CATALOGS, home);
+  const allowedPaths = readCatalogs(env.MCP_REGISTRY_ALLOWED_PATHS, home);
+  const relative = allowedPaths.find((p) => !p.startsWith("/"));
+  if (relative !== undefined) {
+    throw new RangeError(
+      `MCP_REGISTRY_ALLOWED_PATHS names "${relative}": give absolute folders, separated by ":"`,
+    );
+  }
   return {
     officialUrl: httpUrl(env, "MCP_REGISTRY_OFFICIAL_URL", OFFICIAL_REGISTRY_URL),
     mcpserversUrl: httpUrl(env, "MCP_REGISTRY_MCPSERVERS_URL", MCPSERVERS_URL),
@@ -112,6 +124,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     callTimeoutSeconds,
     allowInsecureRemotes: flag(env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES),
     allowHostProcesses: flag(env.MCP_REGISTRY_ALLOW_HOST_PROCESSES),
+    allowedPaths,
     runtimes: {
       nodeImage: nonEmpty(env.MCP_REGISTRY_NODE_IMAGE) ?? DEFAULT_RUNTIMES.nodeImage,
       pythonImage: nonEmpty(env.MCP_REGISTRY_PYTHON_IMAGE) ?? DEFAULT_RUNTIMES.pythonImage,

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { configuredSources } from "../sources/configured.ts";
 import { CatalogStore } from "../store/catalog_store.ts";
 import { ConfigStore } from "../store/config_store.ts";
+import { AllowedPathStore } from "../store/allowed_paths.ts";
 import { MountStore } from "../store/mount_store.ts";
 import { openKvSafely } from "../store/open_kv.ts";
 import { UsageError } from "./_io.ts";
@@ -22,6 +23,10 @@ export interface CliSession extends AsyncDisposable {
   catalog: Catalog;
   configs: ConfigStore;
   mounts: MountStore;
+  /** The host folders a person approved for container mounts. */
+  allowedPaths: AllowedPathStore;
+  /** The data dir's Kv store (settings, active servers, approvals). */
+  state: Deno.Kv;
   log: Logger;
 }
 
@@ -66,6 +71,8 @@ export async function openSession(
     catalog,
     configs: new ConfigStore(stateKv, config.dataDir),
     mounts: new MountStore(stateKv),
+    allowedPaths: new AllowedPathStore(stateKv),
+    state: stateKv,
     log,
     async [Symbol.asyncDispose]() {
       await catalog.close();

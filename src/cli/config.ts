@@ -11,6 +11,7 @@ import { checkConfigValues } from "../server/_config_values.ts";
 import { configView } from "../server/_config_view.ts";
 import { lookupEntry } from "../server/_ids.ts";
 import type { Command } from "./cli.ts";
+import { ALLOW_PATH_HELP, allowPath, disallowPath, listAllowedPaths } from "./allowed_paths.ts";
 import { clip, emit, EXIT, type Output, parseCommand, UsageError, wrap } from "./_io.ts";
 import { readValue } from "./_secret_input.ts";
 import { settingLine } from "./show.ts";
@@ -24,6 +25,9 @@ const SYNOPSIS = `Usage:
   mcp-registry config get <id> [--json]            every setting <id> declares and its state
   mcp-registry config set <id> <key> [value]       store one setting
   mcp-registry config unset <id> <key>             remove one setting
+  mcp-registry config allow-path <folder>          let containers mount host folders inside it
+  mcp-registry config disallow-path <folder>       withdraw an approved folder
+  mcp-registry config allowed-paths [--json]       the approved folders
   (mcp-registry config --help tells more)`;
 
 export const configCommand: Command = {
@@ -47,6 +51,11 @@ numbers, booleans and objects are written as JSON:
 
 A running registry uses new settings the next time it starts the server; registry-config-set
 from an agent restarts a running server at once.
+
+Host folders for containers:
+${wrap(ALLOW_PATH_HELP)}
+  mcp-registry config allow-path ~/projects/notes
+  mcp-registry config set filesystem paths '["/home/me/projects/notes"]'
 
 Exit codes: 0 done, 1 cancelled at the prompt, 2 bad arguments or value (nothing stored),
 3 no such id.`,
@@ -77,11 +86,23 @@ Exit codes: 0 done, 1 cancelled at the prompt, 2 bad arguments or value (nothing
           id!,
           (session, entry) => unset(session, entry, { out, json, key: key! }),
         );
+      case "allow-path":
+        takes(1, 1, "<folder>");
+        return await allowPath(out, id!, json);
+      case "disallow-path":
+        takes(1, 1, "<folder>");
+        return await disallowPath(out, id!, json);
+      case "allowed-paths":
+        takes(0, 0, "nothing more");
+        return await listAllowedPaths(out, json);
       case undefined:
-        throw new UsageError("say what to do: get, set or unset", { usage: true });
+        throw new UsageError("say what to do: get, set, unset, allow-path or allowed-paths", {
+          usage: true,
+        });
       default:
         throw new UsageError(
-          `unknown action "${clip(action, 40)}"; use get, set or unset`,
+          `unknown action "${clip(action, 40)}"; use get, set, unset, allow-path, ` +
+            "disallow-path or allowed-paths",
           { usage: true },
         );
     }

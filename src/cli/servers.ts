@@ -250,19 +250,24 @@ async function checkStart(
   entry: CatalogEntry,
   out: Output,
 ): Promise<Checked | { error: string }> {
-  const [{ ActiveServers }, { ownerTag, Podman }] = await Promise.all([
-    import("../proxy/active_servers.ts"),
-    import("../runtime/podman.ts"),
-  ]);
+  const [{ ActiveServers }, { ownerTag, Podman }, { mountPolicyOf }, { LegacyVolumes }] =
+    await Promise.all([
+      import("../proxy/active_servers.ts"),
+      import("../runtime/podman.ts"),
+      import("../store/allowed_paths.ts"),
+      import("../store/legacy_volumes.ts"),
+    ]);
   const { config } = session;
+  const podman = new Podman({ binary: config.podman });
   const active = new ActiveServers({
-    podman: new Podman({ binary: config.podman }),
+    podman,
+    legacyVolumes: new LegacyVolumes(session.state, podman).adopt,
     limits: config.limits,
     owner: ownerTag(),
     log: session.log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     lookupEntry: (id) => session.catalog.index.get(id),
-    protectedPaths: [config.dataDir, config.cacheDir],
+    mountPolicy: mountPolicyOf(config, session.allowedPaths),
     allowInsecureRemotes: config.allowInsecureRemotes,
     allowHostProcesses: config.allowHostProcesses,
     runtimes: config.runtimes,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { secretMasker } from "../mask.ts";
+import { maskDeep, secretMasker } from "../mask.ts";
 import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
 import { fingerprint } from "../fingerprint.ts";
 import type { Logger } from "../log.ts";
@@ -23,7 +23,7 @@ import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/p
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
-import { resolveHostPaths } from "./_host_paths.ts";
+import { applyMountPolicy, type LegacyVolumes, type MountPolicy } from "../runtime/mount_policy.ts";
 import type { ServerConnection, UpstreamCommand } from "./upstream.ts";
 
 /**
@@ -79,8 +79,13 @@ export interface ActiveServersOptions {
   allowHostProcesses?: boolean;
   /** Connect to plain-http remote servers beyond this machine. @default false */
   allowInsecureRemotes?: boolean;
-  /** Host paths never mounted (the registry's data and cache folders). */
-  protectedPaths?: string[];
+  /**
+   * What containers may mount, read before each start (a person may approve a folder while the
+   * registry runs). @default no host folder; the home's dot-files protected
+   */
+  mountPolicy?: () => Promise<MountPolicy>;
+  /** The volume made by an earlier version that a server keeps using, if any. */
+  legacyVolumes?: LegacyVolumes;
   /** Pauses between restart attempts of a crashed server. @default [250, 1000, 3000] */
   restartBackoffMs?: number[];
 }
@@ -97,6 +102,8 @@ interface Active {
   lastError: string | null;
   /** Fingerprint of the settings it runs with: other settings mean a restart. */
   configHash: string;
+  /** Masks the server's stored secret values in what it answers. */
+  mask: (text: string) => string;
 }
 
 /** Pauses between the restart attempts of a crashed server. */
@@ -220,6 +227,7 @@ export class ActiveServers {
       startedAt: new Date(),
       lastError: reason,
       configHash: "",
+      mask: existing?.mask ?? ((text) => text),
     });
   }
 
@@ -315,19 +323,26 @@ export class ActiveServers {
       active = await this.#recover(active);
     }
     const upstream = active.upstream!;
+    const { mask } = active;
     try {
-      return await upstream.callTool(tool, args, this.#options.callTimeoutMs);
+      // A server may repeat a secret it was given (an echo tool, a debug dump): never pass it on.
+      return maskDeep(await upstream.callTool(tool, args, this.#options.callTimeoutMs), mask);
     } catch (error) {
+      const message = mask((error as Error).message);
       if (upstream.running && !(await upstream.ping())) {
         this.#options.log.warn("server stopped answering; stopping it", { server: id });
         active.lastError = "it stopped answering (no reply to a ping after a timed-out call)";
         await this.#stop(active);
         throw new LaunchError(
-          `${(error as Error).message}; ${id} then stopped answering, so it was stopped. The ` +
-            "next call starts it again",
+          `${message}; ${id} then stopped answering, so it was stopped. The next call starts ` +
+            "it again",
         );
       }
-      if (upstream.running) throw error; // a timeout or a protocol error: the server lives on
+      if (upstream.running) {
+        // A timeout or a protocol error: the server lives on.
+        if (message === (error as Error).message) throw error;
+        throw new Error(message);
+      }
       throw new LaunchError(
         `${id} stopped during the call: ${upstream.describeExit()}. The next call starts it again`,
       );
@@ -404,6 +419,16 @@ export class ActiveServers {
     try {
       return await this.#startOnce(entry, config, hash, progress);
     } catch (error) {
+      // A restart that failed before the old container was stopped (a refused path, a missing
+      // image): the old one runs with settings that were replaced (a revoked key, a folder no
+      // longer meant to be shared), so it is stopped too, and the error says so.
+      const old = this.#active.get(entry.id);
+      if (old?.state === "running") {
+        await this.#stop(old);
+        if (error instanceof Error) {
+          error.message += `. The ${entry.id} that ran with the earlier settings was stopped`;
+        }
+      }
       // A server that was active (a restart, a recovery, a restore) stays listed as failed,
       // with the reason and its mount; a first add that fails leaves nothing behind.
       if (keep && !this.#closed) {
@@ -460,6 +485,7 @@ export class ActiveServers {
       startedAt: new Date(),
       lastError: null,
       configHash: hash,
+      mask: secretMasker(Object.values(config.secrets)),
     };
     this.#active.set(entry.id, active);
     const removeContainer = () =>
@@ -530,13 +556,15 @@ export class ActiveServers {
         limits,
         owner,
         log,
-        protectedPaths: this.#options.protectedPaths ?? [],
+        mountPolicy: () => this.#mountPolicy(),
+        ...(this.#options.legacyVolumes ? { legacyVolumes: this.#options.legacyVolumes } : {}),
         secrets: Object.values(config.secrets),
       }),
       state: "running",
       startedAt: new Date(),
       lastError: null,
       configHash: hash,
+      mask: secretMasker(Object.values(config.secrets)),
     };
     this.#active.set(entry.id, active);
     this.#rebuildRoutes();
@@ -578,24 +606,25 @@ export class ActiveServers {
     asPackage = false,
   ) {
     const { podman, limits, owner, log } = this.#options;
-    const protectedPaths = this.#options.protectedPaths ?? [];
     const runtimes = this.#options.runtimes ?? DEFAULT_RUNTIMES;
     const home = Deno.env.get("HOME");
     let spec: LaunchSpec;
     if (asPackage) {
-      const base = buildLaunchSpec(entry, config, { home, protectedPaths, image: "package" });
+      const base = buildLaunchSpec(entry, config, { home, image: "package" });
+      await this.#applyMounts(base, entry.id);
       const run = packageCommand(entry, base, runtimes);
       spec = {
         ...base,
         image: qualifyImage(run.image),
         entrypoint: run.entrypoint,
         command: run.args,
+        // The registry's own package cache, added after the policy renamed the catalog's.
         volumes: [...base.volumes, run.cacheVolume],
       };
     } else {
-      spec = buildLaunchSpec(entry, config, { home, protectedPaths });
+      spec = buildLaunchSpec(entry, config, { home });
+      await this.#applyMounts(spec, entry.id);
     }
-    await resolveHostPaths(spec, entry.id, { home, protectedPaths });
     progress("checking podman and the image");
     await podman.version();
     if (!(await podman.imageExists(spec.image))) {
@@ -608,6 +637,21 @@ export class ActiveServers {
     const args = podmanRunArgs({ spec, name: container, serverId: entry.id, owner, limits });
     log.info("starting server", { server: entry.id, container, args });
     return { command: { command: podman.binary, args, env: podman.env(spec.env) }, container };
+  }
+
+  /** What containers may mount now (see mount_policy.ts). */
+  async #mountPolicy(): Promise<MountPolicy> {
+    return await this.#options.mountPolicy?.() ??
+      { roots: [], home: Deno.env.get("HOME"), protectedPaths: [] };
+  }
+
+  async #applyMounts(spec: LaunchSpec, serverId: string): Promise<void> {
+    await applyMountPolicy(spec, {
+      serverId,
+      policy: await this.#mountPolicy(),
+      ...(this.#options.legacyVolumes ? { legacy: this.#options.legacyVolumes } : {}),
+      log: (message, fields) => this.#options.log.info(message, fields),
+    });
   }
 
   async #stop(active: Active) {

@@ -10,11 +10,11 @@ import type { CatalogEntry, ToolInfo } from "../catalog/entry.ts";
 import type { Logger } from "../log.ts";
 import { secretMasker } from "../mask.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
-import { type LaunchSpec, qualifyImage } from "../runtime/launch_spec.ts";
+import { checkVolumes, type LaunchSpec, qualifyImage } from "../runtime/launch_spec.ts";
+import { applyMountPolicy, type LegacyVolumes, type MountPolicy } from "../runtime/mount_policy.ts";
 import type { Podman } from "../runtime/podman.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
 import { evaluateList } from "../runtime/template.ts";
-import { resolveHostPaths } from "./_host_paths.ts";
 import { RingBuffer, type ServerConnection } from "./upstream.ts";
 
 /** What a `poci` server needs to run its containers. */
@@ -23,8 +23,10 @@ export interface PociOptions {
   limits: ContainerLimits;
   owner: string;
   log: Logger;
-  /** Folders never mounted (the registry's own data). */
-  protectedPaths: string[];
+  /** What the call's containers may mount, read before each call. */
+  mountPolicy: () => Promise<MountPolicy>;
+  /** The volume made by an earlier version that this server keeps using, if any. */
+  legacyVolumes?: LegacyVolumes;
   /** Stored secret values, masked wherever output leaves. */
   secrets: string[];
 }
@@ -124,24 +126,30 @@ export class PociServer implements ServerConnection {
     return Promise.resolve();
   }
 
-  /** The container of one call: the tool's templates filled from the call's arguments. */
+  /**
+   * The container of one call: the tool's templates filled from the call's arguments (what a
+   * prompt-injected agent may choose), then held to the same mount policy as any container.
+   */
   async #spec(tool: ToolInfo, args: Record<string, unknown>): Promise<LaunchSpec> {
     const container = tool.container!;
     // The catalog writes `{{args|into}}` for the call's own arguments.
     const call = (text: string) => text.replace(/\{\{\s*/g, "{{call.");
     const templates = { call: args };
+    const id = this.#entry.id;
+    const home = Deno.env.get("HOME");
     const spec: LaunchSpec = {
       image: qualifyImage(container.image),
       command: evaluateList(container.command.map(call), templates),
       env: {},
-      volumes: evaluateList(container.volumes.map(call), templates)
-        .filter((v) => v !== "" && !v.startsWith(":")),
+      volumes: checkVolumes(evaluateList(container.volumes.map(call), templates), { id }, home),
       disableNetwork: this.#entry.run.disable_network,
       user: null,
     };
-    await resolveHostPaths(spec, this.#entry.id, {
-      home: Deno.env.get("HOME"),
-      protectedPaths: this.#options.protectedPaths,
+    await applyMountPolicy(spec, {
+      serverId: id,
+      policy: await this.#options.mountPolicy(),
+      ...(this.#options.legacyVolumes ? { legacy: this.#options.legacyVolumes } : {}),
+      log: (message, fields) => this.#options.log.info(message, fields),
     });
     return spec;
   }

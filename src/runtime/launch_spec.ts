@@ -15,8 +15,6 @@ import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
 export interface LaunchOptions {
   /** The user's home, for `$HOME` and `~` at the start of a catalog's host path. */
   home?: string;
-  /** Host paths never mounted, nor any folder holding them (the registry's own data). */
-  protectedPaths?: string[];
   /** The image to run instead of the entry's (package servers run in a runtime image). */
   image?: string;
 }
@@ -32,7 +30,10 @@ export interface LaunchSpec {
   command: string[];
   /** Name → value; the values reach podman through its environment only. */
   env: Record<string, string>;
-  /** `source:target[:mode]`, checked: a named volume or an absolute host path. */
+  /**
+   * `source:target[:mode]`, checked for form: a named volume or an absolute host path. What may
+   * be mounted is decided by `applyMountPolicy()` just before the container starts.
+   */
   volumes: string[];
   user: string | null;
   disableNetwork: boolean;
@@ -214,12 +215,7 @@ export function buildLaunchSpec(
     return expanded;
   });
 
-  const rules = hostPathRules(options);
-  const volumes = evaluateList(entry.run.volumes, templates)
-    .map((v) => expandHome(v.trim(), options.home))
-    // An optional mount left empty (":/target") means "do not mount".
-    .filter((v) => v !== "" && !v.startsWith(":"))
-    .map((v) => checkVolume(v, entry, rules.protectedPaths, rules.wholePaths));
+  const volumes = checkVolumes(evaluateList(entry.run.volumes, templates), entry, options.home);
 
   let user: string | null = null;
   if (entry.run.user) {
@@ -267,74 +263,31 @@ export function qualifyImage(image: string): string {
   return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
-/** Host paths no server gets, whatever its configuration says. */
-export const BLOCKED_HOST_PATHS = [
-  "/",
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/lib",
-  "/lib64",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/sys",
-  "/usr",
-  "/var/run",
-  "/var/lib/containers",
-];
-
-/** Shared folders that may not be mounted whole (other users' files, agent and X11 sockets). */
-export const WHOLE_ONLY_PATHS = ["/tmp", "/var/tmp", "/home", "/run/user"];
+/**
+ * Checks the form of filled-in volumes (see {@linkcode checkVolume}), with `$HOME/` and `~/` at
+ * the start of a host path made absolute; a volume left empty (`:/target`) is dropped.
+ */
+export function checkVolumes(
+  volumes: readonly string[],
+  entry: Pick<CatalogEntry, "id">,
+  home: string | undefined,
+): string[] {
+  return volumes.map((v) => expandHome(v.trim(), home))
+    .filter((v) => v !== "" && !v.startsWith(":"))
+    .map((v) => checkVolume(v, entry));
+}
 
 /**
- * Folders of the user's home that no server gets (keys, shell start-up files, container and
- * registry settings that would let a container reach further). Mount a project folder instead.
+ * Checks the form of one `source:target[:mode]` and returns it normalized: a named volume or an
+ * absolute host path, nothing podman could read as an option. What may be mounted is decided
+ * later, against the real paths, by `applyMountPolicy()` (mount_policy.ts).
  */
-export const BLOCKED_HOME_PATHS = [
-  ".ssh",
-  ".gnupg",
-  ".config",
-  ".local/share/containers",
-  ".local/share/mcp-registry",
-  ".docker",
-  ".kube",
-  ".aws",
-  ".bashrc",
-  ".profile",
-  ".zshrc",
-];
-
-/** The host-path rules for `options`: what is never mounted, and what never whole. */
-export function hostPathRules(options: LaunchOptions): {
-  protectedPaths: string[];
-  wholePaths: string[];
-} {
-  return {
-    protectedPaths: [...(options.protectedPaths ?? []), ...homeProtectedPaths(options.home)],
-    wholePaths: options.home ? [options.home] : [],
-  };
-}
-
-/** The folders of `home` no server gets (see {@linkcode BLOCKED_HOME_PATHS}). */
-export function homeProtectedPaths(home: string | undefined): string[] {
-  if (!home || !home.startsWith("/") || home === "/") return [];
-  return BLOCKED_HOME_PATHS.map((p) => `${home.replace(/\/+$/, "")}/${p}`);
-}
-
-/** Checks one `source:target[:mode]`; returns it normalized. */
-export function checkVolume(
-  spec: string,
-  entry: Pick<CatalogEntry, "id">,
-  protectedPaths: string[] = [],
-  wholePaths: string[] = [],
-): string {
+export function checkVolume(spec: string, entry: Pick<CatalogEntry, "id">): string {
   const fail = (why: string): never => {
     throw new LaunchError(`${entry.id}: volume "${spec}" refused: ${why}`);
   };
-  if (spec.includes("\0") || /[\n\r]/.test(spec)) fail("it contains control characters");
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(spec)) fail("it contains control characters");
   if (spec.startsWith("-")) fail('it starts with "-" and would be read as a podman option');
   const parts = spec.split(":");
   if (parts.length < 2 || parts.length > 3) fail("expected source:target[:mode]");
@@ -351,34 +304,7 @@ export function checkVolume(
   if (normalized !== source.replace(/\/+$/, "") && normalized !== source) {
     fail(`the host path "${source}" is not in normal form (use "${normalized}")`);
   }
-  checkHostPath(normalized, protectedPaths, fail, wholePaths);
   return [normalized, target, ...(mode ? [mode] : [])].join(":");
-}
-
-/**
- * Refuses a system path, anything inside one, any folder that holds one (`/var` holds
- * `/var/lib/containers`), and the same for `protectedPaths` (the registry's own data, the
- * user's keys). A path in `wholePaths` (the user's home) may not be mounted whole, nor any
- * folder above it, but folders inside it may.
- */
-export function checkHostPath(
-  path: string,
-  protectedPaths: string[],
-  fail: (why: string) => never,
-  wholePaths: string[] = [],
-): void {
-  const inside = (p: string, root: string) =>
-    p === root || p.startsWith(root === "/" ? "/" : `${root}/`);
-  const system = BLOCKED_HOST_PATHS.find((p) =>
-    p === "/" ? path === "/" : inside(path, p) || inside(p, path)
-  );
-  if (system) fail(`${system} holds the system; mount a folder of your own`);
-  const own = protectedPaths.map(normalizePath).find((p) => inside(path, p) || inside(p, path));
-  if (own) fail(`${own} holds keys or settings no server may see; mount another folder`);
-  const whole = [...WHOLE_ONLY_PATHS, ...wholePaths].map(normalizePath).find((p) =>
-    inside(p, path)
-  );
-  if (whole) fail(`${whole} may not be mounted whole; mount a folder inside it`);
 }
 
 /** `$HOME/x` or `~/x` at the start of a volume source, as catalogs write it, made absolute. */
@@ -396,11 +322,6 @@ export function normalizePath(path: string): string {
     else out.push(part);
   }
   return `/${out.join("/")}`;
-}
-
-/** Host paths among the volumes (named volumes excluded). */
-export function hostPaths(spec: LaunchSpec): string[] {
-  return spec.volumes.map((v) => v.split(":")[0]!).filter((s) => s.startsWith("/"));
 }
 
 function checkEnvName(name: string, entry: CatalogEntry): string {

@@ -5,7 +5,6 @@ import {
   buildLaunchSpec,
   checkVolume,
   configKeys,
-  hostPaths,
   LaunchError,
   type LaunchSpec,
   missingConfig,
@@ -428,10 +427,10 @@ Deno.test("`buildLaunchSpec()` refuses a user value that would be read as an opt
   );
 });
 
-Deno.test("`buildLaunchSpec()` refuses user paths that reach the system or smuggle a colon", () => {
+Deno.test("`buildLaunchSpec()` refuses user paths that are relative or smuggle a colon", () => {
   throwsLaunchError(
-    () => buildLaunchSpec(entry("filesystem"), config({ params: { paths: ["/tmp/a", "/etc"] } })),
-    "/etc holds the system",
+    () => buildLaunchSpec(entry("filesystem"), config({ params: { paths: ["/tmp/a", "../etc"] } })),
+    "is not absolute",
   );
   throwsLaunchError(
     () => buildLaunchSpec(entry("filesystem"), config({ params: { paths: ["relative/dir"] } })),
@@ -525,23 +524,17 @@ Deno.test("`buildLaunchSpec()` refuses a secret that reaches the command line th
   );
 });
 
-// --- checkVolume(), normalizePath(), hostPaths() --------------------------------------------
+// --- checkVolume(), normalizePath() --------------------------------------------------------
 
 Deno.test("`checkVolume()` accepts a named volume unchanged", () => {
   equal(checkVolume("claude-memory:/app/dist", { id: "memory" }), "claude-memory:/app/dist");
   equal(checkVolume("data_1.v:/data:ro", { id: "x" }), "data_1.v:/data:ro");
 });
 
-Deno.test("`checkVolume()` accepts an absolute host path of one's own and normalizes it", () => {
+Deno.test("`checkVolume()` accepts an absolute host path and normalizes it (what may be mounted is mount_policy's)", () => {
   equal(checkVolume("/home/u/work/:/work", { id: "x" }), "/home/u/work:/work");
   equal(checkVolume("/tmp/a:/x:ro", { id: "x" }), "/tmp/a:/x:ro");
   equal(checkVolume("/home/u/work:/work:rw,Z", { id: "x" }), "/home/u/work:/work:rw,Z");
-  // Shared folders may not be mounted whole, only folders inside them.
-  throws(() => checkVolume("/home:/h", { id: "x" }), /\/home may not be mounted whole/);
-  throws(() => checkVolume("/tmp:/t", { id: "x" }), /\/tmp may not be mounted whole/);
-  // Prefixes count by path segment: /etcetera is not /etc.
-  equal(checkVolume("/etcetera:/x", { id: "x" }), "/etcetera:/x");
-  equal(checkVolume("/variable/run:/x", { id: "x" }), "/variable/run:/x");
 });
 
 Deno.test("`checkVolume()` refuses unsafe or malformed volumes with a message naming the volume", () => {
@@ -551,20 +544,16 @@ Deno.test("`checkVolume()` refuses unsafe or malformed volumes with a message na
     [":/x", 'the host path "" is not absolute'],
     ["-v/etc:/x", 'starts with "-"'],
     ["--privileged", 'starts with "-"'],
-    ["/etc:/x", "/etc holds the system"],
-    ["/etc/passwd:/x", "/etc holds the system"],
-    ["/:/host", "/ holds the system"],
-    ["/proc/1:/x", "/proc holds the system"],
-    ["/sys/fs:/x", "/sys holds the system"],
-    ["/var/run/docker.sock:/var/run/docker.sock", "/var/run holds the system"],
-    ["/run/user/1000/podman/podman.sock:/x", "/run holds the system"],
-    ["/var/lib/containers/storage:/x", "/var/lib/containers holds the system"],
     ["/home/u/../../etc:/x", 'not in normal form (use "/etc")'],
     ["/home/u/./a:/x", 'not in normal form (use "/home/u/a")'],
     ["//etc:/x", "not in normal form"],
     ["/tmp/a\0:/x", "control characters"],
     ["/tmp/a\n:/x", "control characters"],
     ["/tmp/a\r:/x", "control characters"],
+    ["/tmp/a\u001b[2J:/x", "control characters"],
+    ["../../../../../../../..:/host", "is not absolute"],
+    ["..:/host", "is not absolute"],
+    ["~/x:/x", "is not absolute"],
     ["/tmp/a", "expected source:target[:mode]"],
     ["a:/b:ro:x", "expected source:target[:mode]"],
     ["/tmp/a:/b:ro:x", "expected source:target[:mode]"],
@@ -591,27 +580,4 @@ Deno.test("`normalizePath()` resolves `.` and `..` and drops doubled and trailin
   equal(normalizePath("/"), "/");
   equal(normalizePath(""), "/");
   equal(normalizePath("a/b"), "/a/b");
-});
-
-Deno.test("`hostPaths()` lists the host paths among the volumes, not named volumes", () => {
-  const spec: LaunchSpec = {
-    image: "docker.io/mcp/x",
-    command: [],
-    env: {},
-    volumes: ["claude-memory:/app/dist", "/tmp/a:/tmp/a", "/srv/b:/data:ro"],
-    user: null,
-    disableNetwork: false,
-  };
-  deepEqual(hostPaths(spec), ["/tmp/a", "/srv/b"]);
-  deepEqual(hostPaths(buildLaunchSpec(entry("memory"), config())), []);
-  deepEqual(
-    hostPaths(
-      buildLaunchSpec(entry("filesystem"), config({ params: { paths: ["/tmp/a", "/tmp/b"] } })),
-    ),
-    ["/tmp/a", "/tmp/b"],
-  );
-  deepEqual(hostPaths(buildLaunchSpec(entry("aks"), config({ params: aksParams }))), [
-    "/home/u/.azure",
-    "/home/u/.kube/config",
-  ]);
 });

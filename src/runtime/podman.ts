@@ -98,6 +98,16 @@ export class Podman {
     );
   }
 
+  /** True when the named volume exists. */
+  async volumeExists(name: string): Promise<boolean> {
+    const out = await this.#exec(["volume", "exists", "--", name], 30_000);
+    if (out.code === 0) return true;
+    if (out.code === 1) return false;
+    throw new PodmanError(
+      `podman volume exists ${name} failed: ${out.stderr || `exit ${out.code}`}`,
+    );
+  }
+
   /** Pulls `image`; the error says which image and why. */
   async pull(image: string, timeoutMs = 600_000): Promise<void> {
     try {
