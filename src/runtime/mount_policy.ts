@@ -117,10 +117,6 @@ export function isInside(path: string, root: string): boolean {
 export function neverMounted(path: string, policy: Omit<MountPolicy, "roots">): string | null {
   const system = systemFolder(path);
   if (system) return `${system} belongs to the system`;
-  const own = policy.protectedPaths.map(normalizePath).find((p) =>
-    isInside(path, p) || isInside(p, path)
-  );
-  if (own) return `${own} holds the registry's own data, settings or program`;
   const whole = WHOLE_ONLY_PATHS.find((p) => isInside(p, path));
   if (whole) return `${whole} is shared by every user and may not be mounted whole`;
   const socket = socketFolder(path);
@@ -130,7 +126,13 @@ export function neverMounted(path: string, policy: Omit<MountPolicy, "roots">): 
     return `${home} is your home folder, whose dot-files hold keys and settings; mount a ` +
       "folder inside it";
   }
-  return homeDotEntry(path, home);
+  const dot = homeDotEntry(path, home);
+  if (dot) return dot;
+  const own = policy.protectedPaths.map(normalizePath).find((p) =>
+    isInside(path, p) || isInside(p, path)
+  );
+  if (own) return `${own} holds the registry's own data, settings or program`;
+  return null;
 }
 
 /**
