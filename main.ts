@@ -19,10 +19,11 @@ const USAGE = `mcp-registry ${VERSION}: find MCP servers for your agent.
 
 Usage:
   mcp-registry [serve]     run the MCP server over stdio (point your MCP client at this)
-  mcp-registry serve --http [--host 127.0.0.1] [--port 7768]
+  mcp-registry serve --http [--host 127.0.0.1] [--port 7768] [--header-timeout 15]
                            run it over Streamable HTTP at http://<host>:<port>/mcp; clients send
                            "Authorization: Bearer <token>" (MCP_REGISTRY_TOKEN, or one printed
-                           at start)
+                           at start); a connection whose request headers take longer than
+                           --header-timeout seconds is closed
   mcp-registry find <words> [filters]    search the catalog
   mcp-registry list [filters]            page through the catalog
   mcp-registry show <id>                 everything known about a server, its settings (masked)
@@ -113,6 +114,7 @@ async function serveHttpCommand(args: string[]): Promise<void> {
         http: { type: "boolean" },
         host: { type: "string", default: "127.0.0.1" },
         port: { type: "string", default: "7768" },
+        "header-timeout": { type: "string", default: "15" },
       },
     }).values;
   } catch (error) {
@@ -124,6 +126,16 @@ async function serveHttpCommand(args: string[]): Promise<void> {
     console.error(`mcp-registry serve: --port "${flags.port}" is not a port number (0-65535)`);
     Deno.exit(2);
   }
+  const headerTimeout = Number(flags["header-timeout"]);
+  if (!Number.isFinite(headerTimeout) || headerTimeout <= 0 || headerTimeout > 3600) {
+    console.error(
+      `mcp-registry serve: --header-timeout "${
+        flags["header-timeout"]
+      }" is not a number of seconds ` +
+        "above 0, at most 3600 (default 15)",
+    );
+    Deno.exit(2);
+  }
   const config = loadConfig();
   const { generateToken, serveHttp } = await import("./src/http/serve_http.ts");
   const registry = await startRegistry({ config });
@@ -131,7 +143,13 @@ async function serveHttpCommand(args: string[]): Promise<void> {
   const token = given || generateToken();
   let endpoint;
   try {
-    endpoint = await serveHttp(registry, { host: flags.host, port, token, log: registry.log });
+    endpoint = await serveHttp(registry, {
+      host: flags.host,
+      port,
+      token,
+      log: registry.log,
+      headerTimeoutMs: headerTimeout * 1000,
+    });
   } catch (error) {
     console.error(`mcp-registry: ${(error as Error).message}`);
     await registry[Symbol.asyncDispose]();

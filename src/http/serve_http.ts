@@ -10,6 +10,10 @@ import type { Registry } from "../app.ts";
 import type { Logger } from "../log.ts";
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
 import { createWebApp } from "../web/web_app.ts";
+import { listenWithHeaderDeadline } from "./_header_deadline.ts";
+
+/** How long a client may take to send a request's headers. */
+export const DEFAULT_HEADER_TIMEOUT_MS = 15_000;
 
 /** Options for {@linkcode serveHttp}. */
 export interface ServeHttpOptions {
@@ -20,6 +24,11 @@ export interface ServeHttpOptions {
   /** The bearer token clients must send. */
   token: string;
   log: Logger;
+  /**
+   * How long a client may take to send a request's header block before its connection is
+   * closed (against slowloris; see `_header_deadline.ts`). @default 15_000
+   */
+  headerTimeoutMs?: number;
 }
 
 /** A running HTTP endpoint. */
@@ -42,8 +51,17 @@ export function generateToken(): string {
 }
 
 /** Serves `registry` over Streamable HTTP at `/mcp`. */
-export function serveHttp(registry: Registry, options: ServeHttpOptions): Promise<HttpEndpoint> {
-  const { host = "127.0.0.1", port = 7768, token, log } = options;
+export async function serveHttp(
+  registry: Registry,
+  options: ServeHttpOptions,
+): Promise<HttpEndpoint> {
+  const {
+    host = "127.0.0.1",
+    port = 7768,
+    token,
+    log,
+    headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS,
+  } = options;
   const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
   const expected = new TextEncoder().encode(`Bearer ${token}`);
   let allowedHosts = new Set<string>();
@@ -58,7 +76,8 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
     }
     // A request line in absolute form (`GET http://other/ HTTP/1.1`) names its own host; only
     // the checked Host may decide the page's address and its cookie's name.
-    const url = URL.parse(request.url);
+    // Behind the front the server listens on a Unix socket: its URLs say `http+unix:`.
+    const url = URL.parse(request.url.replace(/^http\+unix:/, "http:"));
     if (url === null || url.host !== URL.parse(`http://${hostHeader}`)?.host) {
       return refuse(400, "The request's target must be a path on this registry's address");
     }
@@ -106,31 +125,41 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
     return await transport.handleRequest(request);
   };
 
-  let httpServer: Deno.HttpServer<Deno.NetAddr>;
+  // Deno.serve behind a front that enforces the header deadline; only the front can reach it.
+  const socketDir = await Deno.makeTempDir({ prefix: "mcp-registry-http-" });
+  await Deno.chmod(socketDir, 0o700);
+  const socket = `${socketDir}/http.sock`;
+  let front;
   try {
-    httpServer = Deno.serve({
+    front = listenWithHeaderDeadline({
       hostname: host,
       port,
-      onListen: () => {},
-      onError: (error) => {
-        log.error("http request failed", { error: String(error) });
-        return refuse(500, "Internal error");
-      },
-    }, handler);
+      target: socket,
+      timeoutMs: headerTimeoutMs,
+      onTimeout: () => log.debug("http connection closed: its headers took too long"),
+    });
   } catch (error) {
-    return Promise.reject(
-      new Error(
-        `Cannot listen on ${host}:${port}: ${(error as Error).message}. Pick another port with ` +
-          "--port",
-      ),
+    await Deno.remove(socketDir, { recursive: true }).catch(() => {});
+    throw new Error(
+      `Cannot listen on ${host}:${port}: ${(error as Error).message}. Pick another port with ` +
+        "--port",
     );
   }
-  const bound = httpServer.addr.port;
+  const httpServer = Deno.serve({
+    transport: "unix",
+    path: socket,
+    onListen: () => {},
+    onError: (error) => {
+      log.error("http request failed", { error: String(error) });
+      return refuse(500, "Internal error");
+    },
+  }, handler);
+  const bound = front.addr.port;
   const names = new Set([host, "127.0.0.1", "localhost", "[::1]"]);
   allowedHosts = new Set([...names].map((n) => `${n}:${bound}`.toLowerCase()));
   allowedOrigins = new Set([...names].map((n) => `http://${n}:${bound}`.toLowerCase()));
   const shown = host.includes(":") ? `[${host}]` : host;
-  return Promise.resolve({
+  return {
     url: `http://${shown}:${bound}/mcp`,
     pageUrl: `http://${shown}:${bound}/`,
     sessions: () => sessions.size,
@@ -146,8 +175,10 @@ export function serveHttp(registry: Registry, options: ServeHttpOptions): Promis
         new Promise((r) => timer = setTimeout(r, 3_000)),
       ]);
       clearTimeout(timer);
+      front.close();
+      await Deno.remove(socketDir, { recursive: true }).catch(() => {});
     },
-  });
+  };
 }
 
 function refuse(status: number, message: string): Response {

@@ -46,12 +46,15 @@ export interface HttpRegistryProcess {
   stop(): Promise<Deno.CommandStatus>;
 }
 
-/** Starts `main.ts serve --http --port 0` and waits for its address and token. */
+/**
+ * Starts `main.ts serve --http --port 0` (plus `args`) and waits for its address and token.
+ */
 export async function spawnHttpRegistry(
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<HttpRegistryProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", "serve", "--http", "--port", "0"],
+    args: ["run", "--allow-all", "main.ts", "serve", "--http", "--port", "0", ...args],
     cwd: ROOT,
     env,
     stdout: "null",
