@@ -61,6 +61,8 @@ export interface RegistryConfig {
    * those approved with `mcp-registry config allow-path`. @default none
    */
   allowedPaths: string[];
+  /** `HOME`: its dot-files are never mounted; `~/` in a catalog's host path starts here. */
+  home: string | undefined;
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -125,6 +127,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     allowInsecureRemotes: flag(env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES),
     allowHostProcesses: flag(env.MCP_REGISTRY_ALLOW_HOST_PROCESSES),
     allowedPaths,
+    home,
     runtimes: {
       nodeImage: nonEmpty(env.MCP_REGISTRY_NODE_IMAGE) ?? DEFAULT_RUNTIMES.nodeImage,
       pythonImage: nonEmpty(env.MCP_REGISTRY_PYTHON_IMAGE) ?? DEFAULT_RUNTIMES.pythonImage,

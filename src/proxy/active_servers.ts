@@ -23,6 +23,7 @@ import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/p
 import type { ServerConfig } from "../store/config_store.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
+import { volumeHint } from "./_volume_hint.ts";
 import { applyMountPolicy, type LegacyVolumes, type MountPolicy } from "../runtime/mount_policy.ts";
 import type { ServerConnection, UpstreamCommand } from "./upstream.ts";
 
@@ -449,11 +450,16 @@ export class ActiveServers {
     progress: (step: string) => void,
   ): Promise<AddOutcome> {
     const started = performance.now();
-    const { log } = this.#options;
+    const { log, podman } = this.#options;
     if (entry.launch_method === "podman" && entry.tools.some((t) => t.container)) {
       return await this.#startPoci(entry, config, hash, progress, started);
     }
-    let connect: { command?: UpstreamCommand; remote?: RemoteSpec; container: string };
+    let connect: {
+      command?: UpstreamCommand;
+      remote?: RemoteSpec;
+      container: string;
+      volumes?: string[];
+    };
     if (entry.launch_method === "none") {
       throw new LaunchError(`${entry.id}: the catalog says nothing about how to run it`);
     } else if (entry.launch_method === "remote-http") {
@@ -516,8 +522,10 @@ export class ActiveServers {
       await removeContainer();
       // A server (or a remote's error page) may repeat a secret it was given: never pass it on.
       const mask = secretMasker(Object.values(config.secrets));
-      const message = mask((error as Error).message);
-      if (message === (error as Error).message) throw error;
+      const { message: raw } = error as Error;
+      const hint = await volumeHint(connect.volumes ?? [], raw, active.startedAt, podman);
+      const message = mask(raw) + hint;
+      if (message === raw) throw error;
       throw new LaunchError(message);
     }
     active.state = "running";
@@ -607,7 +615,7 @@ export class ActiveServers {
   ) {
     const { podman, limits, owner, log } = this.#options;
     const runtimes = this.#options.runtimes ?? DEFAULT_RUNTIMES;
-    const home = Deno.env.get("HOME");
+    const { home } = await this.#mountPolicy();
     let spec: LaunchSpec;
     if (asPackage) {
       const base = buildLaunchSpec(entry, config, { home, image: "package" });
@@ -636,7 +644,11 @@ export class ActiveServers {
     progress(`starting the container ${container}`);
     const args = podmanRunArgs({ spec, name: container, serverId: entry.id, owner, limits });
     log.info("starting server", { server: entry.id, container, args });
-    return { command: { command: podman.binary, args, env: podman.env(spec.env) }, container };
+    return {
+      command: { command: podman.binary, args, env: podman.env(spec.env) },
+      container,
+      volumes: spec.volumes,
+    };
   }
 
   /** What containers may mount now (see mount_policy.ts). */

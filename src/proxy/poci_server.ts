@@ -136,18 +136,22 @@ export class PociServer implements ServerConnection {
     const call = (text: string) => text.replace(/\{\{\s*/g, "{{call.");
     const templates = { call: args };
     const id = this.#entry.id;
-    const home = Deno.env.get("HOME");
+    const policy = await this.#options.mountPolicy();
     const spec: LaunchSpec = {
       image: qualifyImage(container.image),
       command: evaluateList(container.command.map(call), templates),
       env: {},
-      volumes: checkVolumes(evaluateList(container.volumes.map(call), templates), { id }, home),
+      volumes: checkVolumes(
+        evaluateList(container.volumes.map(call), templates),
+        { id },
+        policy.home,
+      ),
       disableNetwork: this.#entry.run.disable_network,
       user: null,
     };
     await applyMountPolicy(spec, {
       serverId: id,
-      policy: await this.#options.mountPolicy(),
+      policy,
       ...(this.#options.legacyVolumes ? { legacy: this.#options.legacyVolumes } : {}),
       log: (message, fields) => this.#options.log.info(message, fields),
     });

@@ -108,6 +108,16 @@ export class Podman {
     );
   }
 
+  /** When the named volume was made, or null when there is none. */
+  async volumeCreatedAt(name: string): Promise<Date | null> {
+    const out = await this.#exec(
+      ["volume", "inspect", "--format", "{{.CreatedAt.Unix}}", "--", name],
+      30_000,
+    );
+    if (out.code !== 0 || !/^\d+$/.test(out.stdout)) return null;
+    return new Date(Number(out.stdout) * 1000);
+  }
+
   /** Pulls `image`; the error says which image and why. */
   async pull(image: string, timeoutMs = 600_000): Promise<void> {
     try {

@@ -79,7 +79,7 @@ export function mountPolicyOf(
   const protectedPaths = registryFolders(config);
   return async () => ({
     roots: [...config.allowedPaths, ...(await store?.list() ?? []).map((p) => p.path)],
-    home: Deno.env.get("HOME"),
+    home: config.home,
     protectedPaths,
   });
 }
@@ -98,7 +98,7 @@ export async function checkRoot(path: string, config: RegistryConfig): Promise<s
     throw new RangeError(`${path} is not a folder; approve the folder that holds it`);
   }
   const why = refusedRoot(real, {
-    home: Deno.env.get("HOME"),
+    home: config.home,
     protectedPaths: registryFolders(config),
   });
   if (why) throw new RangeError(`${real} cannot be approved: ${why}`);

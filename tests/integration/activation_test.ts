@@ -299,9 +299,11 @@ Deno.test({
   name: "the filesystem entry mounts the configured folder and reads from it, without network",
   ignore,
   async fn() {
-    await using t = await openTestRegistry();
-    const folder = await Deno.makeTempDir({ dir: t.dir, prefix: "shared-" });
+    const approved = await Deno.makeTempDir({ prefix: "approved-" });
+    await using t = await openTestRegistry({ env: { MCP_REGISTRY_ALLOWED_PATHS: approved } });
+    const folder = await Deno.makeTempDir({ dir: approved, prefix: "shared-" });
     await Deno.writeTextFile(`${folder}/hello.txt`, "hello from the host");
+    const outside = await Deno.makeTempDir({ dir: t.dir, prefix: "not-approved-" });
     // `paths` is required but has a default in the catalog (/Users/local-test).
     const missing = await t.call("registry-add", { id: "filesystem" });
     match(textOf(missing), /host path \/Users\/local-test does not exist/);
@@ -314,7 +316,14 @@ Deno.test({
 
     const etc = await t.call("registry-add", { id: "filesystem", config: { paths: ["/etc"] } });
     equal(etc.isError, true);
-    match(textOf(etc), /\/etc holds the system/);
+    match(textOf(etc), /\/etc is never mounted into a container: \/etc belongs to the system/);
+    // A folder of its own, but not one a person approved: refused, with the command to approve.
+    const notApproved = await t.call("registry-add", {
+      id: "filesystem",
+      config: { paths: [outside] },
+    });
+    equal(notApproved.isError, true);
+    match(textOf(notApproved), new RegExp(`mcp-registry config allow-path ${outside}`));
 
     const added = await t.call("registry-add", {
       id: "filesystem",
@@ -332,6 +341,7 @@ Deno.test({
     equal(network, "none");
     const caps = await podman("inspect", "--format", "{{json .EffectiveCaps}}", container);
     ok(caps === "null" || caps === "[]", `no capabilities: ${caps}`);
+    await Deno.remove(approved, { recursive: true });
   },
 });
 
@@ -412,7 +422,10 @@ Deno.test({
     try {
       const folder = await Deno.makeTempDir({ dir, prefix: "shared-" });
       {
-        await using t = await openTestRegistry({ dir: `${dir}/registry` });
+        await using t = await openTestRegistry({
+          dir: `${dir}/registry`,
+          env: { MCP_REGISTRY_ALLOWED_PATHS: dir },
+        });
         const first = await t.call("registry-add", {
           id: "filesystem",
           config: { paths: [folder] },
@@ -435,6 +448,9 @@ Deno.test({
         });
         equal(broken.isError, true, "a failed restart is an error");
         match(textOf(broken), /Restarting filesystem with them failed: .*does not exist/s);
+        // The container with the replaced settings does not run on unseen.
+        match(textOf(broken), /filesystem that ran with the earlier settings was stopped/);
+        ok(!(await ourContainers()).includes(after), "the old container was stopped");
         const listed = ((await t.call("registry-active")).structuredContent as Json).servers[0];
         equal(listed.state, "failed");
         match(listed.last_error, /does not exist/);
@@ -446,6 +462,9 @@ Deno.test({
         equal(servers.map((x: Json) => `${x.id}:${x.state}`).join(" "), "filesystem:failed");
         const status = (await t.call("registry-status")).structuredContent as Json;
         equal(status.servers[0].id, "filesystem");
+        // registry-remove forgets a failed server too.
+        equal((await t.call("registry-remove", { id: "filesystem" })).isError, undefined);
+        equal(((await t.call("registry-active")).structuredContent as Json).servers.length, 0);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -68,7 +68,11 @@ Deno.test({
   name: "a poci entry: listed tools, one container per call, output and failures, nothing left",
   ignore: !HAS_PODMAN,
   async fn() {
-    await using t = await openTestRegistry({ entries: [echo] });
+    const dir = await Deno.makeTempDir({ prefix: "poci-" });
+    await using t = await openTestRegistry({
+      entries: [echo],
+      env: { MCP_REGISTRY_ALLOWED_PATHS: dir },
+    });
     const added = await t.call("registry-add", { id: "echo-poci" });
     equal(added.isError, undefined, textOf(added));
     deepEqual(
@@ -96,7 +100,6 @@ Deno.test({
     match(textOf(missing), /missing "args"/);
 
     // Host paths from the call's arguments go through the same checks as any mount.
-    const dir = await Deno.makeTempDir({ prefix: "poci-" });
     const here = await t.call("echo-poci__exists", { path: dir });
     equal(textOf(here), "true", textOf(here));
     const refused = await t.call("echo-poci__exists", { path: "/etc" });

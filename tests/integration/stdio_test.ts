@@ -177,7 +177,10 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     const shared = await Deno.makeTempDir({ dir, prefix: "shared-" });
     await Deno.writeTextFile(`${shared}/note.txt`, "kept across restarts");
-    const env = registryEnv(dir, { MCP_REGISTRY_LOG_LEVEL: "warn" });
+    const env = registryEnv(dir, {
+      MCP_REGISTRY_LOG_LEVEL: "warn",
+      MCP_REGISTRY_ALLOWED_PATHS: shared,
+    });
     try {
       const first = new Client({ name: "stdio-test", version: "1" });
       const transport = registryTransport(env, true);
