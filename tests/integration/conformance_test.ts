@@ -3,11 +3,18 @@
  * Inspector's CLI over stdio. Both come from npm at their pinned versions.
  */
 import { equal, match, ok } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { serveHttp } from "../../src/http/serve_http.ts";
 import { ROOT } from "../_helpers/processes.ts";
 import { openTestRegistry } from "../_helpers/registry.ts";
 
-const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
+/** `deno` arguments of the suite: pinned in the tests' lockfile (deno.lock is the registry's). */
+const RUN_CONFORMANCE = [
+  "run",
+  "-A",
+  `--lock=${fileURLToPath(new URL("../deno.lock", import.meta.url))}`,
+  "npm:@modelcontextprotocol/conformance@0.1.16",
+];
 const INSPECTOR = "@modelcontextprotocol/inspector@2.12.0";
 
 interface Check {
@@ -18,7 +25,7 @@ interface Check {
 
 async function conformance(url: string, scenario: string, outDir: string) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CONFORMANCE, "server", "--url", url, "--scenario", scenario, "-o", outDir],
+    args: [...RUN_CONFORMANCE, "server", "--url", url, "--scenario", scenario, "-o", outDir],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

@@ -6,7 +6,10 @@
  * `UPDATE_SCREENSHOTS=1` also copies one per view to `docs/screenshots/` for the README.
  */
 import { equal, match, ok } from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+// Test-only: a full specifier, not in deno.json's imports, pinned in tests/deno.lock (the tests'
+// lockfile), so that the registry's own first start (deno.lock) never downloads it.
+// deno-lint-ignore no-import-prefix
+import { chromium, type Page } from "npm:playwright-core@1.65.1";
 import { generateToken } from "../../src/http/serve_http.ts";
 import { HAS_PODMAN } from "../_helpers/podman.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
