@@ -211,3 +211,137 @@ export function withId(entry: CatalogEntry, id: string): CatalogEntry {
     },
   };
 }
+
+/** Words that make a name a credential's (`API_KEY`, `accessToken`, `DB_PASSWORD`). */
+const SECRET_WORDS = new Set(["key", "pat", "creds"]);
+/** Word endings that do the same, for run-together names (`githubtoken`, `dreamfactoryapikey`). */
+const SECRET_ENDINGS = [
+  "token",
+  "secret",
+  "secrets",
+  "password",
+  "passwd",
+  "passphrase",
+  "credential",
+  "credentials",
+  "authorization",
+  "apikey",
+  "secretkey",
+  "privatekey",
+  "accesskey",
+];
+/** Credential words that count only as the last word (`DB_PASS`, not `PASS_THROUGH`). */
+const SECRET_LAST_WORDS = new Set(["pass", "pwd"]);
+/** A word before the credential word that makes it something else (`PUBLIC_KEY`, `MAX_TOKEN`). */
+const NOT_SECRET_BEFORE = new Set([
+  "public",
+  "sort",
+  "partition",
+  "primary",
+  "foreign",
+  "cache",
+  "routing",
+  "range",
+  "idempotency",
+  "lookup",
+  "object",
+  "row",
+  "hot",
+  "max",
+  "min",
+  "num",
+  "next",
+  "page",
+  "pagination",
+  "continuation",
+]);
+/** A last word saying the value is about the credential, not the credential (`TOKEN_URL`). */
+const NOT_SECRET_LAST = new Set([
+  "id",
+  "ids",
+  "name",
+  "names",
+  "url",
+  "uri",
+  "endpoint",
+  "server",
+  "host",
+  "port",
+  "path",
+  "file",
+  "filename",
+  "dir",
+  "directory",
+  "location",
+  "limit",
+  "limits",
+  "count",
+  "size",
+  "length",
+  "len",
+  "type",
+  "kind",
+  "mode",
+  "format",
+  "header",
+  "expiry",
+  "expires",
+  "expiration",
+  "ttl",
+  "timeout",
+  "lifetime",
+  "enabled",
+  "enable",
+  "disabled",
+  "required",
+  "env",
+  "var",
+  "prefix",
+  "suffix",
+  "field",
+  "param",
+  "scope",
+  "scopes",
+  "audience",
+  "issuer",
+  "region",
+  "version",
+  "algorithm",
+  "provider",
+  "source",
+  "hint",
+  "label",
+  "policy",
+]);
+
+/** The words of a name: `API_KEY`, `apiKey`, `x-api-key` and `APIKey` all give api, key. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/([A-Za-z])([0-9])|([0-9])([A-Za-z])/g, "$1$3 $2$4")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
+}
+
+/**
+ * True when a setting's name says it holds a credential: a word (not a substring) that is key,
+ * token, secret, password, passwd, credential(s), authorization or a run-together form of one
+ * (`apikey`, `githubtoken`); `pass` and `pwd` only as the last word. Not when the last word says
+ * the value is about the credential (`AWS_ACCESS_KEY_ID`, `TOKEN_URL`, `API_KEY_FILE`,
+ * `RESPONSE_TOKEN_LIMIT`) or the word before it makes it something else (`PUBLIC_KEY`,
+ * `SORT_KEY`, `MAX_TOKEN`). So `KEYWORDS`, `monkey` and `TOKENIZER_MODEL` are not secrets.
+ * Settings so named are stored and masked as secrets, whatever the catalog declares.
+ */
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  while (words.length > 1 && /^[0-9]+$/.test(words.at(-1)!)) words.pop(); // `TOKEN_2`
+  if (words.length === 0 || NOT_SECRET_LAST.has(words.at(-1)!)) return false;
+  return words.some((word, i) => {
+    const last = i === words.length - 1;
+    const secret = SECRET_WORDS.has(word) || SECRET_ENDINGS.some((e) => word.endsWith(e)) ||
+      (last && i > 0 && SECRET_LAST_WORDS.has(word));
+    return secret && !(i > 0 && NOT_SECRET_BEFORE.has(words[i - 1]!));
+  });
+}

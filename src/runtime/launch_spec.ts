@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
+import { type CatalogEntry, isSecretName } from "../catalog/entry.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
 
@@ -80,26 +80,44 @@ export function configKeys(entry: CatalogEntry): ConfigKey[] {
   const schema = entry.config.parameters;
   const properties = isRecord(schema?.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema?.required) ? schema.required.map(String) : []);
+  // A key named like a credential (`API_KEY`, `access_token`) is a secret whatever the catalog
+  // declares: stored apart and masked. The store hands it back under the same name, so the
+  // templates (`{{server.api_key}}`) and the env item still get it, and it is refused on argv.
+  const envFed = [
+    ...entry.config.env.map((e) => [e.name, e.value ?? ""]),
+    ...Object.entries(entry.run.env),
+  ];
   for (const [name, prop] of Object.entries(properties)) {
     const p = isRecord(prop) ? prop : {};
+    const secret = isSecretName(name);
+    const fed = envFed.find(([, value]) =>
+      [entry.name, entry.id].some((server) => value!.includes(`{{${server}.${name}`))
+    )?.[0];
     keys.push({
       key: name,
-      kind: "parameter",
+      kind: secret ? "secret" : "parameter",
       required: required.has(name) && p.default === undefined,
       schema: p,
       ...optional({
         description: typeof p.description === "string" ? p.description : undefined,
-        example: p.default !== undefined ? JSON.stringify(p.default) : undefined,
+        example: p.default !== undefined && !secret ? JSON.stringify(p.default) : undefined,
+        env: secret ? fed : undefined,
       }),
     });
   }
   for (const env of entry.config.env) {
     if (env.value !== undefined) continue; // derived from parameters
+    if (keys.some((k) => k.key === env.name)) continue;
+    const secret = isSecretName(env.name);
     keys.push({
       key: env.name,
-      kind: "env",
+      kind: secret ? "secret" : "env",
       required: env.required !== false,
-      ...optional({ description: env.description, example: env.example }),
+      ...optional({
+        description: env.description,
+        example: secret ? undefined : env.example,
+        env: secret ? env.name : undefined,
+      }),
     });
   }
   return keys;
@@ -114,7 +132,8 @@ export function resolveKey(entry: CatalogEntry, key: string): ConfigKey | undefi
   if (bySecretEnv) return bySecretEnv;
   for (const prefix of [`${entry.name}.`, `${entry.id}.`]) {
     if (!key.startsWith(prefix)) continue;
-    const found = keys.find((k) => k.kind === "parameter" && k.key === key.slice(prefix.length));
+    // A parameter, or one that is a secret by its name (it keeps its schema).
+    const found = keys.find((k) => k.schema !== undefined && k.key === key.slice(prefix.length));
     if (found) return found;
   }
   return undefined;
@@ -124,8 +143,9 @@ export function resolveKey(entry: CatalogEntry, key: string): ConfigKey | undefi
 export function missingConfig(entry: CatalogEntry, config: ServerConfig): ConfigKey[] {
   return configKeys(entry).filter((k) => {
     if (!k.required) return false;
+    // A secret by its name may still be where older versions stored it (env or parameters).
     const value = k.kind === "secret"
-      ? config.secrets[k.key]
+      ? config.secrets[k.key] ?? config.env[k.key] ?? config.params[k.key]
       : k.kind === "env"
       ? config.env[k.key]
       : config.params[k.key];

@@ -84,17 +84,23 @@ Deno.test("`configKeys()` takes aks's parameters from its JSON schema, required 
 Deno.test("`configKeys()` makes kgrag-mcp-server's defaulted parameters optional", () => {
   const keys = configKeys(entry("kgrag-mcp-server"));
   equal(keys.length, 13);
-  ok(keys.every((k) => k.kind === "parameter" && !k.required));
+  ok(keys.every((k) => !k.required));
+  // Named like credentials, two are secrets; AWS_ACCESS_KEY_ID's parameter names a key (an id).
+  deepEqual(keys.filter((k) => k.kind === "secret").map((k) => [k.key, k.env]), [
+    ["api_key", "API_KEY"],
+    ["aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"],
+  ]);
+  equal(keys.find((k) => k.key === "aws_access_key_id")?.kind, "parameter");
   equal(keys.find((k) => k.key === "temperature")?.example, "0.5");
   equal(keys.find((k) => k.key === "api_key")?.example, undefined);
 });
 
-Deno.test("`configKeys()` offers novita's env item without a value as a settable key", () => {
+Deno.test("`configKeys()` offers novita's env item without a value as a secret: its name says key", () => {
   deepEqual(configKeys(entry("novita")), [{
     key: "NOVITA_API_KEY",
-    kind: "env",
+    kind: "secret",
     required: true,
-    example: "your_api_key_here",
+    env: "NOVITA_API_KEY",
   }]);
 });
 
@@ -102,7 +108,7 @@ Deno.test("`configKeys()` does not offer env items whose value is a template", (
   // uberall's UBERALL_URL and kgrag-mcp-server's 13 variables are filled from parameters.
   deepEqual(configKeys(entry("uberall")).map((k) => [k.key, k.kind, k.required]), [
     ["uberall.access_token", "secret", true],
-    ["uberall_access_token", "parameter", true],
+    ["uberall_access_token", "secret", true],
     ["uberall_url", "parameter", false],
   ]);
   ok(configKeys(entry("kgrag-mcp-server")).every((k) => k.kind !== "env"));
@@ -135,7 +141,11 @@ Deno.test("`resolveKey()` finds a parameter by its name and as `<entry.name>.<pa
   equal(resolveKey(aks, "aks.access_level")?.key, "access_level");
   equal(resolveKey(entry("kgrag-mcp-server"), "kgrag-mcp-server.api_key")?.key, "api_key");
   equal(resolveKey(entry("filesystem"), "filesystem.paths")?.key, "paths");
-  equal(resolveKey(entry("novita"), "NOVITA_API_KEY")?.kind, "env");
+  equal(resolveKey(entry("novita"), "NOVITA_API_KEY")?.kind, "secret");
+  // A parameter that is a secret by its name: by name, as `<server>.<param>`, by its variable.
+  const kgrag = entry("kgrag-mcp-server");
+  equal(resolveKey(kgrag, "kgrag-mcp-server.api_key")?.kind, "secret");
+  equal(resolveKey(kgrag, "API_KEY")?.key, "api_key");
 });
 
 Deno.test("`resolveKey()` returns undefined for a key the entry does not declare", () => {
@@ -194,7 +204,9 @@ Deno.test("`missingConfig()` lists aks's host paths, novita's env item and ubera
     ["azure_dir"],
   );
   deepEqual(missingConfig(entry("aks"), config({ params: aksParams })), []);
-  deepEqual(missingConfig(entry("novita"), config()).map((k) => k.kind), ["env"]);
+  deepEqual(missingConfig(entry("novita"), config()).map((k) => k.kind), ["secret"]);
+  deepEqual(missingConfig(entry("novita"), config({ secrets: { NOVITA_API_KEY: "k" } })), []);
+  // Where an older version stored it still counts.
   deepEqual(missingConfig(entry("novita"), config({ env: { NOVITA_API_KEY: "k" } })), []);
   deepEqual(missingConfig(entry("uberall"), config()).map((k) => k.key), [
     "uberall.access_token",

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
+import { type CatalogEntry, isSecretName } from "../catalog/entry.ts";
 import { type ConfigKey, configKeys } from "../runtime/launch_spec.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 
@@ -23,24 +23,28 @@ export interface ConfigItem {
   example?: string;
 }
 
-/** Every declared key of `entry` with its state; secret values never appear. */
+/**
+ * Every declared key of `entry` with its state; secret values never appear, nor the value of any
+ * key named like a credential (see `isSecretName`), whatever its kind.
+ */
 export function configView(entry: CatalogEntry, config: ServerConfig): ConfigItem[] {
   return configKeys(entry).map((k) => {
     const raw = k.kind === "secret"
-      ? config.secrets[k.key]
+      ? config.secrets[k.key] ?? config.env[k.key] ?? config.params[k.key]
       : k.kind === "env"
       ? config.env[k.key]
       : config.params[k.key];
     const set = raw !== undefined;
+    const hidden = k.kind === "secret" || isSecretName(k.key);
     const item: ConfigItem = {
       key: k.key,
       kind: k.kind,
       required: k.required,
       set,
-      value: !set ? null : k.kind === "secret" ? MASK : raw,
+      value: !set ? null : hidden ? MASK : raw,
     };
     if (k.description) item.description = k.description;
-    if (k.example && k.kind !== "secret") item.example = k.example;
+    if (k.example && !hidden) item.example = k.example;
     return item;
   });
 }
@@ -48,7 +52,7 @@ export function configView(entry: CatalogEntry, config: ServerConfig): ConfigIte
 /** A sentence for what is missing, with the call that fixes it. */
 export function describeMissing(entry: CatalogEntry, missing: ConfigKey[]): string {
   const lines = missing.map((k) => {
-    const what = k.kind === "secret" ? `secret (becomes ${k.env})` : k.kind;
+    const what = k.kind !== "secret" ? k.kind : k.env ? `secret (becomes ${k.env})` : "secret";
     return `- ${k.key}: ${what}${k.description ? `, ${k.description.split("\n")[0]}` : ""}`;
   });
   const example = Object.fromEntries(

@@ -8,7 +8,13 @@
  */
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { CatalogEntry, EnvVar, Secret, ToolInfo } from "../catalog/entry.ts";
+import {
+  type CatalogEntry,
+  type EnvVar,
+  isSecretName,
+  type Secret,
+  type ToolInfo,
+} from "../catalog/entry.ts";
 import { normalizeRepoUrl } from "../catalog/repo_url.ts";
 
 const str = z.string();
@@ -147,9 +153,6 @@ type SecretItem = NonNullable<ReturnType<typeof readSecret>>;
 type EnvItem = NonNullable<ReturnType<typeof readEnv>>;
 type PociTool = NonNullable<ReturnType<typeof readPociTools>>[number];
 
-/** Names of keys a user must not leave empty: an API key, a token, a password... */
-const CREDENTIAL_NAME = /(api[_-]?key|token|secret|password|passwd|credential|private[_-]?key)/i;
-
 /** What a parsed file yields: the entry (without its final id) and the warnings met. */
 export interface ParsedDockerServer {
   entry: Omit<CatalogEntry, "id">;
@@ -271,7 +274,8 @@ export function parseDockerServer(
 
 /**
  * True when the user must supply a credential before the server works: a required secret, an
- * OAuth secret, or a required environment value or parameter named like one (`NOVITA_API_KEY`
+ * OAuth secret, or a required environment value or parameter named like one (`isSecretName`,
+ * the rule that also stores and masks them as secrets: `NOVITA_API_KEY`
  * set directly, `GITHUB_TOKEN: "{{server.github_token}}"`, a required `api_key` parameter).
  */
 function requiresApiKey(
@@ -282,7 +286,7 @@ function requiresApiKey(
   if (oauth.some((o) => o.secret !== undefined)) return true;
   // An env item without a value is set by the user; one made of a template takes a parameter.
   const userSet = (env: EnvVar) => env.value === undefined || env.value.includes("{{");
-  if (config.env.some((e) => e.required !== false && userSet(e) && CREDENTIAL_NAME.test(e.name))) {
+  if (config.env.some((e) => e.required !== false && userSet(e) && isSecretName(e.name))) {
     return true;
   }
   const schema = config.parameters;
@@ -291,7 +295,7 @@ function requiresApiKey(
   return required.some((name) => {
     const property = properties[name];
     const hasDefault = isRecord(property) && property.default !== undefined;
-    return !hasDefault && CREDENTIAL_NAME.test(name);
+    return !hasDefault && isSecretName(name);
   });
 }
 

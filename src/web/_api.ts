@@ -174,10 +174,12 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
   const entry = lookupEntry(registry.catalog.index, id);
   if (typeof entry === "string") return fail(404, entry);
   const config = await registry.context.configs.get(entry.id);
+  // A parameter named like a credential is a secret: no type, a masked field like any secret.
   const types = new Map(
-    configKeys(entry).map((
-      k,
-    ) => [k.key, typeof k.schema?.type === "string" ? k.schema.type : null]),
+    configKeys(entry).map((k) => [
+      k.key,
+      k.kind === "parameter" && typeof k.schema?.type === "string" ? k.schema.type : null,
+    ]),
   );
   const fields: ConfigField[] = configView(entry, config).map((item) => ({
     ...item,
