@@ -93,6 +93,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const recorded = legacyVolumes.recordServersBefore(mounts).catch((error) =>
     log.warn("cannot record the servers active before", { error: String(error) })
   );
+  const mountPolicy = mountPolicyOf(config, new AllowedPathStore(state));
   const servers = new Set<Server>();
   const changeListeners = new Set<() => void>();
   const active = new ActiveServers({
@@ -103,7 +104,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     mounts,
     lookupEntry: (id) => catalog.index.get(id),
-    mountPolicy: mountPolicyOf(config, new AllowedPathStore(state)),
+    mountPolicy,
     legacyVolumes: legacyVolumes.adopt,
     allowInsecureRemotes: config.allowInsecureRemotes,
     allowHostProcesses: config.allowHostProcesses,
@@ -138,6 +139,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     cacheDir: config.cacheDir,
     refreshIntervalHours: config.refreshIntervalHours,
     allSources: SOURCE_NAMES,
+    allowedPaths: async () => (await mountPolicy()).roots.slice(),
   };
   const newServer = () => {
     const made = createRegistryServer({

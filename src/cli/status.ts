@@ -14,8 +14,8 @@ export const statusCommand: Command = {
   summary: "sources, catalog size, active servers",
   usage: `Usage: mcp-registry status [--json]
 
-The catalog's sources (entries, last refresh, next refresh, last error), the catalog size and the
-servers the registry starts when it starts. Reads the shared cache: it fetches nothing.
+The catalog's sources (entries, last refresh, next refresh, last error), the catalog size, the
+servers the registry starts when it starts and the host folders containers may mount. Reads the shared cache: it fetches nothing.
 
 Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad arguments.`,
   async run(args, out) {
@@ -24,6 +24,10 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
     await using session = await openSession();
     const sources = session.catalog.status();
     const active = (await session.mounts.list()).map((m) => m.id);
+    const allowedPaths = [
+      ...session.config.allowedPaths,
+      ...(await session.allowedPaths.list()).map((p) => p.path),
+    ];
     const data = {
       version: VERSION,
       catalog_entries: session.catalog.index.size,
@@ -31,6 +35,7 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
       data_dir: session.config.dataDir,
       sources,
       active,
+      allowed_paths: allowedPaths,
     };
     emit(out, values.json === true, data, () =>
       [
@@ -55,6 +60,9 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
         active.length
           ? `Started with the registry: ${active.join(", ")}`
           : "No server is started with the registry (mcp-registry add <id>).",
+        allowedPaths.length
+          ? wrap(`Host folders containers may mount: ${allowedPaths.join(", ")}`)
+          : "No host folder is approved for containers (mcp-registry config allow-path <folder>).",
       ].join("\n"));
     return sources.some((s) => s.last_error) ? EXIT.failed : EXIT.ok;
   },

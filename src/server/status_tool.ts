@@ -38,7 +38,8 @@ export const statusTool = defineTool({
     "Show the registry's health: its version, how many servers the catalog holds, and for each " +
     "source (docker, official, mcpservers, awesome, local) its entry count, what is being " +
     "served (embedded snapshot, cache or a fresh refresh), the last refresh, the last error, " +
-    "the next scheduled refresh and when registry-refresh may refresh it.",
+    "the next scheduled refresh and when registry-refresh may refresh it; and the host folders " +
+    "a person approved for container mounts.",
   input: z.object({}).strict(),
   output: z.object({
     version: z.string(),
@@ -53,10 +54,15 @@ export const statusTool = defineTool({
       state: z.enum(["starting", "running", "exited", "failed"]),
       last_error: z.string().nullable(),
     })).describe("Active servers (registry-active has the details)."),
+    allowed_paths: z.array(z.string()).describe(
+      "Host folders containers may mount; only a person adds one (mcp-registry config " +
+        "allow-path FOLDER, or MCP_REGISTRY_ALLOWED_PATHS).",
+    ),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  handler(_args, ctx) {
+  async handler(_args, ctx) {
     const sources = ctx.catalog.status();
+    const allowedPaths = await ctx.allowedPaths?.() ?? [];
     const data = {
       version: ctx.version,
       started_at: ctx.startedAt.toISOString(),
@@ -70,6 +76,7 @@ export const statusTool = defineTool({
         state: a.state,
         last_error: a.last_error,
       })),
+      allowed_paths: allowedPaths,
     };
     const lines = [
       `mcp-registry ${ctx.version}: ${data.catalog_entries} servers in the catalog.`,
@@ -86,7 +93,11 @@ export const statusTool = defineTool({
             .join(", ")
         }`
         : "No server is active.",
+      allowedPaths.length
+        ? `Host folders containers may mount: ${allowedPaths.join(", ")}`
+        : "No host folder is approved for containers (a person approves one with: mcp-registry " +
+          "config allow-path FOLDER).",
     ];
-    return Promise.resolve(toolResult(lines.join("\n"), data));
+    return toolResult(lines.join("\n"), data);
   },
 });

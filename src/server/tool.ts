@@ -23,6 +23,8 @@ export interface ToolContext {
   configs: ConfigStore;
   /** Every source name there is, on or off (to tell "off" from "no such source"). */
   allSources?: readonly SourceName[];
+  /** The host folders containers may mount now (approved by a person). */
+  allowedPaths?: () => Promise<string[]>;
 }
 
 /** What a handler knows about the call it answers. */

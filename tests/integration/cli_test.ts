@@ -530,3 +530,49 @@ Deno.test("serve with options but without --http says what to type", async () =>
   equal(word.code, 2);
   match(word.stderr, /the stdio server takes no options/);
 });
+
+Deno.test("config allow-path: a person approves a folder; refusals name the reason; status and --json list it", async () => {
+  const home = await Deno.makeTempDir({ prefix: "mcp-registry-home-" });
+  await using t = await cliFixture({ HOME: home });
+  const notes = `${home}/projects/notes`;
+  await Deno.mkdir(notes, { recursive: true });
+  await Deno.mkdir(`${home}/.ssh`);
+  try {
+    const none = await expect(t, ["config", "allowed-paths"], 0);
+    match(none.stdout, /No host folder is approved for container mounts/);
+
+    const refused: [string, RegExp][] = [
+      ["/etc", /\/etc belongs to the system/],
+      ["/", /\/ belongs to the system/],
+      ["/tmp", /\/tmp is shared by every user/],
+      [`${home}/.ssh`, /dot-file or dot-folder/],
+      [t.dataDir, /registry's own data/],
+      ["relative/folder", /is not an absolute path/],
+      [`${home}/missing`, /does not exist; create it first/],
+    ];
+    await expect(t, ["status"], 0); // makes the data dir
+    const runs = await Promise.all(
+      refused.map(([path]) => expect(t, ["config", "allow-path", path], 2)),
+    );
+    runs.forEach((run, i) => {
+      match(flat(run.stderr), refused[i]![1], refused[i]![0]);
+      match(flat(run.stderr), /Nothing was approved/);
+    });
+
+    const approved = await expect(t, ["config", "allow-path", notes], 0);
+    match(approved.stdout, new RegExp(`Approved ${notes} for container mounts`));
+    const again = await expect(t, ["config", "allow-path", `${notes}/`], 0);
+    match(again.stdout, /was approved already/);
+    const listed = JSON.parse((await expect(t, ["config", "allowed-paths", "--json"], 0)).stdout);
+    deepEqual(listed.allowed_paths, [{ path: notes, from: "approved" }]);
+    const status = JSON.parse((await expect(t, ["status", "--json"], 0)).stdout);
+    deepEqual(status.allowed_paths, [notes]);
+
+    const withdrawn = await expect(t, ["config", "disallow-path", notes], 0);
+    match(withdrawn.stdout, /Withdrew/);
+    await expect(t, ["config", "disallow-path", notes], 3);
+    match((await expect(t, ["status"], 0)).stdout, /No host folder is approved/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

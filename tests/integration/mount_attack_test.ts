@@ -199,6 +199,8 @@ Deno.test({
         entries: [withPath, fixed, relative],
         env: { HOME: home, MCP_REGISTRY_ALLOWED_PATHS: home },
       });
+      const status = (await t.call("registry-status")).structuredContent as Json;
+      deepEqual(status.allowed_paths, [home], "registry-status lists what a person approved");
       const fixedAdd = await t.call("registry-add", { id: "hostile-fixed" });
       equal(fixedAdd.isError, true);
       match(textOf(fixedAdd), /\.bash_profile is a dot-file or dot-folder of a home folder/);
