@@ -89,22 +89,21 @@ export class Podman {
   }
 
   /** True when `image` is in local storage. */
-  async imageExists(image: string): Promise<boolean> {
-    const out = await this.#exec(["image", "exists", "--", image], 30_000);
-    if (out.code === 0) return true;
-    if (out.code === 1) return false;
-    throw new PodmanError(
-      `podman image exists ${image} failed: ${out.stderr || `exit ${out.code}`}`,
-    );
+  imageExists(image: string): Promise<boolean> {
+    return this.#exists("image", image);
   }
 
   /** True when the named volume exists. */
-  async volumeExists(name: string): Promise<boolean> {
-    const out = await this.#exec(["volume", "exists", "--", name], 30_000);
+  volumeExists(name: string): Promise<boolean> {
+    return this.#exists("volume", name);
+  }
+
+  async #exists(kind: "image" | "volume", name: string): Promise<boolean> {
+    const out = await this.#exec([kind, "exists", "--", name], 30_000);
     if (out.code === 0) return true;
     if (out.code === 1) return false;
     throw new PodmanError(
-      `podman volume exists ${name} failed: ${out.stderr || `exit ${out.code}`}`,
+      `podman ${kind} exists ${name} failed: ${out.stderr || `exit ${out.code}`}`,
     );
   }
 
