@@ -25,4 +25,3 @@ export {
 export type { CallToolResult, ServerNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-export type { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";

@@ -13,6 +13,7 @@ import {
   StdioClientTransport,
   StreamableHTTPClientTransport,
 } from "../mcp/sdk_client.ts";
+import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
 import { VERSION } from "../version.ts";
 
@@ -166,7 +167,13 @@ export class Upstream implements ServerConnection {
   }
 
   static #newClient(): Client {
-    return new Client({ name: "mcp-registry", version: VERSION }, { capabilities: {} });
+    // The SDK checks a tool's result against its `outputSchema`; the child's patterns run on
+    // RE2 so that none can freeze the registry, and one RE2 cannot run is skipped.
+    const jsonSchemaValidator = new SafeJsonSchemaValidator({ uncheckable: "skip" });
+    return new Client({ name: "mcp-registry", version: VERSION }, {
+      capabilities: {},
+      jsonSchemaValidator,
+    });
   }
 
   /**

@@ -5,19 +5,26 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import type { AjvJsonSchemaValidator } from "../mcp/sdk.ts";
+import type { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import { configKeys, resolveKey } from "../runtime/launch_spec.ts";
 import type { ConfigPatch } from "../store/config_store.ts";
 
 const MAX_SECRET = 16_384;
 const MAX_VALUE_JSON = 65_536;
-let validators: AjvJsonSchemaValidator | undefined;
+/** The schema of a parameter that declares none. */
+const ANY_STRING = { type: "string" };
+let validators: SafeJsonSchemaValidator | undefined;
 
-/** The JSON Schema validator the SDK ships, loaded on first use (it costs start-up time). */
-async function validator(): Promise<AjvJsonSchemaValidator> {
+/**
+ * The JSON Schema validator, loaded on first use (it costs start-up time). A catalog's pattern
+ * runs on RE2, in linear time (see `safe_validator.ts`); one it cannot check safely (a
+ * lookahead, a backreference, over 1000 characters) refuses the value with the reason: the
+ * value goes into a container, and the pattern is the entry's word on what is valid there.
+ */
+async function validator(): Promise<SafeJsonSchemaValidator> {
   if (!validators) {
-    const { AjvJsonSchemaValidator } = await import("../mcp/sdk_validation.ts");
-    validators = new AjvJsonSchemaValidator();
+    const { SafeJsonSchemaValidator } = await import("../mcp/safe_validator.ts");
+    validators = new SafeJsonSchemaValidator({ uncheckable: "refuse" });
   }
   return validators;
 }
@@ -63,7 +70,7 @@ export async function checkConfigValues(
       problems.push(`${key.key} is too large (over ${MAX_VALUE_JSON} bytes as JSON)`);
       continue;
     }
-    const schema = key.schema && Object.keys(key.schema).length ? key.schema : { type: "string" };
+    const schema = key.schema && Object.keys(key.schema).length ? key.schema : ANY_STRING;
     // deno-lint-ignore no-explicit-any
     const result = (await validator()).getValidator(schema as any)(value);
     if (!result.valid) problems.push(`${key.key}: ${result.errorMessage}`);
