@@ -312,7 +312,7 @@ Deno.test("config: plain settings are JSON-checked against the schema; bad input
   const unknownId = await expect(t, ["config", "get", "filesystm"], 3);
   match(unknownId.stderr, /Did you mean: filesystem/);
   const noAction = await expect(t, ["config"], 2);
-  match(noAction.stderr, /say what to do: get, set or unset/);
+  match(noAction.stderr, /say what to do: get, set, unset, allow-path or allowed-paths/);
   const badAction = await expect(t, ["config", "frob", "filesystem"], 2);
   match(badAction.stderr, /unknown action "frob"/);
   const get = await expect(t, ["config", "get", "filesystem", "--json"], 0);
