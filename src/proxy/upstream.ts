@@ -15,9 +15,16 @@ import {
 } from "../mcp/sdk_client.ts";
 import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
+import { LineBuffer } from "./_line_buffer.ts";
 import { VERSION } from "../version.ts";
 
-/** The largest message a child may send: big files pass, a runaway stream does not. */
+/**
+ * The largest message a child may send: big files pass, a runaway stream does not. Past it the
+ * SDK's stdio transport drops what it read and stops the child (its stream cannot be read on
+ * from the middle of a message); the call in flight fails and the registry's session goes on.
+ * A reply under it but over what an MCP client takes is refused per call by the registry's
+ * server (`MAX_RESULT_BYTES` in `src/server/server.ts`), and the child keeps running.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** The last lines a child wrote to stderr, bounded in lines and bytes, secrets masked. */
@@ -103,6 +110,7 @@ export class Upstream implements ServerConnection {
   #tools: Tool[] = [];
   #exited: string | null = null;
   #closing = false;
+  #oversized = false;
 
   private constructor(id: string, client: Client, redact: string[]) {
     this.id = id;
@@ -134,6 +142,12 @@ export class Upstream implements ServerConnection {
           stderr: "pipe",
           maxBufferSize: MAX_MESSAGE_BYTES,
         });
+        // The SDK's read buffer costs the square of a message's length (see _line_buffer.ts).
+        // Its field is internal: where a later SDK renames it, the SDK's own buffer stays.
+        const internal = transport as unknown as { _readBuffer?: unknown };
+        if (internal._readBuffer !== undefined) {
+          internal._readBuffer = new LineBuffer(MAX_MESSAGE_BYTES);
+        }
         // Drain stderr from the first byte: a chatty server must never block on a full pipe.
         transport.stderr?.on("data", (chunk: Uint8Array | string) => {
           upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
@@ -147,9 +161,17 @@ export class Upstream implements ServerConnection {
       }
       // Watched only once connected: a failed attempt (say Streamable HTTP before the SSE
       // fallback) closes its client, and that is not the server's end.
+      upstream.#client.onerror = (error) => {
+        if (/ReadBuffer exceeded/.test(String(error))) upstream.#oversized = true;
+      };
       upstream.#client.onclose = () => {
         if (upstream.#exited === null) {
-          upstream.#exited = upstream.#closing ? "stopped" : "the server exited";
+          upstream.#exited = upstream.#closing
+            ? "stopped"
+            : upstream.#oversized
+            ? `it sent a message over ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB, the most the ` +
+              "registry reads from a server, so it was stopped"
+            : "the server exited";
           if (!upstream.#closing) onExit?.(upstream.describeExit());
         }
       };
@@ -243,11 +265,17 @@ export class Upstream implements ServerConnection {
     if (this.#exited !== null) {
       throw new Error(`${this.id} is not running (${this.describeExit()})`);
     }
-    return await this.#client.callTool(
-      { name, arguments: args },
-      undefined,
-      { timeout: timeoutMs, resetTimeoutOnProgress: true },
-    ) as CallToolResult;
+    try {
+      return await this.#client.callTool(
+        { name, arguments: args },
+        undefined,
+        { timeout: timeoutMs, resetTimeoutOnProgress: true },
+      ) as CallToolResult;
+    } catch (error) {
+      // "Connection closed" says less than why it closed.
+      if (this.#exited !== null) throw new Error(`${this.id}: ${this.describeExit()}`);
+      throw error;
+    }
   }
 
   /** True when the child answers a ping within `timeoutMs`. */

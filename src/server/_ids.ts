@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { CatalogIndex } from "../search/catalog_index.ts";
+import { withoutControls } from "../text_safety.ts";
 import { closest } from "./_suggest.ts";
 
 /** A catalog id as agents send it; the real check is against the catalog. */
@@ -28,7 +29,7 @@ export function lookupEntry(index: CatalogIndex, id: string): CatalogEntry | str
     .filter((h) => words.some((w) => `${h.entry.id} ${h.entry.title}`.toLowerCase().includes(w)))
     .map((h) => h.entry.id);
   const suggestions = [...new Set([...near, ...viaSearch])].slice(0, 5);
-  return `No server has the id "${id.slice(0, 80)}". ${
+  return `No server has the id "${withoutControls(id.slice(0, 80))}". ${
     suggestions.length ? `Did you mean: ${suggestions.join(", ")}? ` : ""
   }Find ids with registry-find.`;
 }

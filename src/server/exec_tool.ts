@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { CallToolResult } from "../mcp/sdk.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
+import { withoutControls } from "../text_safety.ts";
 import { idArgument } from "./_ids.ts";
 import { defineTool, toolError } from "./tool.ts";
 
@@ -40,7 +41,9 @@ export const execTool = defineTool({
     }
     if (tools.length > 0 && !tools.includes(tool)) {
       return toolError(
-        `${args.id} has no tool "${args.tool.slice(0, 80)}". Its tools: ${tools.join(", ")}.`,
+        `${args.id} has no tool "${withoutControls(args.tool.slice(0, 80))}". Its tools: ${
+          tools.join(", ")
+        }.`,
       );
     }
     return await forwardCall(active, args.id, tool, args.arguments ?? {});
@@ -57,6 +60,9 @@ export async function forwardCall(
   try {
     return await active.call(id, tool, args);
   } catch (error) {
-    return toolError(`Calling ${tool} on ${id} failed: ${(error as Error).message}`);
+    // The registry's words, around the agent's tool name and the child's or the SDK's message.
+    return toolError(
+      withoutControls(`Calling ${tool} on ${id} failed: ${(error as Error).message}`),
+    );
   }
 }

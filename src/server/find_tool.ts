@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
 import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
+import { withoutControls } from "../text_safety.ts";
 import { defineTool, toolError, toolResult, truncate } from "./tool.ts";
 
 export const MAX_QUERY_LENGTH = 500;
@@ -40,9 +41,12 @@ export const findTool = defineTool({
     const filters = pickFilters(args);
     const problem = checkFilterValues(filters, index);
     if (problem) return Promise.resolve(toolError(problem));
-    const { hits, total, browsing } = index.search(args.query, { filters, limit: args.limit });
+    // The query comes back in the answer: without terminal controls (also for the web page,
+    // which calls this handler directly).
+    const shown = withoutControls(args.query);
+    const { hits, total, browsing } = index.search(shown, { filters, limit: args.limit });
     const results = hits.map((hit) => summarize(hit.entry, hit.score));
-    const query = truncate(args.query.trim(), 80);
+    const query = truncate(shown.trim(), 80);
     const head = browsing
       ? `${query ? `"${query}" has no words to search for, so this is` : "No query:"} the ${
         Object.keys(filters).length === 0 ? "whole" : "filtered"
@@ -53,6 +57,6 @@ export const findTool = defineTool({
         Object.keys(filters).length ? " with these filters" : ""
       }. Try fewer or other words, or drop a filter.`
       : [head, ...results.map((r, i) => renderLine(r, i + 1))].join("\n");
-    return Promise.resolve(toolResult(text, { query: args.query, total, results }));
+    return Promise.resolve(toolResult(text, { query: shown, total, results }));
   },
 });

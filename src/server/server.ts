@@ -14,6 +14,7 @@ import {
 } from "../mcp/sdk.ts";
 import type { CallToolResult, ServerNotification, Tool } from "../mcp/sdk.ts";
 import type { Logger } from "../log.ts";
+import { withoutControls, withoutControlsDeep } from "../text_safety.ts";
 import { activeTool } from "./active_tool.ts";
 import { addTool } from "./add_tool.ts";
 import { configSetTool } from "./config_set_tool.ts";
@@ -44,6 +45,15 @@ export const REGISTRY_TOOLS: readonly RegistryTool[] = [
   refreshTool,
   statusTool,
 ];
+
+/**
+ * The largest tool result the registry answers with, as JSON. A larger one is replaced by an
+ * `isError` result: MCP clients hold a message in memory whole, and the SDK's stdio client
+ * gives up on a line over 10 MiB by closing the connection, which ends the registry's stdio
+ * session and stops every server it runs. Half that leaves room for the JSON-RPC envelope and
+ * for clients with smaller limits; images up to about 3.7 MB fit (base64).
+ */
+export const MAX_RESULT_BYTES = 5 * 1024 * 1024;
 
 /** Options for {@linkcode createRegistryServer}. */
 export interface RegistryServerOptions {
@@ -79,7 +89,11 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     inFlight.count++;
     try {
-      return await callTool(request.params, callInfo(request.params._meta?.progressToken, extra));
+      const result = await callTool(
+        request.params,
+        callInfo(request.params._meta?.progressToken, extra),
+      );
+      return withinSizeLimit(result, request.params.name);
     } finally {
       inFlight.count--;
     }
@@ -96,27 +110,52 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       if (route) return await forwardCall(context.active, route.id, route.tool, args);
       throw new McpError(
         ErrorCode.InvalidParams,
-        `Unknown tool "${truncate(name, 80)}"; the registry's tools are ${
+        `Unknown tool "${withoutControls(truncate(name, 80))}"; the registry's tools are ${
           [...tools.keys()].join(", ")
         }, plus <id>__<tool> for each tool of an active server (see registry-active)`,
       );
     }
     const parsed = tool.input.safeParse(args);
-    if (!parsed.success) return toolError(describeInvalidArguments(tool, parsed.error));
+    if (!parsed.success) {
+      return toolError(withoutControls(describeInvalidArguments(tool, parsed.error)));
+    }
     const started = performance.now();
     try {
       await ready;
       const result = await tool.handler(parsed.data, context, call);
       log.debug("tool call", { tool: name, ms: +(performance.now() - started).toFixed(2) });
-      return result;
+      // What the registry writes may repeat the agent's words (a query, an id, a key): no
+      // terminal controls in it. registry-exec answers with the child's result, unchanged.
+      return tool === execTool ? result : withoutControlsDeep(result);
     } catch (error) {
       log.error("tool failed", { tool: name, error: String(error) });
       return toolError(
-        `${name} failed: ${(error as Error).message}. This is a bug in mcp-registry.`,
+        withoutControls(
+          `${name} failed: ${(error as Error).message}. This is a bug in mcp-registry.`,
+        ),
       );
     }
   }
   return server;
+}
+
+/** `result`, or an `isError` result naming its size when it is over {@linkcode MAX_RESULT_BYTES}. */
+function withinSizeLimit(result: CallToolResult, name: string): CallToolResult {
+  const json = JSON.stringify(result);
+  // A UTF-16 unit is 1 to 3 bytes of UTF-8: most results are decided by their length alone.
+  if (json.length * 3 <= MAX_RESULT_BYTES) return result;
+  const size = new TextEncoder().encode(json).length;
+  if (size <= MAX_RESULT_BYTES) return result;
+  return toolError(
+    `The result of ${withoutControls(truncate(name, 80))} is ${mebibytes(size)} ` +
+      `(${size} bytes as JSON), over the ${mebibytes(MAX_RESULT_BYTES)} the registry passes ` +
+      "on to an MCP client, so it was dropped. Ask for less (a narrower query, a smaller range " +
+      "or page) and call again.",
+  );
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** What the SDK hands a request handler that `callInfo` uses. */
