@@ -16,6 +16,7 @@ import type { Podman } from "../runtime/podman.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
 import { evaluateList } from "../runtime/template.ts";
 import { RingBuffer, type ServerConnection } from "./upstream.ts";
+import { outputExcerpt } from "./_output_excerpt.ts";
 
 /** What a `poci` server needs to run its containers. */
 export interface PociOptions {
@@ -107,7 +108,8 @@ export class PociServer implements ServerConnection {
       const stdout = this.#mask(cut(out.stdout));
       if (out.code === 0) return { content: [{ type: "text", text: stdout || "(no output)" }] };
       const why = out.code === -1 ? "was stopped (timeout or removal)" : `exited ${out.code}`;
-      const tail = this.#mask(out.stderr.trim().split("\n").slice(-10).join("\n"));
+      const lines = out.stderr.trim().split("\n").map((text, n) => ({ n, text }));
+      const tail = this.#mask(outputExcerpt(lines, 10).join("\n"));
       return failure(
         `${name} ${why}${stdout ? `\nstdout:\n${stdout}` : ""}${tail ? `\nstderr:\n${tail}` : ""}`,
       );

@@ -16,6 +16,7 @@ import {
 import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
 import { LineBuffer } from "./_line_buffer.ts";
+import { type NumberedLine, outputExcerpt } from "./_output_excerpt.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -27,9 +28,17 @@ import { VERSION } from "../version.ts";
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-/** The last lines a child wrote to stderr, bounded in lines and bytes, secrets masked. */
+/** How many of a child's first stderr lines are kept beside the last ones. */
+const HEAD_LINES = 30;
+
+/**
+ * The first and the last lines a child wrote to stderr, bounded in lines and bytes, secrets
+ * masked: the first hold the error of a server that fails at start (see `outputExcerpt()`).
+ */
 export class RingBuffer {
   readonly #lines: string[] = [];
+  readonly #head: string[] = [];
+  #count = 0;
   #partial = "";
   readonly #mask: (text: string) => string;
 
@@ -43,9 +52,28 @@ export class RingBuffer {
     // Kept whole (up to 64 KiB) until its newline, so a secret is never cut before masking.
     this.#partial = (parts.pop() ?? "").slice(-65_536);
     for (const line of parts) {
-      this.#lines.push(this.#mask(line).slice(0, this.maxLineLength));
+      const shown = this.#mask(line).slice(0, this.maxLineLength);
+      if (this.#head.length < HEAD_LINES) this.#head.push(shown);
+      this.#count++;
+      this.#lines.push(shown);
       if (this.#lines.length > this.maxLines) this.#lines.shift();
     }
+  }
+
+  /** The lines that say what went wrong (see `outputExcerpt()`), as one text. */
+  excerpt(max = 10): string {
+    const numbered: NumberedLine[] = this.#head.map((text, n) => ({ n, text }));
+    const start = this.#count - this.#lines.length;
+    this.#lines.forEach((text, i) => {
+      if (start + i >= this.#head.length) numbered.push({ n: start + i, text });
+    });
+    if (this.#partial) {
+      numbered.push({
+        n: this.#count,
+        text: this.#mask(this.#partial).slice(0, this.maxLineLength),
+      });
+    }
+    return outputExcerpt(numbered, max).join("\n");
   }
 
   /** The last `n` lines, oldest first. */
@@ -178,11 +206,9 @@ export class Upstream implements ServerConnection {
       await upstream.#listTools(startTimeoutMs);
     } catch (error) {
       await upstream.close();
-      const tail = upstream.stderr.tail(8).join("\n");
+      const tail = upstream.stderr.excerpt();
       throw new Error(
-        `${id} did not start: ${(error as Error).message}${
-          tail ? `\nIts last output:\n${tail}` : ""
-        }`,
+        `${id} did not start: ${(error as Error).message}${tail ? `\nIts output:\n${tail}` : ""}`,
       );
     }
     return upstream;
@@ -252,8 +278,8 @@ export class Upstream implements ServerConnection {
   /** Why the child is gone, with its last output; empty while it runs. */
   describeExit(): string {
     if (this.#exited === null) return "";
-    const tail = this.stderr.tail(5).join("\n");
-    return `${this.#exited}${tail ? `; its last output:\n${tail}` : ""}`;
+    const tail = this.stderr.excerpt(8);
+    return `${this.#exited}${tail ? `; its output:\n${tail}` : ""}`;
   }
 
   /** Calls a tool and returns the child's result unchanged. */

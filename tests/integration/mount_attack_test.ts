@@ -338,6 +338,8 @@ Deno.test({
       await using t = await openTestRegistry({ entries: [stale] });
       const result = await t.call("registry-add", { id: "stale" });
       equal(result.isError, true);
+      // The line that says what went wrong, not only the tail of the stack (issue 13, item 4).
+      match(textOf(result), /Cannot find module '\/app\/dist\/index\.js'/);
       match(textOf(result), new RegExp(`The volume ${own} is mounted at /app/dist`));
       match(textOf(result), new RegExp(`podman volume rm ${own}`));
     } finally {
