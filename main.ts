@@ -85,6 +85,27 @@ Environment:
   MCP_REGISTRY_TOKEN             the bearer token of serve --http
 `;
 
+const SERVE_USAGE = `Usage:
+  mcp-registry serve
+  mcp-registry serve --http [--host 127.0.0.1] [--port 7768] [--header-timeout 15]
+
+Runs the registry as an MCP server. Without options it speaks MCP over stdio: this is what an
+MCP client starts (mcp-registry client-config <client> prints the snippet). It stops at the end
+of its input, on SIGINT or on SIGTERM, and stops the servers it started.
+
+  --http                  serve Streamable HTTP at http://<host>:<port>/mcp and the web page at
+                          http://<host>:<port>/ instead of stdio
+  --host <address>        where to listen (default 127.0.0.1; another address lets other
+                          machines in: anyone who has the token can run servers)
+  --port <n>              the port (default 7768; 0 takes a free one)
+  --header-timeout <s>    seconds a connection may take to send its request headers (default 15)
+
+Over HTTP every request needs "Authorization: Bearer <token>" (the web page: its cookie). The
+token is MCP_REGISTRY_TOKEN when it is set (it is then not printed); otherwise a new one is made
+and printed at start. Settings come from the environment: mcp-registry --help lists them.
+
+Exit codes: 0 stopped, 1 could not listen, 2 bad arguments or settings.`;
+
 function loadConfig() {
   try {
     return readConfig(Deno.env.toObject());
@@ -118,7 +139,7 @@ async function serveHttpCommand(args: string[]): Promise<void> {
       },
     }).values;
   } catch (error) {
-    console.error(`mcp-registry serve: ${(error as Error).message}\n\n${USAGE}`);
+    console.error(`mcp-registry serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(2);
   }
   const port = Number(flags.port);
@@ -161,11 +182,15 @@ async function serveHttpCommand(args: string[]): Promise<void> {
     });
   }
   console.error(`mcp-registry ${VERSION} listening on ${endpoint.url}`);
-  console.error(`web page: ${endpoint.pageUrl}?token=${encodeURIComponent(token)}`);
+  // A token the person chose is theirs: it is not echoed into a terminal, its scrollback or a
+  // log. One the registry made is printed, or nobody could sign in.
   console.error(
     given
-      ? "token: the one in MCP_REGISTRY_TOKEN"
-      : `token: ${token}\n(send "Authorization: Bearer <token>"; set MCP_REGISTRY_TOKEN to keep one)`,
+      ? `web page: ${endpoint.pageUrl} (sign in once with ?token=<MCP_REGISTRY_TOKEN>, ` +
+        "or run mcp-registry ui with the same MCP_REGISTRY_TOKEN)\n" +
+        "token: the one in MCP_REGISTRY_TOKEN (not shown)"
+      : `web page: ${endpoint.pageUrl}?token=${encodeURIComponent(token)}\n` +
+        `token: ${token}\n(send "Authorization: Bearer <token>"; set MCP_REGISTRY_TOKEN to keep one)`,
   );
   scheduleRefreshes(registry);
   let stopping = false;
@@ -224,6 +249,8 @@ if (import.meta.main) {
     console.log(USAGE);
   } else if (command === "--version" || command === "-V") {
     console.log(VERSION);
+  } else if (command === "serve" && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log(SERVE_USAGE);
   } else if (command === undefined || (command === "serve" && rest.length === 0)) {
     await serveStdio();
   } else if (command === "serve" && rest.includes("--http")) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { closest } from "../server/_suggest.ts";
-import { clip, EXIT, type Output, STDIO, UsageError } from "./_io.ts";
+import { clip, EXIT, jsonText, type Output, STDIO, UsageError } from "./_io.ts";
 
 /** One command. */
 export interface Command {
@@ -70,31 +70,77 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   },
 };
 
-/** Runs `args` (`[command, ...rest]`); resolves to the exit code. Never throws. */
+/**
+ * Runs `args` (`[command, ...rest]`); resolves to the exit code. Never throws. With `--json`, a
+ * failure that printed nothing on stdout prints `{"error": ..., "exit_code": ...}` there, so a
+ * script always has JSON to read; the message for people stays on stderr.
+ */
 export async function runCli(args: string[], out: Output = STDIO): Promise<number> {
   const [name, ...rest] = args;
+  const end = rest.indexOf("--");
+  const options = end < 0 ? rest : rest.slice(0, end); // after "--" come values, not flags
+  const json = [name, ...options].some((a) => a === "--json" || a?.startsWith("--json="));
+  const watched = watchOutput(out);
+  const code = await runCommand(name, rest, options, watched);
+  if (json && code !== EXIT.ok && !watched.printed) {
+    out.line(jsonText({ error: watched.error ?? "failed", exit_code: code }));
+  }
+  return code;
+}
+
+/** An `Output` that remembers whether stdout got anything and the last message on stderr. */
+interface WatchedOutput extends Output {
+  printed: boolean;
+  /** The error for `--json`: the message of what was thrown, else the last note. */
+  error: string | undefined;
+}
+
+function watchOutput(out: Output): WatchedOutput {
+  const watched: WatchedOutput = {
+    printed: false,
+    error: undefined,
+    terminal: out.terminal,
+    line(text) {
+      watched.printed = true;
+      out.line(text);
+    },
+    note(text) {
+      watched.error = text.trim();
+      out.note(text);
+    },
+  };
+  return watched;
+}
+
+async function runCommand(
+  name: string | undefined,
+  rest: string[],
+  options: string[],
+  out: WatchedOutput,
+): Promise<number> {
   const entry = name === undefined ? undefined : COMMANDS[name];
   if (!entry) {
     out.note(unknownCommand(name ?? ""));
     return EXIT.usage;
   }
   const command = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (options.includes("--help") || options.includes("-h")) {
     out.line(command.usage);
     return EXIT.ok;
   }
   try {
     return await command.run(rest, out);
   } catch (error) {
+    const message = (error as Error).message;
     if (error instanceof UsageError) {
       out.note(
-        `mcp-registry ${command.name}: ${error.message}${
-          error.usage ? `\n\n${synopsis(command)}` : ""
-        }`,
+        `mcp-registry ${command.name}: ${message}${error.usage ? `\n\n${synopsis(command)}` : ""}`,
       );
+      out.error = message;
       return EXIT.usage;
     }
-    out.note(`mcp-registry ${command.name}: ${(error as Error).message}`);
+    out.note(`mcp-registry ${command.name}: ${message}`);
+    out.error = message;
     return EXIT.failed;
   }
 }

@@ -81,20 +81,42 @@ export interface SnippetOptions {
   /** Whose file locations to name. @default Deno.build.os */
   os?: typeof Deno.build.os;
   /**
-   * Settings the started registry must share with this shell (the `MCP_REGISTRY_*` set here,
-   * see {@linkcode registrySettings}), so client and CLI use one store. Stdio only.
+   * Settings the started registry must share with this shell (the `MCP_REGISTRY_*` and XDG
+   * folders set here, see {@linkcode registrySettings}), so client and CLI use one store.
+   * Stdio only.
    */
   env?: Record<string, string>;
 }
 
 /**
- * The `MCP_REGISTRY_*` settings of `env`, but never the token: a snippet lands in files and chats.
+ * The XDG base folders a client-started registry must share with this shell, and where each
+ * falls back to: `XDG_CACHE_HOME` decides the catalog cache and the clones of git sources,
+ * `XDG_DATA_HOME` the active servers, settings and secrets (and rootless podman's images),
+ * `XDG_CONFIG_HOME` podman's own settings (containers.conf, storage.conf). A client started from
+ * a desktop menu does not get what a shell's profile exported, so without these it would use
+ * other folders than the CLI: another store, servers added here missing there.
+ * `XDG_RUNTIME_DIR` is not carried: it belongs to one login session (logind makes it at login and
+ * removes it at logout), the client gets its session's own, a value written into a file would go
+ * stale, and no folder of the registry is decided by it.
+ */
+const XDG_FOLDERS: Record<string, string> = {
+  XDG_CACHE_HOME: ".cache",
+  XDG_DATA_HOME: ".local/share",
+  XDG_CONFIG_HOME: ".config",
+};
+
+/**
+ * The `MCP_REGISTRY_*` settings of `env` (never the token: a snippet lands in files and chats)
+ * and the XDG folders of {@linkcode XDG_FOLDERS} set to other than their defaults under `HOME`.
  */
 export function registrySettings(env: Record<string, string | undefined>): Record<string, string> {
+  const home = env.HOME?.replace(/\/+$/, "");
   return Object.fromEntries(
-    Object.entries(env).filter(([k, v]) =>
-      k.startsWith("MCP_REGISTRY_") && k !== "MCP_REGISTRY_TOKEN" && v !== undefined && v !== ""
-    ) as [string, string][],
+    Object.entries(env).filter(([k, v]) => {
+      if (v === undefined || v === "") return false;
+      if (k in XDG_FOLDERS) return !home || v.replace(/\/+$/, "") !== `${home}/${XDG_FOLDERS[k]}`;
+      return k.startsWith("MCP_REGISTRY_") && k !== "MCP_REGISTRY_TOKEN";
+    }) as [string, string][],
   );
 }
 
@@ -267,7 +289,10 @@ Clients: ${CLIENTS.join(", ")}.
   --json        the snippet, its file and the notes as JSON
 
 The command is this binary's absolute path when it is a compiled binary, otherwise deno's
-absolute path with "run -A <absolute path of main.ts>".
+absolute path with "run -A <absolute path of main.ts>". A stdio snippet carries the
+MCP_REGISTRY_* settings of this shell (never MCP_REGISTRY_TOKEN) and XDG_CACHE_HOME,
+XDG_DATA_HOME and XDG_CONFIG_HOME when they are set to other than their defaults, so the
+registry the client starts uses the same folders as this CLI.
 
 Exit codes: 0 printed, 2 unknown client or bad arguments.`,
   run(args, out) {

@@ -266,7 +266,7 @@ Deno.test("README's client section: claude mcp add lines and mcp-registry comman
   ok(await isFile(new URL("../../toolbox/Containerfile", import.meta.url).pathname));
 });
 
-Deno.test("clientSnippet() carries this shell's MCP_REGISTRY_* settings, never the token", () => {
+Deno.test("clientSnippet() carries this shell's MCP_REGISTRY_* settings and XDG folders, never the token", () => {
   const launch = { command: "/usr/bin/mcp-registry", args: [] };
   const env = registrySettings({
     MCP_REGISTRY_DATA_DIR: "/data/mcp",
@@ -275,6 +275,19 @@ Deno.test("clientSnippet() carries this shell's MCP_REGISTRY_* settings, never t
     HOME: "/home/u",
   });
   deepEqual(env, { MCP_REGISTRY_DATA_DIR: "/data/mcp" });
+  // The XDG folders that decide the registry's (and podman's) folders, when not the defaults;
+  // never the session's runtime dir.
+  deepEqual(
+    registrySettings({
+      HOME: "/home/u",
+      XDG_CACHE_HOME: "/fast/cache",
+      XDG_DATA_HOME: "/home/u/.local/share/",
+      XDG_CONFIG_HOME: "/home/u/conf",
+      XDG_RUNTIME_DIR: "/run/user/1000",
+      XDG_SESSION_TYPE: "wayland",
+    }),
+    { XDG_CACHE_HOME: "/fast/cache", XDG_CONFIG_HOME: "/home/u/conf" },
+  );
   const desktop = clientSnippet("claude-desktop", { launch, env }).snippet as Json;
   deepEqual(desktop.mcpServers["mcp-registry"].env, { MCP_REGISTRY_DATA_DIR: "/data/mcp" });
   const vscode = clientSnippet("vscode", { launch, env }).snippet as Json;

@@ -27,8 +27,7 @@ const SYNOPSIS = `Usage:
   mcp-registry config unset <id> <key>             remove one setting
   mcp-registry config allow-path <folder>          let containers mount host folders inside it
   mcp-registry config disallow-path <folder>       withdraw an approved folder
-  mcp-registry config allowed-paths [--json]       the approved folders
-  (mcp-registry config --help tells more)`;
+  mcp-registry config allowed-paths [--json]       the approved folders`;
 
 export const configCommand: Command = {
   name: "config",

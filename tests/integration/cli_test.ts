@@ -5,6 +5,7 @@
  */
 import { deepEqual, doesNotMatch, equal, match, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
+import { COMMANDS } from "../../src/cli/cli.ts";
 import { type CliFixture, cliFixture, type CliRun, describeRun } from "../_helpers/cli.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { ROOT } from "../_helpers/processes.ts";
@@ -25,7 +26,7 @@ async function expect(t: CliFixture, args: string[], code: number, stdin?: strin
   return run;
 }
 
-Deno.test("find, list, show, status, refresh and --help: output, exit codes and --json", async () => {
+Deno.test("find, list, show, status and refresh: output, exit codes and --json", async () => {
   await using t = await cliFixture();
   // The first command fills the shared cache; the rest only read it and run side by side.
   const first = await expect(t, ["status"], 0);
@@ -102,18 +103,103 @@ Deno.test("find, list, show, status, refresh and --help: output, exit codes and 
   match(unknownCommand.stderr, /unknown command "frobnicate"\nCommands: find, list/);
   match(unknownSource.stderr, /No source "nosuch" is on; the sources that are on: docker\./);
 
-  const helps = await Promise.all(
-    ["find", "list", "show", "status", "refresh", "add", "remove", "active", "config"].map(
-      (name) => expect(t, [name, "--help"], 0),
-    ),
-  );
-  for (const help of helps) match(help.stdout, /^Usage:/);
-
   // The Docker repository does not exist here: the refresh fails, the snapshot stays.
   const refreshed = await expect(t, ["refresh", "docker"], 1);
   match(refreshed.stdout, /docker: FAILED: .*its last good \d+ entries stay/);
   const after = await expect(t, ["status"], 1);
   match(after.stdout, /LAST ERROR/);
+});
+
+/** Runs `each` over `items`, `width` at a time (a deno process each: the machine may be small). */
+async function inBatches<T, R>(items: T[], width: number, each: (item: T) => Promise<R>) {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width) {
+    results.push(...await Promise.all(items.slice(i, i + width).map(each)));
+  }
+  return results;
+}
+
+Deno.test("every command the CLI knows, and serve, answers --help and -h: its usage on stdout, exit 0, no pointer to itself", async () => {
+  await using t = await cliFixture();
+  // From the command list itself, so a new command is covered without touching this test.
+  const names = [...Object.keys(COMMANDS), "serve"];
+  const forms = [
+    ...names.flatMap((name) => [[name, "--help"], [name, "-h"]]),
+    ["serve", "--http", "--help"],
+    ["config", "set", "--help"],
+  ];
+  const runs = await inBatches(forms, 6, (args) => expect(t, args, 0));
+  runs.forEach((run, i) => {
+    const args = forms[i]!;
+    const name = args[0]!;
+    match(run.stdout, /^Usage:/, describeRun(args, run));
+    match(run.stdout, new RegExp(`mcp-registry ${name}\\b`), describeRun(args, run));
+    equal(run.stderr, "", describeRun(args, run));
+    // The long help is what --help says more: it must not tell the reader to run it again.
+    doesNotMatch(
+      run.stdout,
+      new RegExp(`mcp-registry ${name} (--help|-h)\\b`),
+      `the help of ${name} points to itself`,
+    );
+  });
+  // A usage error shows the synopsis and points to --help, which is where that pointer belongs.
+  const wrong = await expect(t, ["config", "frob"], 2);
+  match(wrong.stderr, /\(mcp-registry config --help says more\)/);
+});
+
+Deno.test("--json: a failure prints {error, exit_code} on stdout as well as the message on stderr", async () => {
+  await using t = await cliFixture();
+  await expect(t, ["status"], 0); // fills the cache once
+  const cases: [string[], number, RegExp][] = [
+    [["show", "memroy", "--json"], 3, /No server has the id "memroy"/],
+    [["config", "get", "filesystm", "--json"], 3, /Did you mean: filesystem/],
+    [["remove", "memory", "--json"], 3, /The registry does not start "memory"/],
+    [["find", "memory", "--bogus", "--json"], 2, /^unknown option --bogus/],
+    [["show", "--json"], 2, /^give one id$/],
+    [["config", "set", "filesystem", "paths", "/tmp/notes", "--json"], 2, /paths takes an array/],
+    [["config", "set", "filesystem", "nope", "1", "--json"], 2, /"nope" is not a setting/],
+    [["frobnicate", "--json"], 2, /unknown command "frobnicate"/],
+    [["--json"], 2, /unknown option "--json"/],
+  ];
+  const runs = await inBatches(cases, 5, ([args, code]) => expect(t, args, code));
+  runs.forEach((run, i) => {
+    const [args, code, message] = cases[i]!;
+    const data = JSON.parse(run.stdout);
+    deepEqual(Object.keys(data), ["error", "exit_code"], describeRun(args, run));
+    equal(data.exit_code, code);
+    match(data.error, message, describeRun(args, run));
+    match(flat(run.stderr), new RegExp(message.source.replace(/^\^|\$$/g, "")), "stderr keeps it");
+  });
+  // Without --json, stdout stays empty; after "--" a "--json" is a value, not the flag; a
+  // command that answers failures in JSON of its own keeps its answer.
+  const [plain, value, own] = await Promise.all([
+    expect(t, ["show", "memroy"], 3),
+    expect(t, ["show", "--", "--json"], 3),
+    expect(t, ["add", "memory", "--json"], 0),
+  ]);
+  equal(plain.stdout, "");
+  equal(value.stdout, "");
+  equal(JSON.parse(own.stdout).added, true);
+});
+
+Deno.test("client-config carries the XDG folders that decide the registry's folders, not the runtime dir", async () => {
+  await using t = await cliFixture();
+  const run = await t.run(["client-config", "vscode", "--json"], {
+    env: {
+      // (not XDG_CACHE_HOME here: deno's own cache would move with it; the unit test has it)
+      XDG_DATA_HOME: `${t.dir}/xdg-data`,
+      XDG_CONFIG_HOME: `${t.dir}/xdg-config`,
+      XDG_RUNTIME_DIR: `${t.dir}/run`,
+      MCP_REGISTRY_TOKEN: "never-in-a-snippet",
+    },
+  });
+  equal(run.code, 0, describeRun(["client-config", "vscode", "--json"], run));
+  const env = JSON.parse(run.stdout).snippet.servers["mcp-registry"].env;
+  equal(env.XDG_DATA_HOME, `${t.dir}/xdg-data`);
+  equal(env.XDG_CONFIG_HOME, `${t.dir}/xdg-config`);
+  equal(env.MCP_REGISTRY_DATA_DIR, t.dataDir);
+  equal(env.XDG_RUNTIME_DIR, undefined);
+  equal(env.MCP_REGISTRY_TOKEN, undefined);
 });
 
 Deno.test("a confused user: typos, misplaced flags, odd and huge input get a short message with the fix", async () => {
@@ -178,7 +264,7 @@ Deno.test("a confused user: typos, misplaced flags, odd and huge input get a sho
   match(upper.stdout, /^Memory \(Reference\) \(memory\)/);
   // deno-lint-ignore no-control-regex
   ok(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(escape.stderr), JSON.stringify(escape.stderr));
-  match(escape.stderr, /No server has the id "\ufffd\[31mred/);
+  match(escape.stderr, /No server has the id "red"/); // terminal controls stripped (801f7fb)
   ok(hugeId.stderr.length < 400, `echoed: ${hugeId.stderr.length} characters`);
   ok(hugeQuery.stdout.length < 400, `echoed: ${hugeQuery.stdout.length} characters`);
   match(twoIds.stderr, /give one id, not 2 arguments \("memory", "github"\)/);
