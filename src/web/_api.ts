@@ -186,6 +186,11 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
     type: types.get(item.key) ?? null,
   }));
   const active = (await activeServers(registry)).find((a) => a.id === entry.id) ?? null;
+  // A running server knows its tools even when the catalog lists none (most do not).
+  const upstream = active?.state === "running"
+    ? registry.context.active.upstreamOf(entry.id)
+    : undefined;
+  const mask = secretMasker(await storedSecrets(registry.context.configs, entry.id));
   return ok({
     ...summarize(entry),
     description: entry.description,
@@ -200,6 +205,9 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
       remote: entry.remote ? { url: entry.remote.url, transport: entry.remote.transport } : null,
     },
     tool_details: entry.tools.map((t) => ({ name: t.name, description: t.description })),
+    running_tools: upstream
+      ? upstream.tools.map((t) => ({ name: t.name, description: mask(t.description ?? "") }))
+      : null,
     dynamic_tools: entry.dynamic_tools,
     config_description: entry.config.description ?? null,
     config: fields,
@@ -340,13 +348,50 @@ export async function restartServer(
   return await addServer(registry, id, call);
 }
 
-/** `PUT /api/entries/<id>/config {values}`: `registry-config-set`; secrets come back masked. */
-export function setConfig(
+/**
+ * `PUT /api/entries/<id>/config {values}`: `registry-config-set`; secrets come back masked. The
+ * `message` says which keys were stored and which unset (the tool's text says "Stored" for both).
+ */
+export async function setConfig(
   registry: Registry,
   id: string,
   values: unknown,
 ): Promise<ApiResult> {
-  return runTool(registry, configSetTool, { id, values });
+  const result = await runTool(registry, configSetTool, { id, values });
+  if (result.status !== 200) return result;
+  const body = result.body as {
+    id: string;
+    changed: string[];
+    config: ConfigItem[];
+    missing: string[];
+    restarted: boolean;
+    message: string;
+  };
+  return ok({ ...body, message: describeChange(body) });
+}
+
+/** What a settings change did, in words: `Stored a and unset b for x. ...`. */
+export function describeChange(
+  change: {
+    id: string;
+    changed: string[];
+    config: ConfigItem[];
+    missing: string[];
+    restarted: boolean;
+  },
+): string {
+  const isSet = (key: string) => change.config.find((c) => c.key === key)?.set === true;
+  const stored = change.changed.filter(isSet);
+  const unset = change.changed.filter((key) => !isSet(key));
+  const parts = [
+    stored.length ? `Stored ${stored.join(", ")}` : "",
+    unset.length ? `${stored.length ? "unset" : "Unset"} ${unset.join(", ")}` : "",
+  ].filter(Boolean);
+  return `${parts.join(" and ")} for ${change.id}.` +
+    (change.restarted ? ` ${change.id} was restarted with the new settings.` : "") +
+    (change.missing.length
+      ? ` Still missing: ${change.missing.join(", ")}.`
+      : " Nothing required is missing.");
 }
 
 /** `POST /api/sources/<name>/refresh`: `registry-refresh` without waiting; progress as events. */

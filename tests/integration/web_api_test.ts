@@ -176,6 +176,7 @@ Deno.test("a secret set through the page never comes back in any response", asyn
   });
   bodies.push(await set.text());
   equal(set.status, 200, bodies[0]);
+  match(JSON.parse(bodies[0]!).message, /^Stored remote-echo\.token, region for remote-echo\./);
   const stored = await web.t.registry.context.configs.get("remote-echo");
   equal(stored.secrets["remote-echo.token"], SECRET, "the secret was stored");
 
@@ -206,11 +207,32 @@ Deno.test("a secret set through the page never comes back in any response", asyn
   const removed = await web.page("DELETE", "/api/active/remote-echo");
   bodies.push(await removed.text());
   equal(removed.status, 200);
+  // Unsetting says so (not "Stored"); setting and unsetting at once names both.
+  const unset = await web.page("PUT", "/api/entries/remote-echo/config", {
+    values: { "remote-echo.token": null },
+  });
+  bodies.push(await unset.text());
+  equal(unset.status, 200, bodies.at(-1));
+  equal(
+    JSON.parse(bodies.at(-1)!).message,
+    "Unset remote-echo.token for remote-echo. Still missing: remote-echo.token.",
+  );
+  const both = await web.page("PUT", "/api/entries/remote-echo/config", {
+    values: { "remote-echo.token": SECRET, region: null },
+  });
+  bodies.push(await both.text());
+  match(JSON.parse(bodies.at(-1)!).message, /^Stored remote-echo\.token and unset region for/);
 
   const detail = JSON.parse(detailText);
   const token = detail.config.find((c: Json) => c.key === "remote-echo.token");
   deepEqual([token.set, token.value], [true, "********"], "shown as set, masked");
   deepEqual(detail.missing, []);
+  // The catalog lists no tools for it; the running server's own are in the detail.
+  deepEqual(detail.tool_details, []);
+  deepEqual(detail.running_tools.map((t: Json) => t.name), ["echo", "add"]);
+  equal(detail.running_tools[0].description, "Echoes the message back.");
+  const stopped = await (await web.page("GET", "/api/entries/remote-echo")).json();
+  equal(stopped.running_tools, null, "not running: no running tools");
   for (const body of bodies) ok(!body.includes(SECRET), `a response carried the secret: ${body}`);
   ok(bodies.length >= 15);
 });
@@ -307,14 +329,31 @@ Deno.test("events: an add by an agent reaches the page, an add by the page reach
   match((await missing.json()).error, /No server has the id/);
 });
 
-Deno.test("`serve --http` prints the page's address with the token; `mcp-registry ui` prints it", async () => {
+Deno.test("`serve --http` prints the page's address with a token it made, not one it was given; `mcp-registry ui` prints it", async () => {
   const dir = await Deno.makeTempDir();
+  const made = await spawnHttpRegistry(registryEnv(`${dir}/made`));
+  try {
+    const printed = made.banner.match(/web page: (\S+)/)?.[1] ?? "";
+    ok(made.token.length >= 40, made.banner);
+    equal(printed, `http://127.0.0.1:${new URL(made.url).port}/?token=${made.token}`);
+    match(made.banner, new RegExp(`^token: ${made.token}$`, "m"));
+  } finally {
+    await made.stop();
+  }
   const token = generateToken();
   const registry = await spawnHttpRegistry(registryEnv(dir, { MCP_REGISTRY_TOKEN: token }));
   try {
-    const page = registry.banner.match(/web page: (\S+)/)?.[1] ?? "";
+    // The person's own token is not echoed into the terminal (or a log of it).
+    ok(!registry.banner.includes(token), registry.banner);
+    match(registry.banner, /token: the one in MCP_REGISTRY_TOKEN \(not shown\)/);
+    match(
+      registry.banner,
+      /sign in once with \?token=<MCP_REGISTRY_TOKEN>, or run mcp-registry ui/,
+    );
+    const shown = registry.banner.match(/web page: (\S+)/)?.[1] ?? "";
     const port = new URL(registry.url).port;
-    equal(page, `http://127.0.0.1:${port}/?token=${token}`, registry.banner);
+    equal(shown, `http://127.0.0.1:${port}/`, registry.banner);
+    const page = `${shown}?token=${token}`;
     const signIn = await fetch(page, { redirect: "manual" });
     equal(signIn.status, 303);
     await signIn.body?.cancel();

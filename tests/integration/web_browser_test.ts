@@ -5,7 +5,7 @@
  * source; at phone width too. A screenshot of each step goes to `test-artifacts/web/`;
  * `UPDATE_SCREENSHOTS=1` also copies one per view to `docs/screenshots/` for the README.
  */
-import { equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 // Test-only: a full specifier, not in deno.json's imports, pinned in tests/deno.lock (the tests'
 // lockfile), so that the registry's own first start (deno.lock) never downloads it.
 // deno-lint-ignore no-import-prefix
@@ -13,6 +13,7 @@ import { chromium, type Page } from "npm:playwright-core@1.65.1";
 import { generateToken } from "../../src/http/serve_http.ts";
 import { HAS_PODMAN } from "../_helpers/podman.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
+import { streamableServer } from "../_helpers/remote_server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** Where the screenshots of each step go (CI keeps them as artifacts). */
@@ -114,6 +115,12 @@ Deno.test({
         await copyShot(step, "entry-setting-saved", "entry");
       }
       ok(!(await page.content()).includes(SECRET), "the secret is not in the page's HTML");
+      // Unsetting it says so (it said "Stored" before).
+      await page.getByRole("button", { name: "Unset prisma-postgres.personal_access_token" })
+        .click();
+      await page.getByText(/^Unset prisma-postgres\.personal_access_token for prisma-postgres\./)
+        .waitFor();
+      await page.getByText(/Secret, stored apart, never shown again\. Not set\./).waitFor();
 
       if (HAS_PODMAN) {
         // Add the catalog's memory server: a real container.
@@ -176,6 +183,112 @@ Deno.test({
     }
   },
 });
+
+/** A remote server of the user's own catalog: the catalog lists no tools for it. */
+function remoteYaml(name: string, title: string, url: string): string {
+  return `name: ${name}\ntype: remote\nabout:\n  title: ${title}\n  description: A test server.\n` +
+    `remote:\n  transport_type: streamable-http\n  url: ${url}\n`;
+}
+
+Deno.test({
+  name:
+    "the web page in chromium: a failed add stays in Running with its error until dismissed; a running server's entry lists the tools it announced",
+  ignore: !HAS_CHROMIUM,
+  async fn() {
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    const dir = await Deno.makeTempDir({ prefix: "mcp-registry-web-" });
+    await using upstream = streamableServer(null);
+    // A port nothing listens on: the start fails at once (connection refused).
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const closedPort = (closed.addr as Deno.NetAddr).port;
+    closed.close();
+    await Deno.mkdir(`${dir}/catalog`);
+    await Deno.writeTextFile(
+      `${dir}/catalog/echo.yaml`,
+      remoteYaml("echo-remote", "Echo remote", upstream.url),
+    );
+    await Deno.writeTextFile(
+      `${dir}/catalog/gone.yaml`,
+      remoteYaml("gone-remote", "Gone remote", `http://127.0.0.1:${closedPort}/mcp`),
+    );
+    const token = generateToken();
+    const registry = await spawnHttpRegistry(
+      registryEnv(dir, {
+        MCP_REGISTRY_TOKEN: token,
+        MCP_REGISTRY_SOURCES: "docker,local",
+        MCP_REGISTRY_CATALOGS: `${dir}/catalog`,
+      }),
+    );
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--headless=new"],
+    });
+    try {
+      const base = new URL(registry.url).origin;
+      // The local catalog is read while the registry starts: wait until both entries are there.
+      for (let i = 0; i < 100; i++) {
+        const found = await fetch(`${base}/api/entries/gone-remote`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await found.body?.cancel();
+        if (found.ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await page.goto(`${base}/?token=${token}`);
+      await page.getByRole("heading", { name: "Catalog", level: 1 }).waitFor();
+
+      // A failed add: more than a toast. The entry keeps the error...
+      await page.goto(`${base}/#/entry/gone-remote`);
+      await page.getByRole("heading", { name: "Gone remote", level: 1 }).waitFor();
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      const status = page.locator("#entry-status");
+      await status.getByText(/The last start failed/).waitFor({ timeout: 30_000 });
+      // ...and Running shows the server with its error, not "No server is active".
+      await page.getByRole("link", { name: /^Running/ }).click();
+      await page.getByRole("heading", { name: "Running servers", level: 1 }).waitFor();
+      const card = page.locator("article", { hasText: "Gone remote" });
+      await card.getByText("failed to start").waitFor();
+      const error = await card.locator("dd.error").textContent();
+      match(error ?? "", /gone-remote|127\.0\.0\.1|connect|refused/i);
+      equal(await page.getByText("No server is active.").count(), 0);
+      await failedShot(page, 1, "failed-add");
+      // Dismissed, it is gone from Running and from the entry.
+      await card.getByRole("button", { name: "Dismiss gone-remote" }).click();
+      await page.getByText("No server is active.").waitFor();
+      await page.goto(`${base}/#/entry/gone-remote`);
+      await page.getByRole("heading", { name: "Gone remote", level: 1 }).waitFor();
+      await status.getByText("Not running.").waitFor();
+      equal(await status.getByText(/The last start failed/).count(), 0);
+
+      // A running server whose catalog entry lists no tools: the entry shows what it announced.
+      await page.goto(`${base}/#/entry/echo-remote`);
+      await page.getByRole("heading", { name: "Echo remote", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "Tools (0)" }).waitFor();
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      await page.locator("#entry-status .badge.state-running").waitFor({ timeout: 30_000 });
+      await page.getByRole("heading", { name: "Tools (2)" }).waitFor();
+      const tools = await page.locator("#entry-tools li code").allTextContents();
+      deepEqual(tools, ["echo", "add"]);
+      await page.getByText(/the ones the running server announced/).waitFor();
+      await failedShot(page, 2, "running-tools");
+      await page.getByRole("button", { name: "Remove", exact: true }).click();
+      await page.getByRole("heading", { name: "Tools (0)" }).waitFor();
+      equal(errors.length, 0, errors.join("\n"));
+    } finally {
+      await browser.close();
+      await registry.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+async function failedShot(page: Page, step: number, name: string) {
+  await page.screenshot({ path: `${ARTIFACTS}/failed-${step}-${name}.png`, fullPage: true });
+}
 
 async function copyShot(step: number, name: string, view: string) {
   await Deno.mkdir(README_SHOTS, { recursive: true });

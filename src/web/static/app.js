@@ -17,6 +17,13 @@ const state = {
   lastCatalog: "#/catalog",
   /** Sources whose refresh this page asked for, with the answer. */
   refreshNotes: new Map(),
+  /**
+   * Adds from this page that failed, per server id: `{id, title, error, at}`. registry-active
+   * lists a failed server only when it was active before, so a first start that fails would
+   * leave no trace but a toast; these stay in Running and on the entry until dismissed, added
+   * again, or the server shows up as active.
+   */
+  failedAdds: new Map(),
 };
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -429,26 +436,6 @@ async function renderEntry(id, fresh) {
       [h("dt", {}, "Categories"), h("dd", {}, entry.categories.join(", "))],
     entry.tags.length > 0 && [h("dt", {}, "Tags"), h("dd", {}, entry.tags.join(", "))],
   );
-  const tools = entry.tool_details.length
-    ? h(
-      "ul",
-      { class: "tools" },
-      entry.tool_details.map((t) =>
-        h(
-          "li",
-          {},
-          h("code", {}, t.name),
-          t.description ? ` — ${t.description.split("\n")[0]}` : "",
-        )
-      ),
-    )
-    : h(
-      "p",
-      { class: "hint" },
-      entry.dynamic_tools
-        ? "This server announces its tools once it runs."
-        : "The sources do not list its tools.",
-    );
   put(
     main,
     h("p", {}, h("a", { href: state.lastCatalog }, "← Back to the catalog")),
@@ -469,12 +456,7 @@ async function renderEntry(id, fresh) {
       facts,
     ),
     configSection(entry),
-    h(
-      "section",
-      { "aria-labelledby": "tools-heading" },
-      h("h2", { id: "tools-heading" }, `Tools (${entry.tool_details.length})`),
-      tools,
-    ),
+    toolsSection(entry),
     entry.warnings.length > 0 && h(
       "section",
       {},
@@ -483,6 +465,46 @@ async function renderEntry(id, fresh) {
     ),
   );
   if (fresh) focusHeading();
+}
+
+/**
+ * The tools the catalog lists; when it lists none and the server runs, the ones the running
+ * server announced (most catalog entries list none).
+ */
+function toolsSection(entry) {
+  const running = entry.tool_details.length === 0 && entry.running_tools?.length > 0;
+  const tools = running ? entry.running_tools : entry.tool_details;
+  return h(
+    "section",
+    { id: "entry-tools", "aria-labelledby": "tools-heading" },
+    h("h2", { id: "tools-heading" }, `Tools (${tools.length})`),
+    running &&
+      h(
+        "p",
+        { class: "hint" },
+        "The catalog lists none; these are the ones the running server announced.",
+      ),
+    tools.length
+      ? h(
+        "ul",
+        { class: "tools" },
+        tools.map((t) =>
+          h(
+            "li",
+            {},
+            h("code", {}, t.name),
+            t.description ? ` — ${t.description.split("\n")[0]}` : "",
+          )
+        ),
+      )
+      : h(
+        "p",
+        { class: "hint" },
+        entry.dynamic_tools
+          ? "This server announces its tools once it runs."
+          : "The sources do not list its tools.",
+      ),
+  );
 }
 
 /** Whether it runs, and the buttons to add, restart or remove it. */
@@ -514,9 +536,24 @@ function statusBlock(entry) {
       h("p", {}, "The sources describe this server but not how to run it, so it cannot be added."),
     );
   } else {
+    const failed = state.failedAdds.get(entry.id);
     append(
       block,
       h("p", {}, "Not running."),
+      failed && [
+        h(
+          "p",
+          { class: "error" },
+          "The last start failed (",
+          time(failed.at),
+          `): ${failed.error}`,
+        ),
+        h("button", {
+          type: "button",
+          class: "secondary",
+          onclick: () => dismissFailure(entry.id),
+        }, "Dismiss this error"),
+      ],
       entry.missing.length > 0 &&
         h("p", { class: "hint" }, `Set ${entry.missing.join(", ")} below before adding it.`),
       h(
@@ -526,7 +563,7 @@ function statusBlock(entry) {
           type: "button",
           id: "add-button",
           disabled: entry.missing.length > 0 || progress !== undefined,
-          onclick: () => add(entry.id),
+          onclick: () => add(entry.id, entry.title),
         }, "Add (start it)"),
       ),
     );
@@ -678,18 +715,29 @@ async function saveConfig(id, values) {
 
 // ---- actions on servers --------------------------------------------------------------------
 
-async function add(id) {
+async function add(id, title = id) {
   state.progress.add.set(id, { message: "Starting…" });
   refreshEntryStatus();
+  if (currentRoute().view === "running") renderRunning();
   try {
     const result = await api("/api/active", { method: "POST", body: { id } });
+    state.failedAdds.delete(id);
     say(`${id} is running with ${result.tools?.length ?? 0} tools.`);
   } catch (error) {
+    if (error.message !== "Not signed in") {
+      state.failedAdds.set(id, { id, title, error: error.message, at: new Date().toISOString() });
+    }
     say(error.message, true);
   } finally {
     state.progress.add.delete(id);
   }
-  if (currentRoute().view === "entry") await renderEntry(id, false);
+  afterActiveChange();
+}
+
+/** Forgets a failed add: it leaves Running and the entry page. */
+function dismissFailure(id) {
+  state.failedAdds.delete(id);
+  afterActiveChange();
 }
 
 async function remove(id) {
@@ -735,6 +783,7 @@ function refreshEntryStatus() {
     const next = statusBlock(entry);
     now.replaceWith(next);
     if (hadFocus) next.querySelector("button:not(:disabled), a")?.focus();
+    document.getElementById("entry-tools")?.replaceWith(toolsSection(entry));
   }).catch(() => {});
 }
 
@@ -812,11 +861,15 @@ function renderRunning() {
       ),
     );
   });
+  const failed = [...state.failedAdds.values()]
+    .filter((f) => !state.active.some((a) => a.id === f.id))
+    .map((f) => failedCard(f, state.progress.add.get(f.id)));
   const heading = main.querySelector("h1");
   put(
     main,
     h("h1", { tabindex: heading ? "-1" : undefined }, "Running servers"),
-    cards.length ? cards : h(
+    failed,
+    cards.length ? cards : failed.length ? [] : h(
       "p",
       {},
       "No server is active. Find one in the ",
@@ -825,6 +878,47 @@ function renderRunning() {
     ),
   );
   if (focusKey) main.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+/** A start this page asked for that failed: its error, and buttons to try again or dismiss. */
+function failedCard(failed, progress) {
+  return h(
+    "article",
+    { class: "card", "aria-labelledby": `failed-${failed.id}` },
+    h(
+      "h2",
+      { id: `failed-${failed.id}` },
+      h("a", { href: `#/entry/${encodeURIComponent(failed.id)}` }, failed.title),
+    ),
+    h("p", { class: "id" }, h("code", {}, failed.id)),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "State"),
+      h("dd", {}, h("span", { class: "badge state-failed" }, "failed to start")),
+      h("dt", {}, "Tried"),
+      h("dd", {}, time(failed.at)),
+      h("dt", {}, "Error"),
+      h("dd", { class: "error" }, failed.error),
+    ),
+    progress && h("p", { class: "hint", role: "status" }, progress.message),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", {
+        type: "button",
+        "data-key": `retry-${failed.id}`,
+        disabled: progress !== undefined,
+        onclick: () => add(failed.id, failed.title),
+      }, `Try ${failed.id} again`),
+      h("button", {
+        type: "button",
+        class: "secondary",
+        "data-key": `dismiss-${failed.id}`,
+        onclick: () => dismissFailure(failed.id),
+      }, `Dismiss ${failed.id}`),
+    ),
+  );
 }
 
 setInterval(() => {
@@ -942,6 +1036,7 @@ function connect() {
   };
   events.addEventListener("active", (event) => {
     state.active = JSON.parse(event.data);
+    for (const a of state.active) if (a.state === "running") state.failedAdds.delete(a.id);
     runningCount.textContent = state.active.length ? String(state.active.length) : "";
     const route = currentRoute();
     if (route.view === "running") renderRunning();
