@@ -71,7 +71,15 @@ export const configSetTool = defineTool({
       }
     }
     const view = configView(entry, config);
-    const text = `Stored ${checked.keys.join(", ")} for ${entry.id}.${note}` +
+    // checked.keys follows the order of args.values: null there means "unset".
+    const given = Object.values(args.values);
+    const stored = checked.keys.filter((_, i) => given[i] !== null);
+    const unset = checked.keys.filter((_, i) => given[i] === null);
+    const done = [
+      ...(stored.length ? [`Stored ${stored.join(", ")}`] : []),
+      ...(unset.length ? [`${stored.length ? "unset" : "Unset"} ${unset.join(", ")}`] : []),
+    ].join(" and ");
+    const text = `${done} for ${entry.id}.${note}` +
       (missing.length ? ` Still missing: ${missing.join(", ")}.` : " Nothing required is missing.");
     const result = toolResult(text, {
       id: entry.id,

@@ -348,50 +348,13 @@ export async function restartServer(
   return await addServer(registry, id, call);
 }
 
-/**
- * `PUT /api/entries/<id>/config {values}`: `registry-config-set`; secrets come back masked. The
- * `message` says which keys were stored and which unset (the tool's text says "Stored" for both).
- */
+/** `PUT /api/entries/<id>/config {values}`: `registry-config-set`; secrets come back masked. */
 export async function setConfig(
   registry: Registry,
   id: string,
   values: unknown,
 ): Promise<ApiResult> {
-  const result = await runTool(registry, configSetTool, { id, values });
-  if (result.status !== 200) return result;
-  const body = result.body as {
-    id: string;
-    changed: string[];
-    config: ConfigItem[];
-    missing: string[];
-    restarted: boolean;
-    message: string;
-  };
-  return ok({ ...body, message: describeChange(body) });
-}
-
-/** What a settings change did, in words: `Stored a and unset b for x. ...`. */
-export function describeChange(
-  change: {
-    id: string;
-    changed: string[];
-    config: ConfigItem[];
-    missing: string[];
-    restarted: boolean;
-  },
-): string {
-  const isSet = (key: string) => change.config.find((c) => c.key === key)?.set === true;
-  const stored = change.changed.filter(isSet);
-  const unset = change.changed.filter((key) => !isSet(key));
-  const parts = [
-    stored.length ? `Stored ${stored.join(", ")}` : "",
-    unset.length ? `${stored.length ? "unset" : "Unset"} ${unset.join(", ")}` : "",
-  ].filter(Boolean);
-  return `${parts.join(" and ")} for ${change.id}.` +
-    (change.restarted ? ` ${change.id} was restarted with the new settings.` : "") +
-    (change.missing.length
-      ? ` Still missing: ${change.missing.join(", ")}.`
-      : " Nothing required is missing.");
+  return await runTool(registry, configSetTool, { id, values });
 }
 
 /** `POST /api/sources/<name>/refresh`: `registry-refresh` without waiting; progress as events. */
