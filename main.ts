@@ -13,6 +13,7 @@ import { type Registry, startRegistry } from "./src/app.ts";
 import { isLoopback } from "./src/runtime/remote_spec.ts";
 import { readConfig } from "./src/config.ts";
 import { StdioServerTransport } from "./src/mcp/sdk.ts";
+import { MAX_MESSAGE_BYTES, withLineBuffer } from "./src/proxy/_line_buffer.ts";
 import { VERSION } from "./src/version.ts";
 
 const USAGE = `mcp-registry ${VERSION}: find MCP servers for your agent.
@@ -232,9 +233,13 @@ async function serveStdio(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => void stop(signal));
   }
-  // The SDK's default cap (10 MB) would close the whole registry on one large tool call.
+  // The SDK's default cap (10 MB) would close the whole registry on one large tool call, and
+  // its read buffer costs the square of a message's length (see src/proxy/_line_buffer.ts).
   await registry.server.connect(
-    new StdioServerTransport(undefined, undefined, { maxBufferSize: 64 * 1024 * 1024 }),
+    withLineBuffer(
+      new StdioServerTransport(undefined, undefined, { maxBufferSize: MAX_MESSAGE_BYTES }),
+      MAX_MESSAGE_BYTES,
+    ),
   );
   scheduleRefreshes(registry);
   registry.ready.then(

@@ -9,6 +9,15 @@
  */
 import { deserializeMessage } from "../mcp/sdk.ts";
 
+/**
+ * The largest message a child may send: big files pass, a runaway stream does not. Past it the
+ * SDK's stdio transport drops what it read and stops the child (its stream cannot be read on
+ * from the middle of a message); the call in flight fails and the registry's session goes on.
+ * A reply under it but over what an MCP client takes is refused per call by the registry's
+ * server (`MAX_RESULT_BYTES` in `src/server/server.ts`), and the child keeps running.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 type Message = ReturnType<typeof deserializeMessage>;
 const NEWLINE = 0x0a;
 
@@ -70,4 +79,15 @@ function join(parts: Uint8Array[], length: number): Uint8Array {
     offset += part.length;
   }
   return whole;
+}
+
+/**
+ * Puts a {@linkcode LineBuffer} of `maxBytes` in place of an SDK stdio transport's own read
+ * buffer (client or server side), and returns the transport. The SDK keeps it in an internal
+ * field: if a later version renames it, its own buffer stays and only speed is lost.
+ */
+export function withLineBuffer<T extends object>(transport: T, maxBytes: number): T {
+  const internal = transport as unknown as { _readBuffer?: unknown };
+  if (internal._readBuffer !== undefined) internal._readBuffer = new LineBuffer(maxBytes);
+  return transport;
 }

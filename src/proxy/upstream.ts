@@ -15,18 +15,9 @@ import {
 } from "../mcp/sdk_client.ts";
 import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
-import { LineBuffer } from "./_line_buffer.ts";
+import { MAX_MESSAGE_BYTES, withLineBuffer } from "./_line_buffer.ts";
 import { type NumberedLine, outputExcerpt } from "./_output_excerpt.ts";
 import { VERSION } from "../version.ts";
-
-/**
- * The largest message a child may send: big files pass, a runaway stream does not. Past it the
- * SDK's stdio transport drops what it read and stops the child (its stream cannot be read on
- * from the middle of a message); the call in flight fails and the registry's session goes on.
- * A reply under it but over what an MCP client takes is refused per call by the registry's
- * server (`MAX_RESULT_BYTES` in `src/server/server.ts`), and the child keeps running.
- */
-export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** How many of a child's first stderr lines are kept beside the last ones. */
 const HEAD_LINES = 30;
@@ -163,19 +154,17 @@ export class Upstream implements ServerConnection {
     };
     try {
       if (command) {
-        const transport = new StdioClientTransport({
-          command: command.command,
-          args: command.args,
-          env: command.env,
-          stderr: "pipe",
-          maxBufferSize: MAX_MESSAGE_BYTES,
-        });
         // The SDK's read buffer costs the square of a message's length (see _line_buffer.ts).
-        // Its field is internal: where a later SDK renames it, the SDK's own buffer stays.
-        const internal = transport as unknown as { _readBuffer?: unknown };
-        if (internal._readBuffer !== undefined) {
-          internal._readBuffer = new LineBuffer(MAX_MESSAGE_BYTES);
-        }
+        const transport = withLineBuffer(
+          new StdioClientTransport({
+            command: command.command,
+            args: command.args,
+            env: command.env,
+            stderr: "pipe",
+            maxBufferSize: MAX_MESSAGE_BYTES,
+          }),
+          MAX_MESSAGE_BYTES,
+        );
         // Drain stderr from the first byte: a chatty server must never block on a full pipe.
         transport.stderr?.on("data", (chunk: Uint8Array | string) => {
           upstream.stderr.push(typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk));
