@@ -82,6 +82,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     log,
     checkMinute,
     cooldownMinutes: config.refreshCooldownMinutes,
+    retryMinutes: config.refreshRetryMinutes,
+    autoRetry: true,
   });
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);

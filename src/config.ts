@@ -40,6 +40,11 @@ export interface RegistryConfig {
   sources: SourceName[];
   /** `MCP_REGISTRY_REFRESH_COOLDOWN`: minutes between two `registry-refresh` of one source. */
   refreshCooldownMinutes: number;
+  /**
+   * `MCP_REGISTRY_REFRESH_RETRY`: minutes automatic refreshes of a failing source wait after the
+   * 1st, 2nd... failed attempt in a row; the last one repeats. @default [1, 5, 15, 60]
+   */
+  refreshRetryMinutes: number[];
   /** `MCP_REGISTRY_LOG_LEVEL`. @default "info" */
   logLevel: LogLevel;
   /** `MCP_REGISTRY_DATA_DIR`: settings, secrets, state. @default $XDG_DATA_HOME/mcp-registry */
@@ -120,6 +125,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     catalogs,
     sources: readSources(env.MCP_REGISTRY_SOURCES, catalogs.length > 0),
     refreshCooldownMinutes: number(env, "MCP_REGISTRY_REFRESH_COOLDOWN", 15, 0, 10_080),
+    refreshRetryMinutes: retryMinutes(env.MCP_REGISTRY_REFRESH_RETRY),
     dataDir,
     podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
     limits: { memory, cpus, pids },
@@ -215,6 +221,21 @@ function number(
 
 function flag(value: string | undefined): boolean {
   return ["1", "true", "yes"].includes((value ?? "").trim().toLowerCase());
+}
+
+/** `MCP_REGISTRY_REFRESH_RETRY`: minutes, comma-separated, each above 0 and at most a week. */
+function retryMinutes(raw: string | undefined): number[] {
+  const text = nonEmpty(raw);
+  if (text === undefined) return [1, 5, 15, 60];
+  const minutes = text.split(",").map((part) => Number(part.trim() || NaN));
+  if (minutes.some((m) => !Number.isFinite(m) || m <= 0 || m > 10_080)) {
+    throw new RangeError(
+      `MCP_REGISTRY_REFRESH_RETRY is "${text}": give the minutes to wait after each failed ` +
+        "refresh, comma-separated, each above 0 and at most 10080 (default 1,5,15,60; the last " +
+        "one repeats)",
+    );
+  }
+  return minutes;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

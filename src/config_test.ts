@@ -36,6 +36,11 @@ Deno.test("readConfig() names the bad source setting and the fix", () => {
   );
   throws(() => readConfig({ ...BASE, MCP_REGISTRY_MCPSERVERS_URL: "not a url" }), /https URL/);
   throws(() => readConfig({ ...BASE, MCP_REGISTRY_REFRESH_COOLDOWN: "-1" }), /whole number/);
+  throws(
+    () => readConfig({ ...BASE, MCP_REGISTRY_REFRESH_RETRY: "1,,5" }),
+    /MCP_REGISTRY_REFRESH_RETRY is "1,,5": give the minutes to wait after each failed refresh/,
+  );
+  throws(() => readConfig({ ...BASE, MCP_REGISTRY_REFRESH_RETRY: "0" }), /each above 0/);
 });
 
 Deno.test("readConfig() reads the source locations and the cooldown", () => {
@@ -51,5 +56,10 @@ Deno.test("readConfig() reads the source locations and the cooldown", () => {
   equal(config.awesomeRepo, "/srv/awesome");
   equal(config.refreshCooldownMinutes, 0);
   equal(readConfig(BASE).refreshCooldownMinutes, 15);
+  deepEqual(readConfig(BASE).refreshRetryMinutes, [1, 5, 15, 60]);
+  deepEqual(
+    readConfig({ ...BASE, MCP_REGISTRY_REFRESH_RETRY: " 0.5, 2 " }).refreshRetryMinutes,
+    [0.5, 2],
+  );
   equal(readConfig(BASE).officialUrl, "https://registry.modelcontextprotocol.io");
 });

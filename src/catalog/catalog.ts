@@ -7,13 +7,24 @@
 import type { Logger } from "../log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
-import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
+import type {
+  CatalogStore,
+  RetryBackoff,
+  SourceState,
+  StoredCatalog,
+} from "../store/catalog_store.ts";
 import type { CatalogEntry } from "./entry.ts";
 import { mergeSources } from "./merge.ts";
+import { loadSnapshot } from "./snapshot.ts";
 
 /** Minutes between two refreshes of one source that `registry-refresh` allows. */
 export const DEFAULT_COOLDOWN_MINUTES = 15;
-import { loadSnapshot } from "./snapshot.ts";
+
+/**
+ * Minutes an automatic refresh waits after the 1st, 2nd, 3rd... failed attempt in a row; the
+ * last one repeats.
+ */
+export const DEFAULT_RETRY_MINUTES: readonly number[] = [1, 5, 15, 60];
 
 /** What a source's entries currently come from. */
 export type Serving = "nothing" | "snapshot" | "cache" | "live";
@@ -29,7 +40,12 @@ export interface SourceStatus {
   last_refresh: string | null;
   last_attempt: string | null;
   last_error: string | null;
+  /** When the registry next refreshes it by itself (a due check, or a retry after a failure). */
   next_refresh: string;
+  /** Failed attempts in a row since the last successful refresh. */
+  failed_attempts: number;
+  /** Until when automatic refreshes wait after those failures; null when they do not wait. */
+  retry_at: string | null;
   refreshing: boolean;
   /** When `registry-refresh` may refresh it again; null when it may now. */
   next_manual_refresh: string | null;
@@ -63,8 +79,18 @@ export interface CatalogOptions {
    * @default 17
    */
   checkMinute?: number;
-  /** Minutes `registry-refresh` must wait between refreshes of one source. @default 15 */
+  /**
+   * Minutes `registry-refresh` must wait between refreshes of one source, counted from its last
+   * successful refresh or the last refresh asked for. @default 15
+   */
   cooldownMinutes?: number;
+  /** Minutes automatic refreshes wait after each failed attempt in a row. @default [1, 5, 15, 60] */
+  retryMinutes?: readonly number[];
+  /**
+   * Retry a failing source by itself when its wait ends (a timer, cleared by `close`); without
+   * it, the next `refreshDue` after the wait retries. @default false
+   */
+  autoRetry?: boolean;
 }
 
 /** Whether `registry-refresh` may refresh a source now. */
@@ -72,7 +98,15 @@ export interface RefreshPermit {
   allowed: boolean;
   /** When it may (ISO 8601); null when it may now. */
   next_allowed: string | null;
+  /**
+   * What the cooldown counts from: the last successful refresh, or the last refresh asked for;
+   * null when allowed.
+   */
+  since: "refreshed" | "asked" | null;
 }
+
+/** Who started a refresh: the schedule (start-up, hourly check, retry) or a person or agent. */
+type Trigger = "automatic" | "asked";
 
 interface SourceSlot {
   source: CatalogSource;
@@ -84,8 +118,14 @@ interface SourceSlot {
   /** The `refreshed_at` of the refresh whose entries are served (to spot another process's). */
   loadedRefresh: string | null;
   inFlight: Promise<RefreshOutcome> | null;
+  /** Whether someone asked for the refresh under way (or joined it). */
+  asked: boolean;
   /** Who wants progress of the refresh under way. */
   listeners: Set<(step: RefreshProgress) => void>;
+  /** The timer of the automatic retry, and when it fires (ms). */
+  retry: { timer: ReturnType<typeof setTimeout>; at: number } | null;
+  /** A cheap source read by `load`: the first check after it need not read it again. */
+  readByLoad: boolean;
 }
 
 /** Holds the merged catalog and keeps it fresh. */
@@ -99,6 +139,10 @@ export class Catalog {
   readonly #closing = new AbortController();
   readonly #checkMinute: number;
   readonly #cooldownMs: number;
+  readonly #retryMinutes: readonly number[];
+  readonly #autoRetry: boolean;
+  /** Automatic retries under way, for `close` to wait for. */
+  readonly #retrying = new Set<Promise<unknown>>();
   /** The ids the last merge gave (member key → id), kept across refreshes and restarts. */
   #ids = new Map<string, string>();
   #idsSaved = "";
@@ -108,6 +152,10 @@ export class Catalog {
     const { sources, store, refreshIntervalHours, log, now = () => new Date() } = options;
     this.#checkMinute = options.checkMinute ?? 17;
     this.#cooldownMs = (options.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES) * 60_000;
+    this.#retryMinutes = options.retryMinutes?.length
+      ? [...options.retryMinutes]
+      : DEFAULT_RETRY_MINUTES;
+    this.#autoRetry = options.autoRetry ?? false;
     this.#slots = sources.map((source) => ({
       source,
       entries: [],
@@ -117,7 +165,10 @@ export class Catalog {
       loadErrors: [],
       loadedRefresh: null,
       inFlight: null,
+      asked: false,
       listeners: new Set(),
+      retry: null,
+      readByLoad: false,
     }));
     this.#store = store;
     this.#intervalMs = refreshIntervalHours * 3_600_000;
@@ -140,7 +191,10 @@ export class Catalog {
     return (this.#checkMinute + 13 * this.#slots.indexOf(this.#slot(source))) % 60;
   }
 
-  /** Serves each source from the cache, or else from the embedded snapshot. No network. */
+  /**
+   * Serves each source from the cache, or else from the embedded snapshot, and reads the cheap
+   * sources (the user's own files) afresh, so the first answer already has them. No network.
+   */
   async load(): Promise<void> {
     try {
       this.#ids = await this.#store.loadIdMemory();
@@ -160,16 +214,22 @@ export class Catalog {
       }
       if (cached) {
         this.#serveCached(slot, cached);
-        return;
+      } else {
+        const snapshot = await loadSnapshot(name);
+        if (snapshot) {
+          Object.assign(slot, {
+            entries: snapshot.entries,
+            serving: "snapshot",
+            revision: snapshot.revision,
+          });
+        }
       }
-      const snapshot = await loadSnapshot(name);
-      if (snapshot) {
-        Object.assign(slot, {
-          entries: snapshot.entries,
-          serving: "snapshot",
-          revision: snapshot.revision,
-        });
+      if (slot.source.cheap) {
+        // On failure the cached entries stay, as for any refresh.
+        await this.#start(slot, "automatic", { rebuild: false });
+        slot.readByLoad = true;
       }
+      this.#armRetry(slot);
     }));
     this.#rebuild();
   }
@@ -194,8 +254,21 @@ export class Catalog {
   async refreshDue(only?: readonly string[]): Promise<RefreshOutcome[]> {
     const slots = only ? only.map((name) => this.#slot(name)) : this.#slots;
     await Promise.all(slots.map((slot) => this.#adoptNewerCache(slot)));
-    const due = slots.filter((s) => this.isDue(s.source.name));
-    return await Promise.all(due.map((s) => this.refresh(s.source.name)));
+    const due = slots.filter((slot) => {
+      const readByLoad = slot.readByLoad;
+      slot.readByLoad = false;
+      if (readByLoad || !this.isDue(slot.source.name)) return false;
+      const waiting = this.#waitingUntil(slot);
+      if (waiting === null) return true;
+      this.#log.debug("source waits after failed refreshes", {
+        source: slot.source.name,
+        failures: slot.state.backoff?.failures,
+        retry_at: new Date(waiting).toISOString(),
+      });
+      this.#armRetry(slot);
+      return false;
+    });
+    return await Promise.all(due.map((slot) => this.#start(slot, "automatic")));
   }
 
   async #adoptNewerCache(slot: SourceSlot) {
@@ -231,6 +304,51 @@ export class Catalog {
     return (slot.state.location ?? slot.source.location) !== slot.source.location;
   }
 
+  /**
+   * Until when automatic refreshes of `slot` wait after failed attempts (ms), or null when they
+   * need not: no failure since the last success, the wait is over, the source moved since, or it
+   * is cheap (the user's files are read at every check).
+   */
+  #waitingUntil(slot: SourceSlot): number | null {
+    const backoff = slot.state.backoff;
+    if (!backoff || slot.source.cheap || backoff.location !== slot.source.location) return null;
+    const until = Date.parse(backoff.retry_at);
+    return until > this.#now().getTime() ? until : null;
+  }
+
+  /** The wait after one more failed attempt than `current` records, from `failedAt` (ms). */
+  #nextBackoff(slot: SourceSlot, current: SourceState, failedAt: number): RetryBackoff | null {
+    if (slot.source.cheap) return null;
+    const location = slot.source.location;
+    const before = current.backoff?.location === location ? current.backoff.failures : 0;
+    const failures = before + 1;
+    const steps = this.#retryMinutes;
+    const minutes = steps[Math.min(failures, steps.length) - 1]!;
+    return { failures, retry_at: new Date(failedAt + minutes * 60_000).toISOString(), location };
+  }
+
+  /**
+   * With `autoRetry`, sets a timer for the end of `slot`'s wait when the source is due and
+   * waiting (a refresh then checks again); otherwise clears it.
+   */
+  #armRetry(slot: SourceSlot) {
+    if (!this.#autoRetry) return;
+    const until = this.#closing.signal.aborted ? null : this.#waitingUntil(slot);
+    const wanted = until !== null && this.isDue(slot.source.name) ? until : null;
+    if (slot.retry?.at === wanted) return;
+    if (slot.retry) clearTimeout(slot.retry.timer);
+    slot.retry = null;
+    if (wanted === null) return;
+    const timer = setTimeout(() => {
+      slot.retry = null;
+      const retrying = this.refreshDue([slot.source.name]);
+      this.#retrying.add(retrying);
+      retrying.finally(() => this.#retrying.delete(retrying));
+    }, Math.max(0, wanted - this.#now().getTime()));
+    Deno.unrefTimer(timer);
+    slot.retry = { timer, at: wanted };
+  }
+
   /** When the last refresh expires (ms since the epoch); 0 when never refreshed. */
   #dueAt(slot: SourceSlot): number {
     const last = slot.state.refreshed_at ? Date.parse(slot.state.refreshed_at) : NaN;
@@ -245,44 +363,68 @@ export class Catalog {
     source: string,
     options: { progress?: (step: RefreshProgress) => void } = {},
   ): Promise<RefreshOutcome> {
-    const slot = this.#slot(source);
-    const { progress } = options;
+    return this.#start(this.#slot(source), "asked", options);
+  }
+
+  #start(
+    slot: SourceSlot,
+    trigger: Trigger,
+    options: { progress?: (step: RefreshProgress) => void; rebuild?: boolean } = {},
+  ): Promise<RefreshOutcome> {
+    const { progress, rebuild = true } = options;
     if (progress) slot.listeners.add(progress);
-    slot.inFlight ??= this.#refresh(slot).finally(() => {
-      slot.inFlight = null;
-    });
+    if (!slot.inFlight) {
+      slot.asked = false;
+      slot.inFlight = this.#refresh(slot, rebuild).finally(() => {
+        slot.inFlight = null;
+      });
+    }
+    // Someone who joins an automatic refresh asked for it too: its end starts the cooldown.
+    if (trigger === "asked") slot.asked = true;
     return progress ? slot.inFlight.finally(() => slot.listeners.delete(progress)) : slot.inFlight;
   }
 
   /**
    * Whether `registry-refresh` may refresh `source` now: at most once per cooldown, counted from
-   * the last attempt by any process sharing the cache (a refresh under way may always be joined).
+   * its last successful refresh or the last refresh asked for, by any process sharing the cache.
+   * Automatic attempts that failed do not count (they wait on their own backoff), and a refresh
+   * under way may always be joined.
    */
   async permit(source: string): Promise<RefreshPermit> {
     const slot = this.#slot(source);
     if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) {
-      return { allowed: true, next_allowed: null };
+      return { allowed: true, next_allowed: null, since: null };
     }
     try {
       slot.state = await this.#store.getState(source);
+      this.#armRetry(slot);
     } catch { /* the state in memory is good enough */ }
     const next = this.#nextManual(slot);
     return next === null
-      ? { allowed: true, next_allowed: null }
-      : { allowed: false, next_allowed: new Date(next).toISOString() };
+      ? { allowed: true, next_allowed: null, since: null }
+      : { allowed: false, next_allowed: new Date(next.at).toISOString(), since: next.since };
   }
 
-  /** When a manual refresh is allowed again (ms), or null when it is now. */
-  #nextManual(slot: SourceSlot): number | null {
+  /** When a refresh asked for is allowed again (ms) and why, or null when it is now. */
+  #nextManual(slot: SourceSlot): { at: number; since: "refreshed" | "asked" } | null {
     if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) return null;
-    const last = Date.parse(slot.state.attempted_at ?? "");
-    const next = last + this.#cooldownMs;
-    return Number.isNaN(last) || next <= this.#now().getTime() ? null : next;
+    const refreshed = this.#moved(slot) ? NaN : Date.parse(slot.state.refreshed_at ?? "");
+    const asked = Date.parse(slot.state.asked_at ?? "");
+    // NaN never wins a comparison: the other time, or neither.
+    const since = asked > refreshed || Number.isNaN(refreshed) ? "asked" : "refreshed";
+    const last = since === "asked" ? asked : refreshed;
+    const at = last + this.#cooldownMs;
+    return Number.isNaN(last) || at <= this.#now().getTime() ? null : { at, since };
   }
 
-  /** Cancels refreshes under way and waits for them to wind down; nothing is recorded for them. */
+  /**
+   * Cancels refreshes under way and the retries planned, and waits for them to wind down;
+   * nothing is recorded for them.
+   */
   async close(): Promise<void> {
     this.#closing.abort();
+    for (const slot of this.#slots) this.#armRetry(slot);
+    await Promise.all(this.#retrying);
     await Promise.all(this.#slots.map((s) => s.inFlight));
     await this.#idsSaving;
   }
@@ -290,9 +432,8 @@ export class Catalog {
   /** Where each source stands. */
   status(): SourceStatus[] {
     return this.#slots.map((slot) => {
-      const now = this.#now().getTime();
-      const due = this.isDue(slot.source.name) ? now : this.#dueAt(slot);
       const manual = this.#nextManual(slot);
+      const waiting = this.#waitingUntil(slot);
       return {
         name: slot.source.name,
         location: slot.source.location,
@@ -302,13 +443,32 @@ export class Catalog {
         last_refresh: slot.state.refreshed_at,
         last_attempt: slot.state.attempted_at,
         last_error: slot.state.last_error,
-        next_refresh: new Date(this.#nextCheck(slot, Math.max(due, now))).toISOString(),
+        next_refresh: new Date(this.#nextAutomatic(slot)).toISOString(),
+        failed_attempts: slot.state.backoff?.location === slot.source.location
+          ? slot.state.backoff.failures
+          : 0,
+        retry_at: waiting === null ? null : new Date(waiting).toISOString(),
         refreshing: slot.inFlight !== null,
-        next_manual_refresh: manual === null ? null : new Date(manual).toISOString(),
+        next_manual_refresh: manual === null ? null : new Date(manual.at).toISOString(),
         load_errors: slot.loadErrors,
         entries_with_warnings: slot.entries.filter((e) => e.warnings.length > 0).length,
       };
     });
+  }
+
+  /**
+   * When the registry next refreshes `slot`'s source by itself: the hourly check once it is due;
+   * while it waits after failures, the end of the wait (its retry timer) or the first hourly check
+   * after it (no timer here, e.g. the CLI, or not due by then).
+   */
+  #nextAutomatic(slot: SourceSlot): number {
+    const now = this.#now().getTime();
+    const due = this.isDue(slot.source.name) ? now : this.#dueAt(slot);
+    const waiting = this.#waitingUntil(slot);
+    if (waiting !== null && waiting >= due) {
+      return slot.retry?.at === waiting ? waiting : this.#nextCheck(slot, waiting);
+    }
+    return this.#nextCheck(slot, Math.max(due, now));
   }
 
   /** The first hourly check of `slot`'s source at or after `time`. */
@@ -319,7 +479,7 @@ export class Catalog {
     return date.getTime();
   }
 
-  async #refresh(slot: SourceSlot): Promise<RefreshOutcome> {
+  async #refresh(slot: SourceSlot, rebuild: boolean): Promise<RefreshOutcome> {
     const name = slot.source.name;
     const attemptedAt = this.#now().toISOString();
     const started = performance.now();
@@ -360,7 +520,9 @@ export class Catalog {
       slot.state = await this.#store.updateState(name, {
         refreshed_at: refreshedAt,
         attempted_at: attemptedAt,
+        ...(slot.asked ? { asked_at: attemptedAt } : {}),
         last_error: null,
+        backoff: null,
         revision: result.revision,
         location: slot.source.location,
         load_errors: result.errors,
@@ -373,7 +535,8 @@ export class Catalog {
         loadErrors: result.errors,
         loadedRefresh: refreshedAt,
       });
-      this.#rebuild();
+      this.#armRetry(slot);
+      if (rebuild) this.#rebuild();
       for (const problem of result.errors) {
         this.#log.warn("source file skipped", { source: name, problem });
       }
@@ -393,14 +556,20 @@ export class Catalog {
         this.#log.info("refresh cancelled: shutting down", { source: name });
         return { source: name, ok: false, entries: slot.entries.length, error: "cancelled" };
       }
-      slot.state = await this.#store.updateState(name, {
+      const failedAt = this.#now().getTime();
+      const failed = (current: SourceState): Partial<SourceState> => ({
         attempted_at: attemptedAt,
+        ...(slot.asked ? { asked_at: attemptedAt } : {}),
         last_error: message,
-      })
-        .catch(() => ({ ...slot.state, attempted_at: attemptedAt, last_error: message }));
+        backoff: this.#nextBackoff(slot, current, failedAt),
+      });
+      slot.state = await this.#store.updateState(name, failed)
+        .catch(() => ({ ...slot.state, ...failed(slot.state) }));
+      this.#armRetry(slot);
       this.#log.warn("refresh failed; keeping the last good catalog", {
         source: name,
         error: message,
+        ...(slot.state.backoff ? { retry_at: slot.state.backoff.retry_at } : {}),
       });
       return { source: name, ok: false, entries: slot.entries.length, error: message };
     }

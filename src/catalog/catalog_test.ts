@@ -213,13 +213,14 @@ Deno.test("Catalog rate-limits manual refreshes per source, across a restart", a
       return catalog;
     };
     const catalog = await make();
-    deepEqual(await catalog.permit("docker"), { allowed: true, next_allowed: null });
+    deepEqual(await catalog.permit("docker"), { allowed: true, next_allowed: null, since: null });
     await catalog.refresh("docker");
     now = new Date("2026-03-01T10:05:00Z");
     const restarted = await make();
     deepEqual(await restarted.permit("docker"), {
       allowed: false,
       next_allowed: "2026-03-01T10:15:00.000Z",
+      since: "refreshed",
     });
     equal(
       restarted.status().find((s) => s.name === "docker")?.next_manual_refresh,
@@ -228,12 +229,12 @@ Deno.test("Catalog rate-limits manual refreshes per source, across a restart", a
     await restarted.refresh("local");
     deepEqual(
       await restarted.permit("local"),
-      { allowed: true, next_allowed: null },
+      { allowed: true, next_allowed: null, since: null },
       "local files are cheap",
     );
     ok(restarted.isDue("local"), "local catalogs are read again at every check");
     now = new Date("2026-03-01T10:15:00Z");
-    deepEqual(await restarted.permit("docker"), { allowed: true, next_allowed: null });
+    deepEqual(await restarted.permit("docker"), { allowed: true, next_allowed: null, since: null });
   });
 });
 
@@ -324,5 +325,204 @@ Deno.test("Catalog merges its sources and keeps merged ids across a restart", as
     const restarted = await make();
     deepEqual(restarted.index.entries.map((e) => [e.id, e.repo_url]).sort(), expected);
     equal(restarted.index.get("io-github-o-beta"), undefined);
+  });
+});
+
+/** A source named `name` that fails while `failing()` holds, else yields three entries. */
+function flakySource(
+  name: string,
+  failing: () => boolean,
+  cheap = false,
+): CatalogSource & { calls: number } {
+  const source = {
+    name,
+    location: `${name}-location`,
+    cheap,
+    calls: 0,
+    refresh(): Promise<SourceSnapshot> {
+      source.calls++;
+      return failing()
+        ? Promise.reject(new Error(`${name} is unreachable`))
+        : Promise.resolve(some(3));
+    },
+  };
+  return source;
+}
+
+/** A catalog over `sources` and `kv` on the clock `now`, loaded. */
+async function clockedCatalog(
+  kv: Deno.Kv,
+  sources: CatalogSource[],
+  now: () => Date,
+  options: { autoRetry?: boolean; retryMinutes?: number[] } = {},
+): Promise<Catalog> {
+  const catalog = new Catalog({
+    sources,
+    store: new CatalogStore(kv),
+    refreshIntervalHours: 24,
+    log: silentLogger,
+    now,
+    cooldownMinutes: 15,
+    ...options,
+  });
+  await catalog.load();
+  return catalog;
+}
+
+Deno.test("Catalog backs off automatic refreshes of a failing source: 1, 5, 15, then every 60 minutes", async () => {
+  await withKv(async (kv) => {
+    let now = new Date("2026-03-01T10:00:00Z");
+    let failing = true;
+    const source = flakySource("docker", () => failing);
+    const catalog = await clockedCatalog(kv, [source], () => now);
+    const status = (of = catalog) => of.status()[0]!;
+    equal((await catalog.refreshDue())[0]?.ok, false);
+    equal(status().failed_attempts, 1);
+    equal(status().retry_at, "2026-03-01T10:01:00.000Z");
+    // No retry timer in this catalog: the first hourly check (minute 17) after the wait.
+    equal(status().next_refresh, "2026-03-01T10:17:00.000Z");
+    ok(catalog.isDue("docker"), "a failing source stays due; it only waits");
+
+    now = new Date("2026-03-01T10:00:59Z");
+    deepEqual(await catalog.refreshDue(), [], "still waiting");
+    equal(source.calls, 1);
+
+    const retries: [string, number, string | null][] = [];
+    for (
+      const at of [
+        "2026-03-01T10:01:00Z",
+        "2026-03-01T10:06:00Z",
+        "2026-03-01T10:21:00Z",
+        "2026-03-01T11:21:00Z",
+      ]
+    ) {
+      now = new Date(at);
+      // A new process each time: the wait is kept in the shared cache, not in memory.
+      const restarted = await clockedCatalog(kv, [source], () => now);
+      await restarted.refreshDue();
+      retries.push([at, status(restarted).failed_attempts, status(restarted).retry_at]);
+      now = new Date(now.getTime() + 30_000);
+      deepEqual(await restarted.refreshDue(), [], `waits after the failure at ${at}`);
+    }
+    deepEqual(retries, [
+      ["2026-03-01T10:01:00Z", 2, "2026-03-01T10:06:00.000Z"],
+      ["2026-03-01T10:06:00Z", 3, "2026-03-01T10:21:00.000Z"],
+      ["2026-03-01T10:21:00Z", 4, "2026-03-01T11:21:00.000Z"],
+      ["2026-03-01T11:21:00Z", 5, "2026-03-01T12:21:00.000Z"],
+    ]);
+    equal(source.calls, 5);
+
+    failing = false;
+    now = new Date("2026-03-01T12:21:00Z");
+    equal((await catalog.refreshDue())[0]?.ok, true, "the other catalog reads the wait too");
+    equal(status().failed_attempts, 0);
+    equal(status().retry_at, null);
+    equal(status().next_refresh, "2026-03-02T13:17:00.000Z", "due again in 24 h, at minute 17");
+  });
+});
+
+Deno.test("Catalog does not hold back a source that moved, nor the user's own files", async () => {
+  await withKv(async (kv) => {
+    const now = new Date("2026-03-01T10:00:00Z");
+    const docker = flakySource("docker", () => true);
+    const local = flakySource("local", () => true, true);
+    const catalog = await clockedCatalog(kv, [local, docker], () => now);
+    equal(local.calls, 1, "load reads the local files");
+    await catalog.refreshDue();
+    equal(docker.calls, 1);
+    equal(local.calls, 1, "the check right after load does not read them again");
+    await catalog.refreshDue();
+    equal(local.calls, 2, "failing local files are read at every check");
+    equal(catalog.status()[0]?.retry_at, null);
+    equal(catalog.status()[1]?.failed_attempts, 1);
+
+    const moved = flakySource("docker", () => false);
+    Object.defineProperty(moved, "location", { value: "a-new-place" });
+    const restarted = await clockedCatalog(kv, [moved], () => now);
+    equal(restarted.status()[0]?.retry_at, null);
+    deepEqual((await restarted.refreshDue()).map((o) => o.ok), [true], "fetched at once");
+  });
+});
+
+Deno.test("Catalog counts the cooldown from a success or a refresh asked for, not a failed automatic attempt", async () => {
+  await withKv(async (kv) => {
+    let now = new Date("2026-03-01T10:00:00Z");
+    let failing = true;
+    const source = flakySource("official", () => failing);
+    const catalog = await clockedCatalog(kv, [source], () => now);
+    await catalog.refreshDue();
+    const allowed = { allowed: true, next_allowed: null, since: null };
+    deepEqual(await catalog.permit("official"), allowed, "the failed start-up refresh");
+
+    now = new Date("2026-03-01T10:00:10Z");
+    equal((await catalog.refresh("official")).ok, false);
+    const refused = {
+      allowed: false,
+      next_allowed: "2026-03-01T10:15:10.000Z",
+      since: "asked",
+    };
+    deepEqual(await catalog.permit("official"), refused);
+    const other = await clockedCatalog(kv, [source], () => now);
+    deepEqual(await other.permit("official"), refused, "another process sharing the cache");
+    equal(catalog.status()[0]?.failed_attempts, 2, "a failure asked for counts for the backoff");
+    equal(catalog.status()[0]?.next_manual_refresh, "2026-03-01T10:15:10.000Z");
+
+    // An automatic success (the next day, once the network is back) starts the cooldown too.
+    failing = false;
+    now = new Date("2026-03-02T09:00:00Z");
+    equal((await catalog.refreshDue())[0]?.ok, true);
+    deepEqual(await catalog.permit("official"), {
+      allowed: false,
+      next_allowed: "2026-03-02T09:15:00.000Z",
+      since: "refreshed",
+    });
+  });
+});
+
+Deno.test("Catalog starts the cooldown when someone joins an automatic refresh", async () => {
+  await withKv(async (kv) => {
+    const now = new Date("2026-03-01T10:00:00Z");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
+    const source = new ScriptedSource(async () => {
+      await gate;
+      throw new Error("unreachable");
+    });
+    const catalog = await clockedCatalog(kv, [source], () => now);
+    const automatic = catalog.refreshDue();
+    while (!catalog.status()[0]!.refreshing) await new Promise((r) => setTimeout(r, 1));
+    const asked = catalog.refresh("docker");
+    release();
+    await Promise.all([automatic, asked]);
+    equal(source.calls, 1);
+    equal((await catalog.permit("docker")).since, "asked");
+  });
+});
+
+Deno.test("Catalog with autoRetry retries a failing source by itself when its wait ends", async () => {
+  await withKv(async (kv) => {
+    let failing = true;
+    const source = flakySource("docker", () => failing);
+    // 0.001 minutes: 60 ms. The catalog's own clock, so the timer fires for real.
+    const catalog = await clockedCatalog(kv, [source], () => new Date(), {
+      autoRetry: true,
+      retryMinutes: [0.001],
+    });
+    try {
+      await catalog.refreshDue();
+      const first = catalog.status()[0]!;
+      equal(first.failed_attempts, 1);
+      equal(first.next_refresh, first.retry_at, "the timer retries at the end of the wait");
+      failing = false;
+      for (let i = 0; i < 100 && catalog.status()[0]!.serving !== "live"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const after = catalog.status()[0]!;
+      equal(after.serving, "live", JSON.stringify(after));
+      equal(after.failed_attempts, 0);
+      equal(source.calls, 2);
+    } finally {
+      await catalog.close();
+    }
   });
 });

@@ -63,6 +63,7 @@ export async function openSession(
     store: new CatalogStore(catalogKv),
     refreshIntervalHours: config.refreshIntervalHours,
     cooldownMinutes: config.refreshCooldownMinutes,
+    retryMinutes: config.refreshRetryMinutes,
     log,
   });
   await catalog.load();

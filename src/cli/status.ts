@@ -101,7 +101,8 @@ export const refreshCommand: Command = {
 
 Fetches a source now (docker, official, mcpservers, awesome or local), or every source. Like
 registry-refresh, a source is refreshed at most once per MCP_REGISTRY_REFRESH_COOLDOWN minutes
-(15); --force skips that limit. The result goes into the shared cache: a running registry takes
+(15), counted from its last successful refresh or the last refresh asked for (the registry's own
+failed attempts do not count); --force skips that limit. The result goes into the shared cache: a running registry takes
 it at its next hourly check, a registry started later at once.
 
 Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 4 rate-limited.`,
@@ -124,15 +125,22 @@ Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 
       entries?: number;
       error?: string | null;
       next_allowed?: string | null;
+      since?: "refreshed" | "asked" | null;
     }[] = [];
     let code: number = EXIT.ok;
     for (const name of wanted ? [wanted] : names) {
       const permit = await session.catalog.permit(name);
       if (!permit.allowed && values.force !== true) {
-        results.push({ source: name, status: "rate_limited", next_allowed: permit.next_allowed });
+        results.push({
+          source: name,
+          status: "rate_limited",
+          next_allowed: permit.next_allowed,
+          since: permit.since,
+        });
         out.note(
-          `${name}: last tried less than ${session.config.refreshCooldownMinutes} minutes ago ` +
-            `(MCP_REGISTRY_REFRESH_COOLDOWN); try again after ${permit.next_allowed}, or add --force.`,
+          `${name}: ${permit.since === "asked" ? "last tried" : "refreshed"} less than ` +
+            `${session.config.refreshCooldownMinutes} minutes ago (MCP_REGISTRY_REFRESH_COOLDOWN); ` +
+            `try again after ${permit.next_allowed}, or add --force.`,
         );
         if (code === EXIT.ok) code = EXIT.unavailable;
         continue;
@@ -163,7 +171,9 @@ Exit codes: 0 refreshed, 1 a refresh failed, 2 bad arguments, 3 unknown source, 
                 ? `${r.source}: refreshed, ${r.entries} entries`
                 : `${r.source}: FAILED: ${clip(r.error ?? "", 300)} (its last good ${r.entries} ` +
                   `entries stay)\n  fix: ${refreshFix(r.source)}`
-              : `${r.source}: not refreshed (tried less than the cooldown ago; --force skips it)`
+              : `${r.source}: not refreshed (${
+                r.since === "asked" ? "tried" : "refreshed"
+              } less than the cooldown ago; --force skips it)`
           ),
           `The catalog holds ${session.catalog.index.size} servers.`,
         ].join("\n"),

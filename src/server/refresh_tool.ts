@@ -16,6 +16,10 @@ const RefreshResultSchema = z.object({
   next_allowed: z.string().nullable().describe(
     "When registry-refresh may refresh this source again (ISO 8601); null: now.",
   ),
+  since: z.enum(["refreshed", "asked"]).nullable().describe(
+    "Why it is rate-limited: it was refreshed, or a refresh was asked for, less than the " +
+      "cooldown ago; null when not rate-limited.",
+  ),
 });
 type RefreshResult = z.infer<typeof RefreshResultSchema>;
 
@@ -25,9 +29,11 @@ export const refreshTool = defineTool({
   description:
     "Fetch a catalog source now instead of waiting for the daily refresh: docker, official, " +
     "mcpservers, awesome or local (your own catalog files). Without a source, every source is " +
-    "refreshed. Each source may be refreshed at most once per cooldown (15 minutes by default); " +
-    "a rate-limited source says when it may be refreshed again. A failing source keeps its last " +
-    "good entries. Pass a progress token to get progress notifications.",
+    "refreshed. Each source may be refreshed at most once per cooldown (15 minutes by default), " +
+    "counted from its last successful refresh or the last refresh asked for (the registry's own " +
+    "failed attempts do not count); a rate-limited source says when it may be refreshed again. " +
+    "A failing source keeps its last good entries. Pass a progress token to get progress " +
+    "notifications.",
   input: z.object({
     source: z.string().trim().min(1).max(40).optional().describe(
       "The source to refresh (see registry-status); all sources when left out.",
@@ -67,6 +73,7 @@ export const refreshTool = defineTool({
           entries: entriesOf(ctx.catalog.status(), name),
           error: null,
           next_allowed: permit.next_allowed,
+          since: permit.since,
         });
         continue;
       }
@@ -80,6 +87,7 @@ export const refreshTool = defineTool({
         entries: entriesOf(ctx.catalog.status(), name),
         error: null,
         next_allowed: null,
+        since: null,
       });
       running.push(refreshing.then((outcome) => {
         results.set(name, finished(outcome));
@@ -116,6 +124,7 @@ function finished(outcome: RefreshOutcome): RefreshResult {
     entries: outcome.entries,
     error: outcome.error,
     next_allowed: null,
+    since: null,
   };
 }
 
@@ -131,8 +140,10 @@ function describe(results: RefreshResult[], total: number): string {
       case "failed":
         return `- ${r.source}: FAILED (${r.error}); its last good ${r.entries} entries stay.`;
       case "rate_limited":
-        return `- ${r.source}: not refreshed: it was refreshed less than the cooldown ago; ` +
-          `next allowed at ${r.next_allowed}. It serves ${r.entries} entries.`;
+        return `- ${r.source}: not refreshed: ${
+          r.since === "asked" ? "a refresh was asked for" : "it was refreshed"
+        } less than the cooldown ago; next allowed at ${r.next_allowed}. It serves ` +
+          `${r.entries} entries.`;
       case "running":
         return `- ${r.source}: still refreshing in the background; registry-status shows when ` +
           "it ends.";

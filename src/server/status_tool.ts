@@ -15,10 +15,21 @@ const SourceStatusSchema = z.object({
   last_refresh: z.string().nullable(),
   last_attempt: z.string().nullable(),
   last_error: z.string().nullable(),
-  next_refresh: z.string(),
+  next_refresh: z.string().describe(
+    "When the registry refreshes this source by itself next: when it is due, or after failed " +
+      "attempts when its wait ends.",
+  ),
+  failed_attempts: z.number().int().describe(
+    "Failed refreshes in a row since the last successful one.",
+  ),
+  retry_at: z.string().nullable().describe(
+    "Until when automatic refreshes wait after those failures (1, 5, 15, then every 60 minutes " +
+      "by default); null: they do not wait. registry-refresh is not held back by it.",
+  ),
   refreshing: z.boolean(),
   next_manual_refresh: z.string().nullable().describe(
-    "When registry-refresh may refresh this source again; null: now.",
+    "When registry-refresh may refresh this source again (a cooldown from its last successful " +
+      "refresh or the last refresh asked for); null: now.",
   ),
   load_errors: z.array(z.string()),
   entries_with_warnings: z.number().int(),
@@ -85,7 +96,9 @@ export const statusTool = defineTool({
         `${s.revision ? ` @ ${s.revision.slice(0, 12)}` : ""}; last refresh ${
           s.last_refresh ?? "never"
         }; next ${s.refreshing ? "under way" : s.next_refresh}` +
-        `${s.last_error ? `; LAST ERROR: ${s.last_error}` : ""}`
+        `${s.retry_at ? ` (waiting after ${s.failed_attempts} failed attempts)` : ""}` +
+        `${s.last_error ? `; LAST ERROR: ${s.last_error}` : ""}` +
+        `${s.next_manual_refresh ? `; registry-refresh allowed from ${s.next_manual_refresh}` : ""}`
       ),
       data.servers.length
         ? `Active servers: ${

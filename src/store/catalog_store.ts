@@ -19,8 +19,15 @@ const CHUNK_BYTES = 60_000;
 export interface SourceState {
   /** When a refresh last succeeded (ISO 8601), or null. */
   refreshed_at: string | null;
-  /** When a refresh was last tried, successful or not. */
+  /** When a refresh was last tried, successful or not, automatic or asked for. */
   attempted_at: string | null;
+  /**
+   * When a person or an agent last asked for a refresh (`registry-refresh`, `mcp-registry
+   * refresh`), successful or not: with `refreshed_at`, what the manual cooldown counts from.
+   */
+  asked_at?: string | null;
+  /** Failed attempts since the last success and when to try again; null after a success. */
+  backoff?: RetryBackoff | null;
   /** Why the last attempt failed; null when it succeeded. */
   last_error: string | null;
   /** The revision (e.g. git commit) of the stored entries. */
@@ -31,6 +38,16 @@ export interface SourceState {
   load_errors?: string[];
   /** The source's own note for its next incremental refresh (see `SourceSnapshot.cursor`). */
   cursor?: string | null;
+}
+
+/** How an automatic refresh of a failing source waits (see `Catalog`). */
+export interface RetryBackoff {
+  /** Failed attempts in a row, automatic or asked for. */
+  failures: number;
+  /** When an automatic refresh may try again (ISO 8601). */
+  retry_at: string;
+  /** The location that failed: a source moved elsewhere is not held back. */
+  location: string;
 }
 
 /** The entries of one source as stored. */
@@ -166,14 +183,28 @@ export class CatalogStore {
   /** The refresh history of `source`. */
   async getState(source: string): Promise<SourceState> {
     const stored = (await this.#kv.get<SourceState>(["source_state", source])).value;
-    return stored ?? { refreshed_at: null, attempted_at: null, last_error: null, revision: null };
+    return stored ?? neverRefreshed();
   }
 
-  /** Updates part of the refresh history of `source`. */
-  async updateState(source: string, patch: Partial<SourceState>): Promise<SourceState> {
-    const next = { ...(await this.getState(source)), ...patch };
-    await retryLocked(() => this.#kv.set(["source_state", source], next));
-    return next;
+  /**
+   * Updates part of the refresh history of `source`. A function `patch` gets the stored state
+   * and is applied atomically: when another process wrote meanwhile, it runs again on theirs.
+   */
+  async updateState(
+    source: string,
+    patch: Partial<SourceState> | ((current: SourceState) => Partial<SourceState>),
+  ): Promise<SourceState> {
+    const key = ["source_state", source];
+    for (let attempt = 0;; attempt++) {
+      const stored = await this.#kv.get<SourceState>(key);
+      const current = stored.value ?? neverRefreshed();
+      const next = { ...current, ...(typeof patch === "function" ? patch(current) : patch) };
+      const written = await retryLocked(() =>
+        this.#kv.atomic().check(stored).set(key, next).commit()
+      );
+      if (written.ok) return next;
+      if (attempt >= 20) throw new Error(`Cache write conflict while updating the ${source} state`);
+    }
   }
 
   async #deleteGeneration(source: string, generation: string) {
@@ -207,6 +238,10 @@ export class CatalogStore {
       if (!(born > cutoff)) await this.#deleteGeneration(source, generation);
     }
   }
+}
+
+function neverRefreshed(): SourceState {
+  return { refreshed_at: null, attempted_at: null, last_error: null, revision: null };
 }
 
 async function commitOrThrow(op: Deno.AtomicOperation, what: string) {

@@ -1,7 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
-import { CatalogStore } from "./catalog_store.ts";
+import { CatalogStore, type SourceState } from "./catalog_store.ts";
 
 const snapshot = (await loadSnapshot("docker"))!;
 
@@ -88,6 +88,30 @@ Deno.test("CatalogStore keeps the refresh state of each source apart", async () 
     });
     equal((await store.getState("other")).last_error, null);
   });
+});
+
+Deno.test("CatalogStore applies a function patch to the state another process just wrote", async () => {
+  const dir = await Deno.makeTempDir();
+  const a = await Deno.openKv(`${dir}/catalog.kv`);
+  const b = await Deno.openKv(`${dir}/catalog.kv`);
+  try {
+    const [storeA, storeB] = [new CatalogStore(a), new CatalogStore(b)];
+    const fail = (current: SourceState) => ({
+      backoff: {
+        failures: (current.backoff?.failures ?? 0) + 1,
+        retry_at: "t",
+        location: "here",
+      },
+    });
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? storeA : storeB).updateState("docker", fail)),
+    );
+    equal((await storeA.getState("docker")).backoff?.failures, 6, "no failure is lost");
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("CatalogStore stays whole when two processes save and read one file at once", async () => {
