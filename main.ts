@@ -57,6 +57,8 @@ Environment:
   MCP_REGISTRY_REFRESH_INTERVAL  hours between source refreshes (default: 24)
   MCP_REGISTRY_REFRESH_COOLDOWN  minutes between two manual refreshes of one source
                                  (registry-refresh; refresh without --force; default: 15)
+  MCP_REGISTRY_REFRESH_RETRY     minutes before retrying a failing source by itself, after
+                                 each failure in a row (default: 1,5,15,60; the last repeats)
   MCP_REGISTRY_SOURCES           sources that are on: local, docker, official, mcpservers, awesome
                                  (comma-separated; default: all)
   MCP_REGISTRY_CATALOGS          your own catalog files or folders (server.yaml format),
