@@ -34,7 +34,10 @@ Deno.test("loadDockerServers() loads all 328 servers of the real registry", asyn
     ]
   ) equal(byId.get(id)!.requires_api_key, true, id);
   equal(byId.get("cloud-run-mcp")!.requires_api_key, false, "a fixed credentials path is no key");
-  equal(entries.filter((e) => e.requires_api_key).length, 211);
+  // The key rule (isSecretName): APOLLO_KEY and API_1_HEADER_AUTHORIZATION are keys;
+  // NEO4J_RESPONSE_TOKEN_LIMIT, PROXMOX_TOKEN_NAME and a *_TOKEN_URL are not.
+  equal(byId.get("apollo-mcp-server")!.requires_api_key, true);
+  equal(entries.filter((e) => e.requires_api_key).length, 213);
   const remote = entries.filter((e) => e.launch_method === "remote-http").length;
   equal(remote, 76);
   ok(entries.filter((e) => e.tools.length > 0).length >= 28, "tools.json files are read");
