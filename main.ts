@@ -14,7 +14,7 @@ import { isLoopback } from "./src/runtime/remote_spec.ts";
 import { readConfig } from "./src/config.ts";
 import { StdioServerTransport } from "./src/mcp/sdk.ts";
 import { MAX_MESSAGE_BYTES, withLineBuffer } from "./src/proxy/_line_buffer.ts";
-import { VERSION } from "./src/version.ts";
+import { VERSION } from "./src/util/version.ts";
 
 const USAGE = `mcp-registry ${VERSION}: find MCP servers for your agent.
 

@@ -5,10 +5,10 @@
  * a local catalog file), then search over the merged catalog of about 10,000 entries.
  * Goals: search p50 ≤ 1 ms; a full refresh measured, not bounded.
  */
-import { Catalog } from "../src/catalog/catalog.ts";
+import { Catalog } from "../src/registry/catalog.ts";
 import { readConfig } from "../src/config.ts";
-import { silentLogger } from "../src/log.ts";
-import { configuredSources } from "../src/sources/configured.ts";
+import { silentLogger } from "../src/util/log.ts";
+import { configuredSources } from "../src/registry/configured_sources.ts";
 import { CatalogStore } from "../src/store/catalog_store.ts";
 import { createAwesomeFixture } from "../tests/_helpers/awesome_fixture.ts";
 import { createGitFixture } from "../tests/_helpers/git_fixture.ts";

@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { Catalog } from "./catalog/catalog.ts";
+import { Catalog } from "./registry/catalog.ts";
 import type { RegistryConfig } from "./config.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger, type Logger } from "./util/log.ts";
 import type { Server } from "./mcp/sdk.ts";
 import { ActiveServers } from "./proxy/active_servers.ts";
 import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
 import type { ToolContext } from "./server/tool.ts";
-import { configuredSources } from "./sources/configured.ts";
+import { configuredSources } from "./registry/configured_sources.ts";
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
@@ -20,7 +20,7 @@ import { AllowedPathStore, mountPolicyOf } from "./store/allowed_paths.ts";
 import { LegacyVolumes } from "./store/legacy_volumes.ts";
 import { MountStore } from "./store/mount_store.ts";
 import { openKvSafely } from "./store/open_kv.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "./util/version.ts";
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */
 export interface Registry extends AsyncDisposable {

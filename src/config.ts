@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LOG_LEVELS, type LogLevel } from "./log.ts";
+import { LOG_LEVELS, type LogLevel } from "./util/log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
 import {

@@ -6,7 +6,7 @@
  * @module
  */
 import { type CatalogEntry, withId } from "./entry.ts";
-import { imageKey, repoKey } from "./repo_url.ts";
+import { imageKey, repoKey } from "./names.ts";
 
 /** The id each source entry was given last time: member key → id (see {@linkcode memberKey}). */
 export type IdMemory = ReadonlyMap<string, string>;

@@ -1,7 +1,7 @@
 import { deepEqual as equal } from "node:assert/strict";
 import { type CatalogEntry, minimalEntry } from "./entry.ts";
 import { memberKey, mergeSources } from "./merge.ts";
-import { imageKey, repoKey, splitRepoLink } from "./repo_url.ts";
+import { imageKey, repoKey, splitRepoLink } from "./names.ts";
 
 function entry(source: string, id: string, fields: Partial<CatalogEntry> = {}): CatalogEntry {
   return minimalEntry({ id, name: id, source, sources: [source], ...fields });

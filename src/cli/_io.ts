@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { closest } from "../server/_suggest.ts";
+import { closest } from "../registry/suggest.ts";
 
 /** Exit codes: each says what went wrong, so scripts can tell. */
 export const EXIT = {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { Catalog } from "../catalog/catalog.ts";
+import { Catalog } from "../registry/catalog.ts";
 import { readConfig, type RegistryConfig } from "../config.ts";
-import { createLogger, type Logger } from "../log.ts";
-import { configuredSources } from "../sources/configured.ts";
+import { createLogger, type Logger } from "../util/log.ts";
+import { configuredSources } from "../registry/configured_sources.ts";
 import { CatalogStore } from "../store/catalog_store.ts";
 import { ConfigStore } from "../store/config_store.ts";
 import { AllowedPathStore } from "../store/allowed_paths.ts";

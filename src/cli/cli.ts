@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { closest } from "../server/_suggest.ts";
+import { closest } from "../registry/suggest.ts";
 import { clip, EXIT, jsonText, type Output, STDIO, UsageError } from "./_io.ts";
 
 /** One command. */

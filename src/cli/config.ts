@@ -7,9 +7,9 @@
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { type ConfigKey, configKeys, missingConfig, resolveKey } from "../runtime/launch_spec.ts";
-import { checkConfigValues } from "../server/_config_values.ts";
-import { configView } from "../server/_config_view.ts";
-import { lookupEntry } from "../server/_ids.ts";
+import { checkConfigValues } from "../registry/config_values.ts";
+import { configView } from "../registry/config_view.ts";
+import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./cli.ts";
 import { ALLOW_PATH_HELP, allowPath, disallowPath, listAllowedPaths } from "./allowed_paths.ts";
 import { clip, emit, EXIT, type Output, parseCommand, UsageError, wrap } from "./_io.ts";

@@ -6,8 +6,8 @@
  */
 import { LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
-import { checkFilterValues } from "../server/_filters.ts";
-import { type EntrySummary, renderLine, summarize } from "../server/_entry_summary.ts";
+import { checkFilterValues } from "../registry/filters.ts";
+import { type EntrySummary, renderLine, summarize } from "../registry/entry_summary.ts";
 import { shellWord } from "./client_config.ts";
 import type { Command } from "./cli.ts";
 import { clip, emit, EXIT, oneLine, parseCommand, textWidth, UsageError, wrap } from "./_io.ts";

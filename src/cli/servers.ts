@@ -8,8 +8,8 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { AddOutcome } from "../proxy/active_servers.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
-import { describeUnrunnable } from "../server/_entry_summary.ts";
-import { lookupEntry } from "../server/_ids.ts";
+import { describeUnrunnable } from "../registry/entry_summary.ts";
+import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./cli.ts";
 import {
   checkArgs,

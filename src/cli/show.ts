@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type ConfigItem, configView } from "../server/_config_view.ts";
-import { lookupEntry } from "../server/_ids.ts";
+import { type ConfigItem, configView } from "../registry/config_view.ts";
+import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./cli.ts";
 import { checkArgs, clip, emit, EXIT, oneLine, parseCommand, textWidth, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";

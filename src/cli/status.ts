@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { VERSION } from "../version.ts";
+import { VERSION } from "../util/version.ts";
 import type { Command } from "./cli.ts";
 import { checkArgs, clip, emit, EXIT, parseCommand, progressReporter, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";

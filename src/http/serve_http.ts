@@ -7,7 +7,7 @@
  * @module
  */
 import type { Registry } from "../app.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../util/log.ts";
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
 import { createWebApp } from "../web/web_app.ts";
 import { listenWithHeaderDeadline } from "./_header_deadline.ts";

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { maskDeep, secretMasker } from "../mask.ts";
+import { maskDeep, secretMasker } from "../util/mask.ts";
 import { type CatalogEntry, minimalEntry } from "../catalog/entry.ts";
-import { fingerprint } from "../fingerprint.ts";
-import type { Logger } from "../log.ts";
+import { fingerprint } from "../util/fingerprint.ts";
+import type { Logger } from "../util/log.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
   buildLaunchSpec,

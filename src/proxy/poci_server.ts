@@ -7,8 +7,8 @@
  * @module
  */
 import type { CatalogEntry, ToolInfo } from "../catalog/entry.ts";
-import type { Logger } from "../log.ts";
-import { secretMasker } from "../mask.ts";
+import type { Logger } from "../util/log.ts";
+import { secretMasker } from "../util/mask.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import { checkVolumes, type LaunchSpec, qualifyImage } from "../runtime/launch_spec.ts";
 import { applyMountPolicy, type LegacyVolumes, type MountPolicy } from "../runtime/mount_policy.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fingerprint } from "../fingerprint.ts";
+import { fingerprint } from "../util/fingerprint.ts";
 
 export { fingerprint };
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { secretMasker } from "../mask.ts";
+import { secretMasker } from "../util/mask.ts";
 import { ToolListChangedNotificationSchema } from "../mcp/sdk.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import {
@@ -17,7 +17,7 @@ import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
 import { MAX_MESSAGE_BYTES, withLineBuffer } from "./_line_buffer.ts";
 import { type NumberedLine, outputExcerpt } from "./_output_excerpt.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../util/version.ts";
 
 /** How many of a child's first stderr lines are kept beside the last ones. */
 const HEAD_LINES = 30;

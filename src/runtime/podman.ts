@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { processAlive, processStartTime } from "../process.ts";
+import { processAlive, processStartTime } from "../util/process.ts";
 import { LABEL_MANAGED, LABEL_OWNER, LABEL_SERVER } from "./podman_args.ts";
 
 /** podman failed or is missing; `message` says what to do. */

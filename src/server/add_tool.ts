@@ -6,10 +6,10 @@
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
-import { describeMissing } from "./_config_view.ts";
-import { describeUnrunnable } from "./_entry_summary.ts";
-import { checkConfigValues } from "./_config_values.ts";
-import { idArgument, lookupEntry } from "./_ids.ts";
+import { describeMissing } from "../registry/config_view.ts";
+import { describeUnrunnable } from "../registry/entry_summary.ts";
+import { checkConfigValues } from "../registry/config_values.ts";
+import { idArgument, lookupEntry } from "../registry/ids.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 export const addTool = defineTool({

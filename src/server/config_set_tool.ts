@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { missingConfig } from "../runtime/launch_spec.ts";
-import { configView } from "./_config_view.ts";
-import { checkConfigValues } from "./_config_values.ts";
-import { idArgument, lookupEntry } from "./_ids.ts";
+import { configView } from "../registry/config_view.ts";
+import { checkConfigValues } from "../registry/config_values.ts";
+import { idArgument, lookupEntry } from "../registry/ids.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 export const configSetTool = defineTool({

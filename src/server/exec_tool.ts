@@ -7,8 +7,8 @@
 import { z } from "zod";
 import type { CallToolResult } from "../mcp/sdk.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
-import { withoutControls } from "../text_safety.ts";
-import { idArgument } from "./_ids.ts";
+import { withoutControls } from "../util/text.ts";
+import { idArgument } from "../registry/ids.ts";
 import { defineTool, toolError } from "./tool.ts";
 
 export const execTool = defineTool({

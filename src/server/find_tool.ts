@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
-import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
-import { withoutControls } from "../text_safety.ts";
+import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
+import { EntrySummarySchema, renderLine, summarize } from "../registry/entry_summary.ts";
+import { withoutControls } from "../util/text.ts";
 import { defineTool, toolError, toolResult, truncate } from "./tool.ts";
 
 export const MAX_QUERY_LENGTH = 500;

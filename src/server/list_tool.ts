@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import { checkFilterValues, filterShape, pickFilters } from "./_filters.ts";
-import { EntrySummarySchema, renderLine, summarize } from "./_entry_summary.ts";
-import { fingerprint } from "../fingerprint.ts";
+import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
+import { EntrySummarySchema, renderLine, summarize } from "../registry/entry_summary.ts";
+import { fingerprint } from "../util/fingerprint.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 const MAX_OFFSET = 1_000_000;

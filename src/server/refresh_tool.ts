@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { RefreshOutcome } from "../catalog/catalog.ts";
+import type { RefreshOutcome } from "../registry/catalog.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 const RefreshResultSchema = z.object({

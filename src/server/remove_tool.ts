@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { idArgument } from "./_ids.ts";
+import { idArgument } from "../registry/ids.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 export const removeTool = defineTool({

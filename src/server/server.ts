@@ -13,8 +13,8 @@ import {
   Server,
 } from "../mcp/sdk.ts";
 import type { CallToolResult, ServerNotification, Tool } from "../mcp/sdk.ts";
-import type { Logger } from "../log.ts";
-import { withoutControls, withoutControlsDeep } from "../text_safety.ts";
+import type { Logger } from "../util/log.ts";
+import { withoutControls, withoutControlsDeep } from "../util/text.ts";
 import { activeTool } from "./active_tool.ts";
 import { addTool } from "./add_tool.ts";
 import { configSetTool } from "./config_set_tool.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { z } from "zod";
-import type { Catalog } from "../catalog/catalog.ts";
+import type { Catalog } from "../registry/catalog.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
 import type { ConfigStore } from "../store/config_store.ts";
 import type { SourceName } from "../sources/source.ts";

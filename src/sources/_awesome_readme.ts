@@ -12,7 +12,7 @@
  */
 import { parseHTML } from "linkedom";
 import { type CatalogEntry, CatalogEntrySchema } from "../catalog/entry.ts";
-import { splitRepoLink } from "../catalog/repo_url.ts";
+import { splitRepoLink } from "../catalog/names.ts";
 import { assignIds, slugify } from "../catalog/slug.ts";
 
 /** The sections that list servers, highest rank first; each is also the entries' tag. */

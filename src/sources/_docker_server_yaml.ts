@@ -15,7 +15,7 @@ import {
   type Secret,
   type ToolInfo,
 } from "../catalog/entry.ts";
-import { normalizeRepoUrl } from "../catalog/repo_url.ts";
+import { normalizeRepoUrl } from "../catalog/names.ts";
 
 const str = z.string();
 /** A name the entry cannot do without: trimmed, and never empty. */

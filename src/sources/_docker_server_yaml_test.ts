@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
-import { normalizeRepoUrl } from "../catalog/repo_url.ts";
+import { normalizeRepoUrl } from "../catalog/names.ts";
 import { parseDockerServer } from "./_docker_server_yaml.ts";
 
 const at = "2026-01-01T00:00:00.000Z";

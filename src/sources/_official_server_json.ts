@@ -9,7 +9,7 @@
 export { withId } from "../catalog/entry.ts";
 import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry, EnvVar, RemoteSpec, Secret } from "../catalog/entry.ts";
-import { splitRepoLink } from "../catalog/repo_url.ts";
+import { splitRepoLink } from "../catalog/names.ts";
 import { assignIdsAround, slugify } from "../catalog/slug.ts";
 import { qualifyImage } from "../runtime/launch_spec.ts";
 

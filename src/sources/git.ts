@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname, resolve } from "node:path";
-import { processAlive } from "../process.ts";
+import { processAlive } from "../util/process.ts";
 
 /** `git` failed or could not be run, or a checkout could not be used; `message` says why. */
 export class GitError extends Error {

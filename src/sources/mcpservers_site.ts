@@ -27,9 +27,9 @@
  */
 import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { splitRepoLink } from "../catalog/repo_url.ts";
+import { splitRepoLink } from "../catalog/names.ts";
 import { assignIds } from "../catalog/slug.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../util/version.ts";
 import { type AttemptEnd, fetchWithRetry, HttpError, sleep, withoutCredentials } from "./_http.ts";
 import {
   parseListingPage,

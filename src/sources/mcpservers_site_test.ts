@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { CatalogEntrySchema } from "../catalog/entry.ts";
-import { splitRepoLink } from "../catalog/repo_url.ts";
+import { splitRepoLink } from "../catalog/names.ts";
 import {
   fakeServers,
   type FakeSite,

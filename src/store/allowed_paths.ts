@@ -8,7 +8,7 @@
 import type { RegistryConfig } from "../config.ts";
 import { type MountPolicy, refusedRoot } from "../runtime/mount_policy.ts";
 import { normalizePath } from "../runtime/launch_spec.ts";
-import { retryLocked } from "./_retry.ts";
+import { retryLocked } from "../util/retry.ts";
 
 /** One approved folder. */
 export interface AllowedPath {

@@ -9,7 +9,7 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { retryLocked } from "./_retry.ts";
+import { retryLocked } from "../util/retry.ts";
 
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
 export const CATALOG_FORMAT = 2;

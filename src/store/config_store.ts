@@ -13,7 +13,7 @@
  */
 import { isSecretName } from "../catalog/entry.ts";
 import { withCheckoutLock } from "../sources/git.ts";
-import { retryLocked } from "./_retry.ts";
+import { retryLocked } from "../util/retry.ts";
 
 /**
  * One server's configuration. Secrets are keyed by their catalog name; those named like a

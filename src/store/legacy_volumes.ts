@@ -15,7 +15,7 @@
  * @module
  */
 import { ownVolumeName, type VolumeLookup } from "../runtime/mount_policy.ts";
-import { retryLocked } from "./_retry.ts";
+import { retryLocked } from "../util/retry.ts";
 import type { MountStore } from "./mount_store.ts";
 
 const INVENTORY = ["volume_policy", "servers_before"];

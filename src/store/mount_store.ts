@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { retryLocked } from "./_retry.ts";
+import { retryLocked } from "../util/retry.ts";
 
 /** One activated server. Its settings live in the config store; this records that it runs. */
 export interface Mount {

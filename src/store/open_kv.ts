@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Logger } from "../log.ts";
-import { retryLocked } from "./_retry.ts";
+import type { Logger } from "../util/log.ts";
+import { retryLocked } from "../util/retry.ts";
 
 /**
  * Opens the Kv store at `path`. A file that is not a usable store is moved aside (kept for

@@ -1,5 +1,5 @@
 import { equal, ok } from "node:assert/strict";
-import { createLogger } from "../log.ts";
+import { createLogger } from "../util/log.ts";
 import { openKvSafely } from "./open_kv.ts";
 
 Deno.test("openKvSafely() moves a damaged file aside and opens a new store", async () => {

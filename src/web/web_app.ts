@@ -15,7 +15,7 @@
  * @module
  */
 import type { Registry } from "../app.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../util/log.ts";
 import {
   activeServers,
   addServer,

@@ -7,7 +7,7 @@ import { startRegistry } from "../../src/app.ts";
 import type { Registry } from "../../src/app.ts";
 import { type CatalogEntry, minimalEntry } from "../../src/catalog/entry.ts";
 import { readConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/log.ts";
+import { createLogger } from "../../src/util/log.ts";
 import { type CallToolResult, ToolListChangedNotificationSchema } from "../../src/mcp/sdk.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 import { DockerRegistrySource } from "../../src/sources/docker_registry.ts";

@@ -2,8 +2,8 @@
  * The Docker registry source against a real git repository on disk: clone, pull, failure.
  */
 import { deepEqual, equal, match, notEqual, ok, rejects } from "node:assert/strict";
-import { Catalog } from "../../src/catalog/catalog.ts";
-import { silentLogger } from "../../src/log.ts";
+import { Catalog } from "../../src/registry/catalog.ts";
+import { silentLogger } from "../../src/util/log.ts";
 import { DockerRegistrySource } from "../../src/sources/docker_registry.ts";
 import {
   gitCloneArgs,

@@ -6,7 +6,7 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { startRegistry } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/log.ts";
+import { silentLogger } from "../../src/util/log.ts";
 import { type CallToolResult, McpError } from "../../src/mcp/sdk.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 

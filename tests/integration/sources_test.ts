@@ -7,7 +7,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { type Registry, startRegistry } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/log.ts";
+import { createLogger } from "../../src/util/log.ts";
 import type { CallToolResult } from "../../src/mcp/sdk.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 import { createAwesomeFixture } from "../_helpers/awesome_fixture.ts";

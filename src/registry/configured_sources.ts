@@ -5,9 +5,9 @@
  * @module
  */
 import type { RegistryConfig } from "../config.ts";
-import { DockerRegistrySource } from "./docker_registry.ts";
-import { redactUrl } from "./git.ts";
-import type { CatalogSource, SourceName } from "./source.ts";
+import { DockerRegistrySource } from "../sources/docker_registry.ts";
+import { redactUrl } from "../sources/git.ts";
+import type { CatalogSource, SourceName } from "../sources/source.ts";
 
 type SourceSettings = Pick<
   RegistryConfig,
@@ -31,22 +31,22 @@ function makeSource(name: SourceName, config: SourceSettings): CatalogSource {
       return new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir });
     case "official":
       return lazy(name, config.officialUrl, async () => {
-        const { OfficialRegistrySource } = await import("./official_registry.ts");
+        const { OfficialRegistrySource } = await import("../sources/official_registry.ts");
         return new OfficialRegistrySource({ url: config.officialUrl });
       });
     case "mcpservers":
       return lazy(name, config.mcpserversUrl, async () => {
-        const { McpServersSiteSource } = await import("./mcpservers_site.ts");
+        const { McpServersSiteSource } = await import("../sources/mcpservers_site.ts");
         return new McpServersSiteSource({ url: config.mcpserversUrl });
       });
     case "awesome":
       return lazy(name, redactUrl(config.awesomeRepo), async () => {
-        const { AwesomeListSource } = await import("./awesome_list.ts");
+        const { AwesomeListSource } = await import("../sources/awesome_list.ts");
         return new AwesomeListSource({ repo: config.awesomeRepo, sourcesDir: config.sourcesDir });
       });
     case "local":
       return lazy(name, config.catalogs.join(", "), async () => {
-        const { LocalCatalogsSource } = await import("./local_catalogs.ts");
+        const { LocalCatalogsSource } = await import("../sources/local_catalogs.ts");
         return new LocalCatalogsSource({ paths: config.catalogs });
       }, true);
   }

@@ -8,8 +8,8 @@ import { type ConfigKey, configKeys } from "../runtime/launch_spec.ts";
 import type { ServerConfig } from "../store/config_store.ts";
 
 /** The mask shown for a secret that is set. */
-export { MASK } from "../mask.ts";
-import { MASK } from "../mask.ts";
+export { MASK } from "../util/mask.ts";
+import { MASK } from "../util/mask.ts";
 
 /** One declared key and its (masked) state. */
 export interface ConfigItem {

@@ -1,10 +1,10 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { silentLogger } from "../log.ts";
+import { silentLogger } from "../util/log.ts";
 import type { CatalogSource, RefreshContext, SourceSnapshot } from "../sources/source.ts";
-import { minimalEntry } from "./entry.ts";
+import { minimalEntry } from "../catalog/entry.ts";
 import { CatalogStore } from "../store/catalog_store.ts";
 import { Catalog } from "./catalog.ts";
-import { loadSnapshot } from "./snapshot.ts";
+import { loadSnapshot } from "../catalog/snapshot.ts";
 
 const snapshot = (await loadSnapshot("docker"))!;
 

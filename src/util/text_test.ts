@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { withoutControls, withoutControlsDeep } from "./text_safety.ts";
+import { withoutControls, withoutControlsDeep } from "./text.ts";
 
 Deno.test("`withoutControls()` removes escape sequences whole, keeps tabs and newlines", () => {
   equal(withoutControls("a\u001b]0;pwned\u0007b"), "ab");

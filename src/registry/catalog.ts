@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Logger } from "../log.ts";
+import type { Logger } from "../util/log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
 import type {
@@ -13,9 +13,9 @@ import type {
   SourceState,
   StoredCatalog,
 } from "../store/catalog_store.ts";
-import type { CatalogEntry } from "./entry.ts";
-import { mergeSources } from "./merge.ts";
-import { loadSnapshot } from "./snapshot.ts";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { mergeSources } from "../catalog/merge.ts";
+import { loadSnapshot } from "../catalog/snapshot.ts";
 
 /** Minutes between two refreshes of one source that `registry-refresh` allows. */
 export const DEFAULT_COOLDOWN_MINUTES = 15;

@@ -6,8 +6,8 @@
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { CatalogIndex } from "../search/catalog_index.ts";
-import { withoutControls } from "../text_safety.ts";
-import { closest } from "./_suggest.ts";
+import { withoutControls } from "../util/text.ts";
+import { closest } from "./suggest.ts";
 
 /** A catalog id as agents send it; the real check is against the catalog. */
 export const idArgument = z.string().trim().min(1).max(200).refine(

@@ -2,7 +2,7 @@ import { equal } from "node:assert/strict";
 import { VERSION } from "./version.ts";
 
 Deno.test("`VERSION` is the version in deno.json (what JSR publishes)", async () => {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
   equal(VERSION, config.version);
 });
 

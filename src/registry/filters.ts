@@ -8,7 +8,7 @@ import { z } from "zod";
 import { LAUNCH_METHODS } from "../catalog/entry.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
 import type { CatalogIndex } from "../search/catalog_index.ts";
-import { closest } from "./_suggest.ts";
+import { closest } from "./suggest.ts";
 
 const label = z.string().trim().min(1).max(100);
 
