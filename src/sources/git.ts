@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname, resolve } from "node:path";
-import { processAlive } from "../util/process.ts";
+import { LockError, withFileLock } from "../util/file_lock.ts";
 
 /** `git` failed or could not be run, or a checkout could not be used; `message` says why. */
 export class GitError extends Error {
@@ -247,105 +246,20 @@ export interface CheckoutLockOptions {
   waitMs?: number;
 }
 
-/** The locks the current chain of calls holds, so that a nested call does not wait for itself. */
-const heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
-
 /**
- * Runs `fn` while holding the exclusive lock of a checkout (`<dir>.lock`, holding
- * `<pid>:<time>`), so that two registry processes sharing the sources folder never write or read
- * it at the same time. A lock older than 10 minutes, or whose process is gone, is taken over;
- * otherwise this waits (5 minutes at most, then throws a {@linkcode GitError}). Calls nested in
- * `fn` for the same `dir` run at once.
+ * Runs `fn` while holding the lock of a checkout (see `withFileLock()`), so that two registry
+ * processes sharing the sources folder never write or read it at the same time; a lock it
+ * cannot get is a {@linkcode GitError}.
  */
 export async function withCheckoutLock<T>(
   lock: string | CheckoutLockOptions,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const { dir, signal, waitMs = 300_000 } = typeof lock === "string" ? { dir: lock } : lock;
-  const path = `${resolve(dir)}.lock`;
-  const held = heldLocks.getStore() ?? new Set<string>();
-  if (held.has(path)) return await fn();
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const file = await acquireLock(path, dir, { signal, waitMs });
-  // A long hold stays fresh, so that nobody takes it for abandoned.
-  const heartbeat = setInterval(() => stampLock(file).catch(() => {}), 60_000);
+  const { dir, ...rest } = typeof lock === "string" ? { dir: lock } : lock;
   try {
-    return await heldLocks.run(new Set([...held, path]), fn);
-  } finally {
-    clearInterval(heartbeat);
-    const mine = await file.stat().catch(() => null);
-    file.close();
-    const current = await Deno.lstat(path).catch(() => null);
-    // Remove it only if it is still our file (not one that replaced it after a takeover).
-    if (current && (mine?.ino == null || current.ino === mine.ino)) {
-      await Deno.remove(path).catch(() => {});
-    }
-  }
-}
-
-async function acquireLock(
-  path: string,
-  dir: string,
-  { signal, waitMs }: { signal?: AbortSignal | undefined; waitMs: number },
-): Promise<Deno.FsFile> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const file = await Deno.open(path, { createNew: true, write: true });
-      await stampLock(file);
-      return file;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) {
-        throw new GitError(`Cannot lock ${dir}: ${(error as Error).message}`);
-      }
-    }
-    if (await takeOverIfStale(path)) continue;
-    if (Date.now() >= deadline) {
-      throw new GitError(`another mcp-registry is refreshing ${dir}; try again later`);
-    }
-    if (signal?.aborted) throw new GitError(`Waiting for the lock of ${dir}: cancelled`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
-
-async function stampLock(file: Deno.FsFile) {
-  await file.truncate(0);
-  await file.seek(0, Deno.SeekMode.Start);
-  await file.write(new TextEncoder().encode(`${Deno.pid}:${Date.now()}`));
-}
-
-/**
- * Removes the lock at `path` when it is abandoned; true when it is gone. The lock is first moved
- * aside under a name of our own, so that of several processes that found it abandoned only one
- * removes it, and a fresh lock that replaced it meanwhile is put back.
- */
-async function takeOverIfStale(path: string): Promise<boolean> {
-  let text: string;
-  let info: Deno.FileInfo;
-  try {
-    text = await Deno.readTextFile(path);
-    info = await Deno.lstat(path);
+    return await withFileLock({ target: dir, doing: "refreshing", ...rest }, fn);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return true;
-    throw new GitError(`Cannot read the lock ${path}: ${(error as Error).message}`);
+    if (error instanceof LockError) throw new GitError(error.message);
+    throw error;
   }
-  if (!isStale(text, info.mtime)) return false;
-  const aside = `${path}.stale-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.rename(path, aside);
-  } catch {
-    return true; // someone else took it over first; try again
-  }
-  const moved = await Deno.readTextFile(aside).catch(() => "");
-  if (moved !== text) await Deno.link(aside, path).catch(() => {});
-  await Deno.remove(aside).catch(() => {});
-  return moved === text;
-}
-
-function isStale(text: string, mtime: Date | null): boolean {
-  const match = text.match(/^(\d+):(\d+)$/);
-  // Empty: created, not yet written; that takes microseconds, unless its process died then.
-  if (!match) return Date.now() - (mtime?.getTime() ?? 0) > 10_000;
-  if (Date.now() - Number(match[2]) > STALE_MS) return true;
-  return !processAlive(Number(match[1])); // without /proc, age alone decides
 }

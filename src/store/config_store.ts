@@ -12,7 +12,7 @@
  * @module
  */
 import { isSecretName } from "../catalog/entry.ts";
-import { withCheckoutLock } from "../sources/git.ts";
+import { withFileLock } from "../util/file_lock.ts";
 import { retryLocked } from "../util/retry.ts";
 
 /**
@@ -80,8 +80,8 @@ export class ConfigStore {
 
   async #update(id: string, patch: ConfigPatch): Promise<ServerConfig> {
     // Other registry processes share the file: read-modify-write under a lock file.
-    return await withCheckoutLock(
-      { dir: this.#secretsPath, waitMs: 30_000 },
+    return await withFileLock(
+      { target: this.#secretsPath, doing: "changing settings in", waitMs: 30_000 },
       () => this.#updateLocked(id, patch),
     );
   }
