@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { type CatalogEntry, LAUNCH_METHODS } from "../catalog/entry.ts";
-import { truncate } from "../server/tool.ts";
+import { truncate } from "../util/text.ts";
 
 export const EntrySummarySchema = z.object({
   id: z.string(),

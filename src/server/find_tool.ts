@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
 import { EntrySummarySchema, renderLine, summarize } from "../registry/entry_summary.ts";
-import { withoutControls } from "../util/text.ts";
-import { defineTool, toolError, toolResult, truncate } from "./tool.ts";
+import { defineTool, toolError, toolResult } from "./tool.ts";
+import { truncate, withoutControls } from "../util/text.ts";
 
 export const MAX_QUERY_LENGTH = 500;
 

@@ -14,7 +14,7 @@ import {
 } from "../mcp/sdk.ts";
 import type { CallToolResult, ServerNotification, Tool } from "../mcp/sdk.ts";
 import type { Logger } from "../util/log.ts";
-import { withoutControls, withoutControlsDeep } from "../util/text.ts";
+import { truncate, withoutControls, withoutControlsDeep } from "../util/text.ts";
 import { activeTool } from "./active_tool.ts";
 import { addTool } from "./add_tool.ts";
 import { configSetTool } from "./config_set_tool.ts";
@@ -30,7 +30,6 @@ import {
   type RegistryTool,
   type ToolContext,
   toolError,
-  truncate,
 } from "./tool.ts";
 
 /** The registry's own tools. */

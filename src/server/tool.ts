@@ -11,6 +11,7 @@ import type { ActiveServers } from "../proxy/active_servers.ts";
 import type { ConfigStore } from "../store/config_store.ts";
 import type { SourceName } from "../sources/source.ts";
 import type { CallToolResult } from "../mcp/sdk.ts";
+import { truncate } from "../util/text.ts";
 
 /** What every tool handler can reach. */
 export interface ToolContext {
@@ -91,9 +92,4 @@ export function describeInvalidArguments(tool: RegistryTool, error: z.ZodError):
   return `Invalid arguments for ${tool.name}: ${problems.join("; ")}. Fix ${
     problems.length > 1 ? "them" : "it"
   } and call ${tool.name} again.`;
-}
-
-/** Shortens `text` to `max` characters, marking the cut. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

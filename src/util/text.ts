@@ -49,3 +49,8 @@ function clean(value: unknown): unknown {
   }
   return value;
 }
+
+/** Shortens `text` to `max` characters, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
