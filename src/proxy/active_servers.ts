@@ -20,7 +20,7 @@ import { ownerAlive } from "../runtime/podman.ts";
 import { buildRemoteSpec, type RemoteSpec } from "../runtime/remote_spec.ts";
 import { DEFAULT_RUNTIMES, packageCommand, type PackageRuntimes } from "../runtime/package_spec.ts";
 import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import type { ServerConfig } from "../catalog/settings.ts";
 import type { MountStore } from "../store/mount_store.ts";
 import { exposedToolNames, toolPrefix } from "./tool_names.ts";
 import { volumeHint } from "./_volume_hint.ts";

@@ -7,7 +7,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 import { configKeys, resolveKey } from "../runtime/launch_spec.ts";
-import type { ConfigPatch } from "../store/config_store.ts";
+import type { ConfigPatch } from "../catalog/settings.ts";
 
 const MAX_SECRET = 16_384;
 const MAX_VALUE_JSON = 65_536;

@@ -5,7 +5,7 @@
  */
 import { type CatalogEntry, isSecretName } from "../catalog/entry.ts";
 import { type ConfigKey, configKeys } from "../runtime/launch_spec.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import type { ServerConfig } from "../catalog/settings.ts";
 
 /** The mask shown for a secret that is set. */
 export { MASK } from "../util/mask.ts";

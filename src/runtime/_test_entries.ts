@@ -7,7 +7,7 @@
 import { ok } from "node:assert/strict";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import type { ServerConfig } from "../catalog/settings.ts";
 
 /** The embedded snapshot of the Docker MCP registry. */
 export const snapshot = (await loadSnapshot("docker"))!;

@@ -8,7 +8,7 @@
  * @module
  */
 import { type CatalogEntry, isSecretName } from "../catalog/entry.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import type { ServerConfig } from "../catalog/settings.ts";
 import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
 
 /** Options for {@linkcode buildLaunchSpec}. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import type { ServerConfig } from "../store/config_store.ts";
+import type { ServerConfig } from "../catalog/settings.ts";
 import { LaunchError } from "./launch_spec.ts";
 
 /** What one remote connection needs. Header values may hold secrets: never log them. */

@@ -13,24 +13,10 @@
  */
 import { isSecretName } from "../catalog/entry.ts";
 import { withFileLock } from "../util/file_lock.ts";
+import type { ConfigPatch, ServerConfig } from "../catalog/settings.ts";
 import { retryLocked } from "../util/retry.ts";
 
-/**
- * One server's configuration. Secrets are keyed by their catalog name; those named like a
- * credential appear in `params` and `env` as well (where templates and env items read them).
- */
-export interface ServerConfig {
-  params: Record<string, unknown>;
-  env: Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-/** What to change: `undefined` or `null` removes a key. */
-export interface ConfigPatch {
-  params?: Record<string, unknown>;
-  env?: Record<string, string | null>;
-  secrets?: Record<string, string | null>;
-}
+export type { ConfigPatch, ServerConfig };
 
 interface StoredPlain {
   params: Record<string, unknown>;
