@@ -53,3 +53,26 @@ export function imageKey(image: string): string {
   name = name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "");
   return name.replace(/^library\//, "");
 }
+
+/** `[registry[:port]/]path[:tag][@digest]`: nothing podman could read as an option. */
+const IMAGE_REFERENCE =
+  /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * An image's full name. Docker's catalog names images the Docker way (`mcp/memory` means
+ * `docker.io/mcp/memory`); podman resolves short names through registries.conf, which may prompt
+ * or refuse (Fedora's short-name mode), so images are always named in full. A `RangeError` for
+ * what is no image name.
+ */
+export function fullImageName(image: string): string {
+  if (!IMAGE_REFERENCE.test(image)) {
+    throw new RangeError(
+      `"${image.slice(0, 100)}" is not a container image name; the catalog entry is broken`,
+    );
+  }
+  const first = image.split("/")[0]!;
+  const hasRegistry = image.includes("/") &&
+    (first.includes(".") || first.includes(":") || first === "localhost");
+  if (hasRegistry) return image;
+  return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
+}

@@ -9,6 +9,7 @@
  */
 import { type CatalogEntry, isSecretName } from "../catalog/entry.ts";
 import type { ServerConfig } from "../catalog/settings.ts";
+import { fullImageName } from "../catalog/names.ts";
 import { evaluate, evaluateList, type TemplateConfig } from "./template.ts";
 
 /** Options for {@linkcode buildLaunchSpec}. */
@@ -261,26 +262,14 @@ export function buildLaunchSpec(
   };
 }
 
-/** `[registry[:port]/]path[:tag][@digest]`: nothing podman could read as an option. */
-const IMAGE_REFERENCE =
-  /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-
-/**
- * Docker's catalog names images the Docker way (`mcp/memory` means `docker.io/mcp/memory`);
- * podman resolves short names through registries.conf, which may prompt or refuse (Fedora's
- * short-name mode). Images are therefore always named in full.
- */
+/** The image's full name (see `fullImageName()`); a name that is none is a `LaunchError`. */
 export function qualifyImage(image: string): string {
-  if (!IMAGE_REFERENCE.test(image)) {
-    throw new LaunchError(
-      `"${image.slice(0, 100)}" is not a container image name; the catalog entry is broken`,
-    );
+  try {
+    return fullImageName(image);
+  } catch (error) {
+    if (error instanceof RangeError) throw new LaunchError(error.message);
+    throw error;
   }
-  const first = image.split("/")[0]!;
-  const hasRegistry = image.includes("/") &&
-    (first.includes(".") || first.includes(":") || first === "localhost");
-  if (hasRegistry) return image;
-  return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
 /**

@@ -9,9 +9,8 @@
 export { withId } from "../catalog/entry.ts";
 import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry, EnvVar, RemoteSpec, Secret } from "../catalog/entry.ts";
-import { splitRepoLink } from "../catalog/names.ts";
+import { fullImageName, splitRepoLink } from "../catalog/names.ts";
 import { assignIdsAround, slugify } from "../catalog/slug.ts";
-import { qualifyImage } from "../runtime/launch_spec.ts";
 
 /** The key of the registry's own block in a list item's `_meta`. */
 export const OFFICIAL_META = "io.modelcontextprotocol.registry/official";
@@ -582,7 +581,7 @@ function imageOf(pkg: Pkg, oldLayout: boolean, warnings: string[]): string | nul
     image = `${registry}/${image}`;
   }
   try {
-    qualifyImage(image);
+    fullImageName(image);
   } catch {
     warnings.push(`the ${pkg.registryType} package "${image}" is not a container image name`);
     return null;
