@@ -11,47 +11,19 @@ import type { Server } from "./mcp/sdk.ts";
 import { ActiveServers } from "./proxy/active_servers.ts";
 import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
-import type { ToolContext } from "./server/tool.ts";
+import type { Registry, ToolContext } from "./registry/context.ts";
+
+export type { Registry };
 import { configuredSources } from "./registry/configured_sources.ts";
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { CatalogStore } from "./store/catalog_store.ts";
 import { ConfigStore } from "./store/config_store.ts";
-import { AllowedPathStore, mountPolicyOf } from "./store/allowed_paths.ts";
-import { LegacyVolumes } from "./store/legacy_volumes.ts";
+import { mountPolicyOf } from "./registry/mount_roots.ts";
+import { AllowedPathStore } from "./store/allowed_paths.ts";
+import { LegacyVolumes } from "./registry/legacy_volumes.ts";
 import { MountStore } from "./store/mount_store.ts";
 import { openKvSafely } from "./store/open_kv.ts";
 import { VERSION } from "./util/version.ts";
-
-/** A running registry: its MCP server, catalog and what must be closed at the end. */
-export interface Registry extends AsyncDisposable {
-  /** The first MCP server (what a stdio transport connects to). */
-  server: Server;
-  /**
-   * Another MCP server over the same catalog and active servers, for one more client session
-   * (HTTP). Every server made here hears of tool-list changes; closing it forgets it.
-   */
-  newServer(): Server;
-  catalog: Catalog;
-  active: ActiveServers;
-  /** Resolves when the catalog is loaded (from cache or snapshot). */
-  ready: Promise<void>;
-  /** Resolves when the servers active before the last stop have been started again. */
-  restored: Promise<void>;
-  /** Resolves when the background refresh started at start-up has ended. */
-  refreshed: Promise<void>;
-  /** The minute of each hour at which the first source is checked (`catalog.checkMinuteOf`). */
-  checkMinute: number;
-  /** How many tool calls are being answered now. */
-  inFlight: () => number;
-  /** What every registry tool works with (the web page calls the same tools). */
-  context: ToolContext;
-  /**
-   * Calls `listener` whenever the active servers change (added, removed, started, their tools);
-   * returns the function that stops it.
-   */
-  onChange(listener: () => void): () => void;
-  log: Logger;
-}
 
 /** Options for {@linkcode startRegistry}. */
 export interface StartRegistryOptions {

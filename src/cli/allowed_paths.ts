@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkRoot } from "../store/allowed_paths.ts";
+import { checkRoot } from "../registry/mount_roots.ts";
 import { emit, EXIT, type Output, UsageError, wrap } from "./_io.ts";
 import { type CliSession, openSession } from "./_session.ts";
 

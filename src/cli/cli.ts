@@ -6,17 +6,9 @@
  */
 import { closest } from "../registry/suggest.ts";
 import { clip, EXIT, jsonText, type Output, STDIO, UsageError } from "./_io.ts";
+import type { Command } from "./command.ts";
 
-/** One command. */
-export interface Command {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
-  /** The full `--help` text. */
-  usage: string;
-  /** Runs it; resolves to the exit code. Throw `UsageError` for bad arguments. */
-  run(args: string[], out: Output): Promise<number>;
-}
+export type { Command };
 
 /** Every command, loaded on demand. `serve` is handled by `main.ts` itself. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {

@@ -7,7 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { emit, EXIT, parseCommand, UsageError } from "./_io.ts";
 
 /** The clients there is a snippet for. */

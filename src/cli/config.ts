@@ -10,7 +10,7 @@ import { type ConfigKey, configKeys, missingConfig, resolveKey } from "../runtim
 import { checkConfigValues } from "../registry/config_values.ts";
 import { configView } from "../registry/config_view.ts";
 import { lookupEntry } from "../registry/ids.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { ALLOW_PATH_HELP, allowPath, disallowPath, listAllowedPaths } from "./allowed_paths.ts";
 import { clip, emit, EXIT, type Output, parseCommand, UsageError, wrap } from "./_io.ts";
 import { readValue } from "./_secret_input.ts";

@@ -11,7 +11,7 @@
 import type { RegistryConfig } from "../config.ts";
 import { Podman } from "../runtime/podman.ts";
 import { gitEnv, redactUrl, resolveRepoUrl, summarizeStderr } from "../sources/git.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { checkArgs, emit, EXIT, parseCommand, textWidth, wrap } from "./_io.ts";
 import { cliConfig } from "./_session.ts";
 

@@ -9,7 +9,7 @@ import type { SearchFilters } from "../search/catalog_index.ts";
 import { checkFilterValues } from "../registry/filters.ts";
 import { type EntrySummary, renderLine, summarize } from "../registry/entry_summary.ts";
 import { shellWord } from "./client_config.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { clip, emit, EXIT, oneLine, parseCommand, textWidth, UsageError, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 

@@ -10,7 +10,7 @@ import type { AddOutcome } from "../proxy/active_servers.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { lookupEntry } from "../registry/ids.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import {
   checkArgs,
   clip,
@@ -254,8 +254,8 @@ async function checkStart(
     await Promise.all([
       import("../proxy/active_servers.ts"),
       import("../runtime/podman.ts"),
-      import("../store/allowed_paths.ts"),
-      import("../store/legacy_volumes.ts"),
+      import("../registry/mount_roots.ts"),
+      import("../registry/legacy_volumes.ts"),
     ]);
   const { config } = session;
   const podman = new Podman({ binary: config.podman });

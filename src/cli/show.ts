@@ -6,7 +6,7 @@
  */
 import { type ConfigItem, configView } from "../registry/config_view.ts";
 import { lookupEntry } from "../registry/ids.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { checkArgs, clip, emit, EXIT, oneLine, parseCommand, textWidth, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { VERSION } from "../util/version.ts";
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { checkArgs, clip, emit, EXIT, parseCommand, progressReporter, wrap } from "./_io.ts";
 import { openSession } from "./_session.ts";
 

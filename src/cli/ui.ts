@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command } from "./cli.ts";
+import type { Command } from "./command.ts";
 import { checkArgs, emit, EXIT, parseCommand, UsageError } from "./_io.ts";
 
 /** The program that opens a URL in the user's browser here; null without a desktop. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Registry } from "../app.ts";
+import type { Registry } from "../registry/context.ts";
 import type { Logger } from "../util/log.ts";
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
 import { createWebApp } from "../web/web_app.ts";

@@ -6,27 +6,11 @@
  * @module
  */
 import type { z } from "zod";
-import type { Catalog } from "../registry/catalog.ts";
-import type { ActiveServers } from "../proxy/active_servers.ts";
-import type { ConfigStore } from "../store/config_store.ts";
-import type { SourceName } from "../sources/source.ts";
+import type { ToolContext } from "../registry/context.ts";
 import type { CallToolResult } from "../mcp/sdk.ts";
 import { truncate } from "../util/text.ts";
 
-/** What every tool handler can reach. */
-export interface ToolContext {
-  catalog: Catalog;
-  version: string;
-  startedAt: Date;
-  cacheDir: string;
-  refreshIntervalHours: number;
-  active: ActiveServers;
-  configs: ConfigStore;
-  /** Every source name there is, on or off (to tell "off" from "no such source"). */
-  allSources?: readonly SourceName[];
-  /** The host folders containers may mount now (approved by a person). */
-  allowedPaths?: () => Promise<string[]>;
-}
+export type { ToolContext };
 
 /** What a handler knows about the call it answers. */
 export interface CallInfo {

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Registry } from "../app.ts";
+import type { Registry } from "../registry/context.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { secretMasker } from "../util/mask.ts";
 import type { ActiveInfo } from "../proxy/active_servers.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Registry } from "../app.ts";
+import type { Registry } from "../registry/context.ts";
 import { activeServers, type ProgressEvent, sourcesStatus } from "./_api.ts";
 
 /** How often the hub looks for changes while a page listens. */

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Registry } from "../app.ts";
+import type { Registry } from "../registry/context.ts";
 import type { Logger } from "../util/log.ts";
 import {
   activeServers,

@@ -16,7 +16,7 @@
  */
 import { ownVolumeName, type VolumeLookup } from "../runtime/mount_policy.ts";
 import { retryLocked } from "../util/retry.ts";
-import type { MountStore } from "./mount_store.ts";
+import type { MountStore } from "../store/mount_store.ts";
 
 const INVENTORY = ["volume_policy", "servers_before"];
 
