@@ -10,8 +10,8 @@ import { type MountPolicy, refusedRoot } from "../runtime/mount_policy.ts";
 import type { AllowedPathStore } from "../store/allowed_paths.ts";
 
 /**
- * The registry's own folders, never mounted: data and cache, the runtime folder (podman's and
- * other programs' sockets), the folder of the program and of its source.
+ * The registry's own folders and files, never mounted: data and cache, the runtime folder
+ * (podman's and other programs' sockets), the program and the folder of its source.
  */
 export function registryFolders(config: RegistryConfig): string[] {
   const folders = [config.dataDir, config.cacheDir, config.sourcesDir];
@@ -19,8 +19,9 @@ export function registryFolders(config: RegistryConfig): string[] {
   if (runtime?.startsWith("/")) folders.push(runtime);
   const source = new URL("../../", import.meta.url);
   if (source.protocol === "file:") folders.push(decodeURIComponent(source.pathname));
-  const program = Deno.execPath();
-  folders.push(program.slice(0, program.lastIndexOf("/")) || "/");
+  // The program itself (the compiled binary, or deno), not its folder: a binary kept in the
+  // home folder must not put every folder of home out of reach.
+  folders.push(Deno.execPath());
   return folders.map(normalizePath);
 }
 
