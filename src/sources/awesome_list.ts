@@ -64,6 +64,7 @@ export class AwesomeListSource implements CatalogSource {
         refreshedAt: new Date().toISOString(),
         pageUrl: awesomePageUrl(this.#repo),
       });
+      signal?.throwIfAborted();
       return { entries: parsed.entries, revision, errors: [], warnings: parsed.warnings };
     });
   }

@@ -18,16 +18,28 @@ import { DOCKER_REGISTRY_URL } from "./source.ts";
 const READ_CONCURRENCY = 32;
 const OUTSIDE = "skipped: a symlink that leads out of the checkout";
 
+/** Options for {@linkcode loadDockerServers}; a string is `refreshedAt`. */
+export interface LoadDockerServersOptions {
+  /** ISO time stamped on every entry. @default now */
+  refreshedAt?: string;
+  /** Stops the reading; its reason is thrown. */
+  signal?: AbortSignal;
+}
+
 /**
  * Reads every `servers/*\/server.yaml` under `root`. A file that cannot be parsed at all, or
  * whose entry breaks the catalog schema, is reported in `errors`; a file with lesser faults
  * loads with warnings. Ids are slugs of the folder names, which the repository keeps unique.
- * Symlinks that lead outside `root` are not followed.
+ * Symlinks that lead outside `root` are not followed. An abort of `signal` stops the reading
+ * and throws its reason.
  */
 export async function loadDockerServers(
   root: string,
-  refreshedAt: string = new Date().toISOString(),
+  options: LoadDockerServersOptions | string = {},
 ): Promise<Omit<SourceSnapshot, "revision">> {
+  const { refreshedAt = new Date().toISOString(), signal } = typeof options === "string"
+    ? { refreshedAt: options }
+    : options;
   const serversDir = `${root}/servers`;
   const errors: string[] = [];
   const dirs: string[] = [];
@@ -55,6 +67,7 @@ export async function loadDockerServers(
   const parsed: ({ dir: string } & ParsedDockerServer)[] = [];
   const warnings: string[] = [];
   await forEachLimited(dirs, READ_CONCURRENCY, async (dir, index) => {
+    signal?.throwIfAborted();
     const read = (file: string) => readInside(`servers/${dir}/${file}`, root, realRoot, errors);
     const yamlText = await read("server.yaml");
     if (yamlText === undefined) return; // a folder without server.yaml is not a server
@@ -81,6 +94,7 @@ export async function loadDockerServers(
     for (const w of entryWarnings) warnings.push(`servers/${dir}/server.yaml: ${w}`);
   }
   entries.sort((a, b) => a.id.localeCompare(b.id));
+  signal?.throwIfAborted();
   return { entries, errors: errors.sort(), warnings };
 }
 
@@ -112,7 +126,7 @@ export class DockerRegistrySource implements CatalogSource {
       progress?.({ message: `syncing ${this.location}` });
       const revision = await syncRepo(this.#repo, this.#checkout, signal);
       progress?.({ message: `reading servers at ${revision.slice(0, 12)}` });
-      return { ...(await loadDockerServers(this.#checkout)), revision };
+      return { ...(await loadDockerServers(this.#checkout, { signal })), revision };
     });
   }
 }

@@ -110,7 +110,9 @@ Deno.test("loadDockerServers() reports an entry the catalog schema refuses on on
     "servers/b/server.yaml": "name: b\nimage: mcp/b\n",
   });
   // A caller's slip (a Date, not an ISO string) breaks every entry; each is reported, no throw.
-  const { entries, errors } = await loadDockerServers(repo.dir, new Date() as unknown as string);
+  const { entries, errors } = await loadDockerServers(repo.dir, {
+    refreshedAt: new Date() as unknown as string,
+  });
   deepEqual(entries, []);
   equal(errors.length, 2);
   for (const error of errors) {

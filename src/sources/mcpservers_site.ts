@@ -200,6 +200,7 @@ class SiteRefresh {
     const revision = Number.isFinite(newest)
       ? `sitemap ${new Date(newest).toISOString()}`
       : `${listing.cards.length} servers listed (no sitemap dates)`;
+    this.#signal.throwIfAborted();
     return {
       entries,
       revision,

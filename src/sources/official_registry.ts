@@ -226,6 +226,7 @@ export class OfficialRegistrySource implements CatalogSource {
         kept = onRow(row);
       }
       progress?.({ message: `page ${page}`, done: kept });
+      signal?.throwIfAborted();
       if (!next) {
         const warnings: string[] = [];
         if (blank > 0) warnings.push(`skipped ${blank} blank records (no name)`);

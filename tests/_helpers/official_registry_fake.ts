@@ -55,6 +55,8 @@ export interface OfficialRegistryFake extends AsyncDisposable {
   requests: URL[];
   /** Replaces the rows served from now on. */
   setServers(rows: FakeRow[]): void;
+  /** Makes `page` (every page when absent) fail from now on, as `failPages` would. */
+  fail(failure: FakeFailure, page?: number): void;
 }
 
 const DEFAULT_LIMIT = 30;
@@ -64,7 +66,9 @@ const MAX_LIMIT = 100;
 export function startOfficialRegistryFake(
   options: OfficialRegistryFakeOptions,
 ): OfficialRegistryFake {
-  const { pageDelayMs = 0, failPages = {}, loopCursor = false } = options;
+  const { pageDelayMs = 0, loopCursor = false } = options;
+  const failPages: Record<number, FakeFailure> = { ...options.failPages };
+  let failEveryPage: FakeFailure | null = null;
   let rows = sortRows(options.servers);
   const requests: URL[] = [];
   const failuresLeft = new Map(
@@ -109,8 +113,8 @@ export function startOfficialRegistryFake(
     const items = selected.slice(0, limit);
 
     if (pageDelayMs > 0) await delay(pageDelayMs, closing.signal);
-    const failure = failPages[page];
-    const left = failuresLeft.get(page) ?? 0;
+    const failure = failEveryPage ?? failPages[page];
+    const left = failEveryPage ? Infinity : failuresLeft.get(page) ?? 0;
     if (failure && left > 0) {
       failuresLeft.set(page, left - 1);
       if (failure.hang) {
@@ -149,6 +153,13 @@ export function startOfficialRegistryFake(
     requests,
     setServers(next) {
       rows = sortRows(next);
+    },
+    fail(failure, page) {
+      if (page === undefined) failEveryPage = failure;
+      else {
+        failPages[page] = failure;
+        failuresLeft.set(page, failure.times ?? Infinity);
+      }
     },
     async [Symbol.asyncDispose]() {
       closing.abort();
