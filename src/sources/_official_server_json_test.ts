@@ -6,13 +6,9 @@ import { packageCommand } from "../runtime/package_spec.ts";
 import { buildRemoteSpec } from "../runtime/remote_spec.ts";
 import { evaluateList } from "../runtime/template.ts";
 import { readFixture } from "../../tests/_helpers/official_registry_fake.ts";
-import {
-  mapOfficialServer,
-  type MappedServer,
-  officialIds,
-  readOfficialRow,
-  withId,
-} from "./_official_server_json.ts";
+import { withId } from "../catalog/entry.ts";
+import { officialIds, readOfficialRow } from "./_official_row.ts";
+import { mapOfficialServer, type MappedServer } from "./_official_server_json.ts";
 
 const REGISTRY = "https://registry.example";
 const EXAMPLES = "docs/reference/server-json/examples";

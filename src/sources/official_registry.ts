@@ -5,14 +5,9 @@
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
-import {
-  mapOfficialServer,
-  officialIds,
-  type OfficialRow,
-  readOfficialRow,
-  withId,
-} from "./_official_server_json.ts";
+import { type CatalogEntry, withId } from "../catalog/entry.ts";
+import { officialIds, type OfficialRow, readOfficialRow } from "./_official_row.ts";
+import { mapOfficialServer } from "./_official_server_json.ts";
 import { fetchWithRetry, HttpError, withoutCredentials } from "./_http.ts";
 import { redactUrl } from "./git.ts";
 import type { CatalogSource, PreviousRefresh, RefreshContext, SourceSnapshot } from "./source.ts";
