@@ -224,6 +224,58 @@ export class Podman {
     const stderr = decode(output.stderr).split("\n").slice(-3).join(" ");
     return { code: output.signal ? -1 : output.code, stdout: decode(output.stdout), stderr };
   }
+
+  /**
+   * What `podman info` says of the machine the containers run on, as data. Each way it can go
+   * wrong is a `status` of its own (podman missing, no answer in time, an error with podman's
+   * whole stderr, output that is no JSON), so `mcp-registry doctor` can name the fix for each.
+   */
+  async info({ timeoutMs = 20_000 }: { timeoutMs?: number } = {}): Promise<PodmanInfoResult> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command(this.binary, {
+        args: ["info", "--format", "json"],
+        env: this.env(),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: timeout,
+      }).output();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return { status: "missing" };
+      if (timeout.aborted) return { status: "timeout" };
+      if (!(error instanceof Deno.errors.PermissionDenied)) throw error;
+      const stderr = `cannot run ${this.binary}: permission denied`;
+      return { status: "failed", code: -1, stderr };
+    }
+    if (timeout.aborted) return { status: "timeout" };
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+    if (output.signal || output.code !== 0) {
+      const code = output.signal ? -1 : output.code;
+      return { status: "failed", code, stderr: decode(output.stderr) };
+    }
+    let raw: RawPodmanInfo | null;
+    try {
+      raw = JSON.parse(decode(output.stdout));
+    } catch {
+      return { status: "unreadable" };
+    }
+    const host = raw?.host;
+    const runtime = host?.ociRuntime;
+    return {
+      status: "ok",
+      info: {
+        version: raw?.version?.Version,
+        rootless: host?.security?.rootless === true,
+        remote: host?.serviceIsRemote === true,
+        ociRuntime: runtime && { name: runtime.name, path: runtime.path, version: runtime.version },
+        cgroupVersion: host?.cgroupVersion,
+        cgroupControllers: host?.cgroupControllers ?? [],
+      },
+    };
+  }
 }
 
 /** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */
@@ -238,4 +290,43 @@ export function ownerAlive(owner: string): boolean {
   const start = cut < 0 ? undefined : owner.slice(cut + 1); // may hold colons (`ps:` times)
   if (!pid || !/^\d+$/.test(pid)) return false;
   return processAlive(Number(pid), start === "0" ? undefined : start);
+}
+
+/** What `podman info` says, in the parts the registry reads (see {@linkcode Podman.info}). */
+export interface PodmanInfo {
+  /** podman's version, e.g. `5.4.0`. */
+  version?: string;
+  rootless: boolean;
+  /** True for podman-remote: the containers run where its socket leads. */
+  remote: boolean;
+  /** The OCI runtime podman uses (crun, runc); `version` may run over several lines. */
+  ociRuntime?: { name?: string; path?: string; version?: string };
+  /** `v1` or `v2`. */
+  cgroupVersion?: string;
+  /** The cgroup controllers podman may use (`memory`, `cpu`, `pids`, …). */
+  cgroupControllers: string[];
+}
+
+/** How `podman info` went. */
+export type PodmanInfoResult =
+  | { status: "ok"; info: PodmanInfo }
+  /** The binary does not exist. */
+  | { status: "missing" }
+  /** No answer within the time given. */
+  | { status: "timeout" }
+  /** podman ran and failed; `stderr` is all it wrote there. */
+  | { status: "failed"; code: number; stderr: string }
+  /** podman printed something that is no JSON. */
+  | { status: "unreadable" };
+
+/** The parts of `podman info --format json` that {@linkcode Podman.info} reads. */
+interface RawPodmanInfo {
+  version?: { Version?: string };
+  host?: {
+    ociRuntime?: { name?: string; path?: string; version?: string };
+    security?: { rootless?: boolean };
+    cgroupVersion?: string;
+    cgroupControllers?: string[];
+    serviceIsRemote?: boolean;
+  };
 }
