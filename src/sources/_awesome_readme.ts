@@ -14,6 +14,13 @@ import { parseHTML } from "linkedom";
 import { type CatalogEntry, CatalogEntrySchema } from "../catalog/entry.ts";
 import { splitRepoLink } from "../catalog/names.ts";
 import { assignIds, slugify } from "../catalog/slug.ts";
+import {
+  cleanTitle,
+  isHttpUrl,
+  plainText,
+  readLink,
+  stripSymbolTokens,
+} from "./_awesome_markdown.ts";
 
 /** The sections that list servers, highest rank first; each is also the entries' tag. */
 export const AWESOME_SECTIONS = ["reference", "official", "community"] as const;
@@ -303,75 +310,6 @@ function readBullet(bullet: Bullet): Item | string {
   description = stripSymbolTokens(description, "start");
   if (by) description = description ? `${description} (by ${by})` : `By ${by}.`;
   return { bullet, title, url, description, warnings };
-}
-
-/** `[text](target)` at the start of `s`, brackets and parentheses balanced. */
-function readLink(s: string): { text: string; target: string; length: number } | null {
-  if (!s.startsWith("[")) return null;
-  const textEnd = closing(s, 0, "[", "]");
-  if (textEnd < 0 || s[textEnd + 1] !== "(") return null;
-  const targetEnd = closing(s, textEnd + 1, "(", ")");
-  if (targetEnd < 0) return null;
-  return {
-    text: s.slice(1, textEnd),
-    target: s.slice(textEnd + 2, targetEnd).trim(),
-    length: targetEnd + 1,
-  };
-}
-
-/** The index of the bracket closing the one at `start`, skipping backslash escapes; or -1. */
-function closing(s: string, start: number, open: string, close: string): number {
-  let depth = 0;
-  for (let i = start; i < s.length; i++) {
-    const c = s[i];
-    if (c === "\\") i++;
-    else if (c === open) depth++;
-    else if (c === close && --depth === 0) return i;
-    else if (c === "\n") return -1;
-  }
-  return -1;
-}
-
-/** The link text as a name: images, emphasis, escapes and emoji-only words at either end gone. */
-function cleanTitle(text: string): string {
-  const plain = plainText(text.replace(/!\[[^\]]*\]\([^)]*\)/g, " "));
-  return stripSymbolTokens(stripSymbolTokens(plain, "start"), "end");
-}
-
-/** Markdown inline syntax reduced to its text. */
-function plainText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, "")
-    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, "$1")
-    .replace(/\[([^\]]*)\] \(https?:\/\/[^()\s]*\)/g, "$1")
-    .replace(/<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi, " ")
-    .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
-    .replace(/(^|[^\p{L}\p{N}_])__(?=\S)(.*?\S)__(?![\p{L}\p{N}_])/gu, "$1$2")
-    .replace(/\\?\*\\?\*/g, "")
-    .replace(/(^|[\s(])[*_](?=\S)([^*_]*?\S)[*_](?=[\s.,;:!?)]|$)/g, "$1$2")
-    .replace(/`([^`]*)`/g, "$1")
-    .replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, "$1")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/** Drops words with no letter or digit (emoji, stray marks) from one end. */
-function stripSymbolTokens(text: string, end: "start" | "end"): string {
-  const words = text.split(" ").filter(Boolean);
-  const isSymbol = (w: string) => !/[\p{L}\p{N}]/u.test(w);
-  if (end === "start") { while (words.length > 0 && isSymbol(words[0]!)) words.shift(); }
-  else while (words.length > 0 && isSymbol(words.at(-1)!)) words.pop();
-  return words.join(" ");
-}
-
-function isHttpUrl(url: string): boolean {
-  if (!/^https?:\/\//i.test(url)) return false;
-  try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function isForgeRepo(repo: string): boolean {
