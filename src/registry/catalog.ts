@@ -1,67 +1,33 @@
 /**
  * The live catalog: the entries of every source, the search index over them, and the
- * refresh cycle (cache → embedded snapshot → source) with its status.
+ * refresh cycle (cache → embedded snapshot → source) with its status. When a source is due,
+ * waits after failures or may be refreshed on request is `refresh_schedule.ts`; what status
+ * shows is `catalog_status.ts`.
  *
  * @module
  */
 import type { Logger } from "../util/log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
-import type {
-  CatalogStore,
-  RetryBackoff,
-  SourceState,
-  StoredCatalog,
-} from "../store/catalog_store.ts";
+import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { mergeSources } from "../catalog/merge.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
+import {
+  type RefreshOutcome,
+  type RefreshPermit,
+  refreshPermit,
+  type SourceStatus,
+  sourceStatus,
+} from "./catalog_status.ts";
+import { RefreshSchedule, type Serving } from "./refresh_schedule.ts";
 
-/** Minutes between two refreshes of one source that `registry-refresh` allows. */
-export const DEFAULT_COOLDOWN_MINUTES = 15;
-
-/**
- * Minutes an automatic refresh waits after the 1st, 2nd, 3rd... failed attempt in a row; the
- * last one repeats.
- */
-export const DEFAULT_RETRY_MINUTES: readonly number[] = [1, 5, 15, 60];
-
-/** What a source's entries currently come from. */
-export type Serving = "nothing" | "snapshot" | "cache" | "live";
-
-/** One source, as `registry-status` reports it. */
-export interface SourceStatus {
-  name: string;
-  location: string;
-  entries: number;
-  /** `snapshot`: the embedded default catalog; `cache`: the last refresh, read back at start. */
-  serving: Serving;
-  revision: string | null;
-  last_refresh: string | null;
-  last_attempt: string | null;
-  last_error: string | null;
-  /** When the registry next refreshes it by itself (a due check, or a retry after a failure). */
-  next_refresh: string;
-  /** Failed attempts in a row since the last successful refresh. */
-  failed_attempts: number;
-  /** Until when automatic refreshes wait after those failures; null when they do not wait. */
-  retry_at: string | null;
-  refreshing: boolean;
-  /** When `registry-refresh` may refresh it again; null when it may now. */
-  next_manual_refresh: string | null;
-  /** Files the last refresh could not read at all. */
-  load_errors: string[];
-  /** How many entries loaded with warnings (see each entry's `warnings`). */
-  entries_with_warnings: number;
-}
-
-/** The result of one refresh. */
-export interface RefreshOutcome {
-  source: string;
-  ok: boolean;
-  entries: number;
-  error: string | null;
-}
+export type { RefreshOutcome, RefreshPermit, SourceStatus } from "./catalog_status.ts";
+export {
+  DEFAULT_COOLDOWN_MINUTES,
+  DEFAULT_RETRY_MINUTES,
+  type Serving,
+} from "./refresh_schedule.ts";
 
 /** Options for {@linkcode Catalog}. */
 export interface CatalogOptions {
@@ -93,18 +59,6 @@ export interface CatalogOptions {
   autoRetry?: boolean;
 }
 
-/** Whether `registry-refresh` may refresh a source now. */
-export interface RefreshPermit {
-  allowed: boolean;
-  /** When it may (ISO 8601); null when it may now. */
-  next_allowed: string | null;
-  /**
-   * What the cooldown counts from: the last successful refresh, or the last refresh asked for;
-   * null when allowed.
-   */
-  since: "refreshed" | "asked" | null;
-}
-
 /** Who started a refresh: the schedule (start-up, hourly check, retry) or a person or agent. */
 type Trigger = "automatic" | "asked";
 
@@ -132,14 +86,12 @@ interface SourceSlot {
 export class Catalog {
   readonly #slots: SourceSlot[];
   readonly #store: CatalogStore;
-  readonly #intervalMs: number;
+  readonly #schedule: RefreshSchedule;
   readonly #log: Logger;
   readonly #now: () => Date;
   #index = new CatalogIndex([]);
   readonly #closing = new AbortController();
   readonly #checkMinute: number;
-  readonly #cooldownMs: number;
-  readonly #retryMinutes: readonly number[];
   readonly #autoRetry: boolean;
   /** Automatic retries under way, for `close` to wait for. */
   readonly #retrying = new Set<Promise<unknown>>();
@@ -149,12 +101,9 @@ export class Catalog {
   #idsSaving: Promise<void> = Promise.resolve();
 
   constructor(options: CatalogOptions) {
-    const { sources, store, refreshIntervalHours, log, now = () => new Date() } = options;
+    const { sources, store, log, now = () => new Date() } = options;
     this.#checkMinute = options.checkMinute ?? 17;
-    this.#cooldownMs = (options.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES) * 60_000;
-    this.#retryMinutes = options.retryMinutes?.length
-      ? [...options.retryMinutes]
-      : DEFAULT_RETRY_MINUTES;
+    this.#schedule = new RefreshSchedule({ ...options, now });
     this.#autoRetry = options.autoRetry ?? false;
     this.#slots = sources.map((source) => ({
       source,
@@ -171,7 +120,6 @@ export class Catalog {
       readByLoad: false,
     }));
     this.#store = store;
-    this.#intervalMs = refreshIntervalHours * 3_600_000;
     this.#log = log;
     this.#now = now;
   }
@@ -239,11 +187,7 @@ export class Catalog {
    * nothing), its location changed, or its last refresh is older than the interval.
    */
   isDue(source: string): boolean {
-    const slot = this.#slot(source);
-    if (slot.source.cheap) return true;
-    if (slot.serving === "snapshot" || slot.serving === "nothing") return true;
-    if (this.#moved(slot)) return true;
-    return this.#dueAt(slot) <= this.#now().getTime();
+    return this.#schedule.isDue(this.#slot(source));
   }
 
   /**
@@ -258,7 +202,7 @@ export class Catalog {
       const readByLoad = slot.readByLoad;
       slot.readByLoad = false;
       if (readByLoad || !this.isDue(slot.source.name)) return false;
-      const waiting = this.#waitingUntil(slot);
+      const waiting = this.#schedule.waitingUntil(slot);
       if (waiting === null) return true;
       this.#log.debug("source waits after failed refreshes", {
         source: slot.source.name,
@@ -277,7 +221,7 @@ export class Catalog {
       const state = await this.#store.getState(slot.source.name);
       slot.state = state;
       if (!state.refreshed_at || state.refreshed_at === slot.loadedRefresh) return;
-      if (this.#moved(slot)) return;
+      if (this.#schedule.moved(slot)) return;
       const cached = await this.#store.loadEntries(slot.source.name);
       if (!cached) return;
       this.#serveCached(slot, cached);
@@ -299,41 +243,13 @@ export class Catalog {
     });
   }
 
-  /** True when the stored refresh came from another location than the source's current one. */
-  #moved(slot: SourceSlot): boolean {
-    return (slot.state.location ?? slot.source.location) !== slot.source.location;
-  }
-
-  /**
-   * Until when automatic refreshes of `slot` wait after failed attempts (ms), or null when they
-   * need not: no failure since the last success, the wait is over, the source moved since, or it
-   * is cheap (the user's files are read at every check).
-   */
-  #waitingUntil(slot: SourceSlot): number | null {
-    const backoff = slot.state.backoff;
-    if (!backoff || slot.source.cheap || backoff.location !== slot.source.location) return null;
-    const until = Date.parse(backoff.retry_at);
-    return until > this.#now().getTime() ? until : null;
-  }
-
-  /** The wait after one more failed attempt than `current` records, from `failedAt` (ms). */
-  #nextBackoff(slot: SourceSlot, current: SourceState, failedAt: number): RetryBackoff | null {
-    if (slot.source.cheap) return null;
-    const location = slot.source.location;
-    const before = current.backoff?.location === location ? current.backoff.failures : 0;
-    const failures = before + 1;
-    const steps = this.#retryMinutes;
-    const minutes = steps[Math.min(failures, steps.length) - 1]!;
-    return { failures, retry_at: new Date(failedAt + minutes * 60_000).toISOString(), location };
-  }
-
   /**
    * With `autoRetry`, sets a timer for the end of `slot`'s wait when the source is due and
    * waiting (a refresh then checks again); otherwise clears it.
    */
   #armRetry(slot: SourceSlot) {
     if (!this.#autoRetry) return;
-    const until = this.#closing.signal.aborted ? null : this.#waitingUntil(slot);
+    const until = this.#closing.signal.aborted ? null : this.#schedule.waitingUntil(slot);
     const wanted = until !== null && this.isDue(slot.source.name) ? until : null;
     if (slot.retry?.at === wanted) return;
     if (slot.retry) clearTimeout(slot.retry.timer);
@@ -347,12 +263,6 @@ export class Catalog {
     }, Math.max(0, wanted - this.#now().getTime()));
     Deno.unrefTimer(timer);
     slot.retry = { timer, at: wanted };
-  }
-
-  /** When the last refresh expires (ms since the epoch); 0 when never refreshed. */
-  #dueAt(slot: SourceSlot): number {
-    const last = slot.state.refreshed_at ? Date.parse(slot.state.refreshed_at) : NaN;
-    return Number.isNaN(last) ? 0 : last + this.#intervalMs;
   }
 
   /**
@@ -392,29 +302,14 @@ export class Catalog {
    */
   async permit(source: string): Promise<RefreshPermit> {
     const slot = this.#slot(source);
-    if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) {
+    if (slot.source.cheap || slot.inFlight || this.#schedule.noCooldown) {
       return { allowed: true, next_allowed: null, since: null };
     }
     try {
       slot.state = await this.#store.getState(source);
       this.#armRetry(slot);
     } catch { /* the state in memory is good enough */ }
-    const next = this.#nextManual(slot);
-    return next === null
-      ? { allowed: true, next_allowed: null, since: null }
-      : { allowed: false, next_allowed: new Date(next.at).toISOString(), since: next.since };
-  }
-
-  /** When a refresh asked for is allowed again (ms) and why, or null when it is now. */
-  #nextManual(slot: SourceSlot): { at: number; since: "refreshed" | "asked" } | null {
-    if (slot.source.cheap || slot.inFlight || this.#cooldownMs === 0) return null;
-    const refreshed = this.#moved(slot) ? NaN : Date.parse(slot.state.refreshed_at ?? "");
-    const asked = Date.parse(slot.state.asked_at ?? "");
-    // NaN never wins a comparison: the other time, or neither.
-    const since = asked > refreshed || Number.isNaN(refreshed) ? "asked" : "refreshed";
-    const last = since === "asked" ? asked : refreshed;
-    const at = last + this.#cooldownMs;
-    return Number.isNaN(last) || at <= this.#now().getTime() ? null : { at, since };
+    return refreshPermit(this.#schedule, slot);
   }
 
   /**
@@ -431,52 +326,13 @@ export class Catalog {
 
   /** Where each source stands. */
   status(): SourceStatus[] {
-    return this.#slots.map((slot) => {
-      const manual = this.#nextManual(slot);
-      const waiting = this.#waitingUntil(slot);
-      return {
-        name: slot.source.name,
-        location: slot.source.location,
-        entries: slot.entries.length,
-        serving: slot.serving,
-        revision: slot.revision,
-        last_refresh: slot.state.refreshed_at,
-        last_attempt: slot.state.attempted_at,
-        last_error: slot.state.last_error,
-        next_refresh: new Date(this.#nextAutomatic(slot)).toISOString(),
-        failed_attempts: slot.state.backoff?.location === slot.source.location
-          ? slot.state.backoff.failures
-          : 0,
-        retry_at: waiting === null ? null : new Date(waiting).toISOString(),
-        refreshing: slot.inFlight !== null,
-        next_manual_refresh: manual === null ? null : new Date(manual.at).toISOString(),
-        load_errors: slot.loadErrors,
-        entries_with_warnings: slot.entries.filter((e) => e.warnings.length > 0).length,
-      };
-    });
-  }
-
-  /**
-   * When the registry next refreshes `slot`'s source by itself: the hourly check once it is due;
-   * while it waits after failures, the end of the wait (its retry timer) or the first hourly check
-   * after it (no timer here, e.g. the CLI, or not due by then).
-   */
-  #nextAutomatic(slot: SourceSlot): number {
-    const now = this.#now().getTime();
-    const due = this.isDue(slot.source.name) ? now : this.#dueAt(slot);
-    const waiting = this.#waitingUntil(slot);
-    if (waiting !== null && waiting >= due) {
-      return slot.retry?.at === waiting ? waiting : this.#nextCheck(slot, waiting);
-    }
-    return this.#nextCheck(slot, Math.max(due, now));
-  }
-
-  /** The first hourly check of `slot`'s source at or after `time`. */
-  #nextCheck(slot: SourceSlot, time: number): number {
-    const date = new Date(time);
-    date.setUTCMinutes(this.checkMinuteOf(slot.source.name), 0, 0);
-    if (date.getTime() < time) date.setUTCHours(date.getUTCHours() + 1);
-    return date.getTime();
+    return this.#slots.map((slot) =>
+      sourceStatus(slot, {
+        schedule: this.#schedule,
+        checkMinute: this.checkMinuteOf(slot.source.name),
+        retryAt: slot.retry?.at ?? null,
+      })
+    );
   }
 
   async #refresh(slot: SourceSlot, rebuild: boolean): Promise<RefreshOutcome> {
@@ -506,7 +362,7 @@ export class Catalog {
       // catalog may well be small).
       // The user's own files shrink when the user says so.
       const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
-        !this.#moved(slot) && !slot.source.cheap;
+        !this.#schedule.moved(slot) && !slot.source.cheap;
       const before = sameOrigin ? slot.entries.length : 0;
       if (before >= 20 && result.entries.length < before / 2) {
         throw new Error(
@@ -561,7 +417,7 @@ export class Catalog {
         attempted_at: attemptedAt,
         ...(slot.asked ? { asked_at: attemptedAt } : {}),
         last_error: message,
-        backoff: this.#nextBackoff(slot, current, failedAt),
+        backoff: this.#schedule.nextBackoff(slot, { current, failedAt }),
       });
       slot.state = await this.#store.updateState(name, failed)
         .catch(() => ({ ...slot.state, ...failed(slot.state) }));
@@ -577,7 +433,8 @@ export class Catalog {
 
   /** The last good refresh, for an incremental one; null when a full refresh is needed. */
   #previous(slot: SourceSlot): PreviousRefresh | null {
-    const fromHere = (slot.serving === "cache" || slot.serving === "live") && !this.#moved(slot);
+    const fromHere = (slot.serving === "cache" || slot.serving === "live") &&
+      !this.#schedule.moved(slot);
     if (!fromHere || !slot.state.refreshed_at) return null;
     return {
       entries: slot.entries,
