@@ -11,7 +11,6 @@ import { CatalogIndex } from "../search/catalog_index.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
 import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { mergeSources } from "../catalog/merge.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
 import {
   type RefreshOutcome,
@@ -20,6 +19,8 @@ import {
   type SourceStatus,
   sourceStatus,
 } from "./catalog_status.ts";
+import { MergedIds } from "./merged_ids.ts";
+import { checkRefreshResult } from "./refresh_guard.ts";
 import { RefreshSchedule, type Serving } from "./refresh_schedule.ts";
 
 export type { RefreshOutcome, RefreshPermit, SourceStatus } from "./catalog_status.ts";
@@ -96,9 +97,7 @@ export class Catalog {
   /** Automatic retries under way, for `close` to wait for. */
   readonly #retrying = new Set<Promise<unknown>>();
   /** The ids the last merge gave (member key → id), kept across refreshes and restarts. */
-  #ids = new Map<string, string>();
-  #idsSaved = "";
-  #idsSaving: Promise<void> = Promise.resolve();
+  readonly #ids: MergedIds;
 
   constructor(options: CatalogOptions) {
     const { sources, store, log, now = () => new Date() } = options;
@@ -121,6 +120,7 @@ export class Catalog {
     }));
     this.#store = store;
     this.#log = log;
+    this.#ids = new MergedIds(store, log);
     this.#now = now;
   }
 
@@ -144,12 +144,7 @@ export class Catalog {
    * sources (the user's own files) afresh, so the first answer already has them. No network.
    */
   async load(): Promise<void> {
-    try {
-      this.#ids = await this.#store.loadIdMemory();
-      this.#idsSaved = JSON.stringify([...this.#ids]);
-    } catch (error) {
-      this.#log.warn("id memory unreadable; ids are chosen afresh", { error: String(error) });
-    }
+    await this.#ids.load();
     await Promise.all(this.#slots.map(async (slot) => {
       const name = slot.source.name;
       let cached = null;
@@ -321,7 +316,7 @@ export class Catalog {
     for (const slot of this.#slots) this.#armRetry(slot);
     await Promise.all(this.#retrying);
     await Promise.all(this.#slots.map((s) => s.inFlight));
-    await this.#idsSaving;
+    await this.#ids.settled();
   }
 
   /** Where each source stands. */
@@ -353,24 +348,11 @@ export class Catalog {
           }
         },
       });
-      if (result.entries.length === 0) {
-        throw new Error(
-          `the source yielded no entries${result.errors.length ? ` (${result.errors[0]})` : ""}`,
-        );
-      }
       // Compared with this source's own last refresh only (not the snapshot: a private
-      // catalog may well be small).
-      // The user's own files shrink when the user says so.
+      // catalog may well be small). The user's own files shrink when the user says so.
       const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
         !this.#schedule.moved(slot) && !slot.source.cheap;
-      const before = sameOrigin ? slot.entries.length : 0;
-      if (before >= 20 && result.entries.length < before / 2) {
-        throw new Error(
-          `the source yielded ${result.entries.length} entries where it had ${before}; a ` +
-            "partial checkout or a broken upstream is likelier than half the catalog vanishing, " +
-            "so the refresh was not taken",
-        );
-      }
+      checkRefreshResult(result, { before: sameOrigin ? slot.entries.length : 0 });
       await this.#store.saveEntries(name, result.entries, result.revision);
       const refreshedAt = this.#now().toISOString();
       slot.state = await this.#store.updateState(name, {
@@ -445,23 +427,8 @@ export class Catalog {
   }
 
   #rebuild() {
-    const merged = mergeSources(this.#slots.map((s) => s.entries), this.#ids);
-    this.#index = new CatalogIndex(merged.entries);
-    // Ids of entries that left their source are forgotten; those of sources serving nothing
-    // now (not fetched yet, or switched off for a while) are kept for their return.
-    const serving = new Set(
-      this.#slots.filter((s) => s.entries.length > 0).map((s) => s.source.name),
-    );
-    for (const [key, id] of this.#ids) {
-      if (!serving.has(key.split("\u0000")[0]!) && !merged.ids.has(key)) merged.ids.set(key, id);
-    }
-    this.#ids = merged.ids;
-    const serialized = JSON.stringify([...merged.ids]);
-    if (serialized === this.#idsSaved) return;
-    this.#idsSaved = serialized;
-    this.#idsSaving = this.#idsSaving
-      .then(() => this.#store.saveIdMemory(merged.ids))
-      .catch((error) => this.#log.warn("cannot store the id memory", { error: String(error) }));
+    const sources = this.#slots.map((s) => ({ name: s.source.name, entries: s.entries }));
+    this.#index = new CatalogIndex(this.#ids.merge(sources));
   }
 
   #slot(source: string): SourceSlot {
