@@ -75,8 +75,10 @@ export interface CatalogSource {
    */
   readonly cheap?: boolean;
   /**
-   * Fetches the source anew. Throws when nothing could be fetched or the signal aborts; a
-   * partial result (some pages failed) is returned with the failures in `errors`.
+   * Fetches the source anew. Throws when nothing could be fetched or the signal aborts (even at
+   * its last step: a refresh whose signal aborted never resolves); a partial result (some pages
+   * failed) is returned with the failures in `errors`. The contract every source keeps is
+   * tested by `tests/source_contract.ts`.
    */
   refresh(context?: RefreshContext): Promise<SourceSnapshot>;
 }
