@@ -16,32 +16,21 @@ import { StdioServerTransport } from "./src/mcp/sdk.ts";
 import { MAX_MESSAGE_BYTES, withLineBuffer } from "./src/proxy/_line_buffer.ts";
 import { VERSION } from "./src/util/version.ts";
 
-const USAGE = `mcp-registry ${VERSION}: find MCP servers for your agent.
+/** The synopsis of `serve --http`, in the help texts and the error for a stray option. */
+const SERVE_HTTP = "serve --http [--host 127.0.0.1] [--port 7768] [--header-timeout 15]";
+
+/** `mcp-registry --help`; `commands` is the commands' part (`commandHelp()` of src/cli/cli.ts). */
+const usage = (commands: string) =>
+  `mcp-registry ${VERSION}: find MCP servers for your agent.
 
 Usage:
   mcp-registry [serve]     run the MCP server over stdio (point your MCP client at this)
-  mcp-registry serve --http [--host 127.0.0.1] [--port 7768] [--header-timeout 15]
+  mcp-registry ${SERVE_HTTP}
                            run it over Streamable HTTP at http://<host>:<port>/mcp; clients send
                            "Authorization: Bearer <token>" (MCP_REGISTRY_TOKEN, or one printed
                            at start); a connection whose request headers take longer than
                            --header-timeout seconds is closed
-  mcp-registry find <words> [filters]    search the catalog
-  mcp-registry list [filters]            page through the catalog
-  mcp-registry show <id>                 everything known about a server, its settings (masked)
-  mcp-registry status                    sources, catalog size, servers started with the registry
-  mcp-registry refresh [source] [--force]
-                                         fetch one source or all now
-  mcp-registry add <id> [--check] | remove <id>
-                                         start (or stop starting) a server with the registry;
-                                         --check starts it once now to see that it works
-  mcp-registry active                    the servers the registry starts
-  mcp-registry config set <id> <key> [value] | get <id> | unset <id> <key>
-                                         a server's settings; secrets from a hidden prompt or stdin
-  mcp-registry doctor                    check podman, git, folders and sources; print the fixes
-  mcp-registry client-config <client> [--http]
-                                         the snippet for claude-desktop, claude-code, vscode, cursor
-  mcp-registry ui [--port N]             open the web page of a running serve --http
-  mcp-registry <command> --help          the options of a command (--json for scripts)
+${commands}
   mcp-registry --help      this text
   mcp-registry --version   the version
 
@@ -90,7 +79,7 @@ Environment:
 
 const SERVE_USAGE = `Usage:
   mcp-registry serve
-  mcp-registry serve --http [--host 127.0.0.1] [--port 7768] [--header-timeout 15]
+  mcp-registry ${SERVE_HTTP}
 
 Runs the registry as an MCP server. Without options it speaks MCP over stdio: this is what an
 MCP client starts (mcp-registry client-config <client> prints the snippet). It stops at the end
@@ -253,7 +242,8 @@ async function serveStdio(): Promise<void> {
 if (import.meta.main) {
   const [command, ...rest] = Deno.args;
   if (command === "--help" || command === "-h" || command === "help") {
-    console.log(USAGE);
+    const { commandHelp } = await import("./src/cli/cli.ts");
+    console.log(usage(commandHelp()));
   } else if (command === "--version" || command === "-V") {
     console.log(VERSION);
   } else if (command === "serve" && (rest.includes("--help") || rest.includes("-h"))) {
@@ -271,7 +261,7 @@ if (import.meta.main) {
     console.error(
       `mcp-registry serve: ${given ? `${given} needs --http` : "unexpected arguments"}: the ` +
         "stdio server takes no options; run `mcp-registry serve` alone, or " +
-        "`mcp-registry serve --http [--host 127.0.0.1] [--port 7768]`",
+        `\`mcp-registry ${SERVE_HTTP}\``,
     );
     Deno.exit(2);
   }

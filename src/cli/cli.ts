@@ -10,55 +10,103 @@ import type { Command } from "./command.ts";
 
 export type { Command };
 
-/** Every command, loaded on demand. `serve` is handled by `main.ts` itself. */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** One command of the CLI, as the top-level help lists it before it is loaded. */
+export interface CommandEntry {
+  /** Its row in `mcp-registry --help`; none for a command listed in another's row. */
+  help?: {
+    /** Its arguments, e.g. `find <words> [filters]`. */
+    synopsis: string;
+    /** What it does; `\n` starts another line. */
+    summary: string;
+  };
+  load: () => Promise<Command>;
+}
+
+/**
+ * Every command, loaded on demand, in the order of the top-level help. `serve` is handled by
+ * `main.ts` itself.
+ */
+export const COMMANDS: Record<string, CommandEntry> = {
   find: {
-    summary: "search the catalog",
+    help: {
+      synopsis: "find <words> [filters]",
+      summary: "search the catalog",
+    },
     load: async () => (await import("./find.ts")).findCommand,
   },
   list: {
-    summary: "page through the catalog",
+    help: {
+      synopsis: "list [filters]",
+      summary: "page through the catalog",
+    },
     load: async () => (await import("./find.ts")).listCommand,
   },
   show: {
-    summary: "everything known about one server, its settings (masked)",
+    help: {
+      synopsis: "show <id>",
+      summary: "everything known about a server, its settings (masked)",
+    },
     load: async () => (await import("./show.ts")).showCommand,
   },
   status: {
-    summary: "sources, catalog size, active servers",
+    help: {
+      synopsis: "status",
+      summary: "sources, catalog size, servers started with the registry",
+    },
     load: async () => (await import("./status.ts")).statusCommand,
   },
   refresh: {
-    summary: "fetch one source or all now",
+    help: {
+      synopsis: "refresh [source] [--force]",
+      summary: "fetch one source or all now",
+    },
     load: async () => (await import("./status.ts")).refreshCommand,
   },
   add: {
-    summary: "start a server with the registry (from now on)",
+    help: {
+      synopsis: "add <id> [--check] | remove <id>",
+      summary: "start (or stop starting) a server with the registry;\n" +
+        "--check starts it once now to see that it works",
+    },
     load: async () => (await import("./servers.ts")).addCommand,
   },
-  remove: {
-    summary: "stop starting a server with the registry",
+  remove: { // in the help with add
     load: async () => (await import("./servers.ts")).removeCommand,
   },
   active: {
-    summary: "the servers the registry starts",
+    help: {
+      synopsis: "active",
+      summary: "the servers the registry starts",
+    },
     load: async () => (await import("./servers.ts")).activeCommand,
   },
   config: {
-    summary: "set, show or unset a server's settings and secrets",
+    help: {
+      synopsis: "config set <id> <key> [value] | get <id> | unset <id> <key>",
+      summary: "a server's settings; secrets from a hidden prompt or stdin",
+    },
     load: async () => (await import("./config.ts")).configCommand,
   },
   doctor: {
-    summary: "check what the registry needs and print the fix for each problem",
+    help: {
+      synopsis: "doctor",
+      summary: "check podman, git, folders and sources; print the fixes",
+    },
     load: async () => (await import("./doctor.ts")).doctorCommand,
   },
-  ui: {
-    summary: "open the registry's web page in a browser (or print its address)",
-    load: async () => (await import("./ui.ts")).uiCommand,
-  },
   "client-config": {
-    summary: "print the configuration snippet for an MCP client",
+    help: {
+      synopsis: "client-config <client> [--http]",
+      summary: "the snippet for claude-desktop, claude-code, vscode, cursor",
+    },
     load: async () => (await import("./client_config.ts")).clientConfigCommand,
+  },
+  ui: {
+    help: {
+      synopsis: "ui [--port N]",
+      summary: "open the web page of a running serve --http",
+    },
+    load: async () => (await import("./ui.ts")).uiCommand,
   },
 };
 
@@ -162,7 +210,27 @@ export function commandList(): string {
   return Object.keys(COMMANDS).join(", ");
 }
 
-/** Lines of `name  summary` for the top-level help. */
-export function commandSummaries(): string[] {
-  return Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(22)} ${c.summary}`);
+/** Where a command's summary starts in the top-level help. */
+const SUMMARY_COLUMN = 41;
+
+/**
+ * The commands' part of `mcp-registry --help`: a line `mcp-registry <synopsis>` for each, what
+ * it does beside it (below it when the synopsis is long), and how to get a command's options.
+ */
+export function commandHelp(): string {
+  const rows = Object.values(COMMANDS).flatMap(({ help }) =>
+    help ? [helpRow(help.synopsis, help.summary)] : []
+  );
+  rows.push(helpRow("<command> --help", "the options of a command (--json for scripts)"));
+  return rows.join("\n");
+}
+
+function helpRow(synopsis: string, summary: string): string {
+  const head = `  mcp-registry ${synopsis}`;
+  const indent = " ".repeat(SUMMARY_COLUMN);
+  const [first = "", ...more] = summary.split("\n");
+  const lines = head.length < SUMMARY_COLUMN - 1
+    ? [head.padEnd(SUMMARY_COLUMN) + first]
+    : [head, indent + first];
+  return [...lines, ...more.map((line) => indent + line)].join("\n");
 }

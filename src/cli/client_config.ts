@@ -275,7 +275,6 @@ function shellLine(words: string[]): string {
 
 export const clientConfigCommand: Command = {
   name: "client-config",
-  summary: "print the configuration snippet for an MCP client",
   usage: `Usage: mcp-registry client-config <client> [--http] [--url <url>] [--deno] [--json]
 
 Prints the snippet that connects an MCP client to this installation; where it goes is written

@@ -6,11 +6,9 @@
  */
 import type { Output } from "./_io.ts";
 
-/** One command. */
+/** One command. Its line in the top-level help is in `COMMANDS` (cli.ts), known unloaded. */
 export interface Command {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** The full `--help` text. */
   usage: string;
   /** Runs it; resolves to the exit code. Throw `UsageError` for bad arguments. */

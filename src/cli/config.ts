@@ -31,7 +31,6 @@ const SYNOPSIS = `Usage:
 
 export const configCommand: Command = {
   name: "config",
-  summary: "set, show or unset a server's settings and secrets",
   usage: `${SYNOPSIS}
 
 Keys are the names \`mcp-registry show <id>\` lists (a secret may also be named by its

@@ -70,7 +70,6 @@ export async function runChecks(
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "check what the registry needs and print the fix for each problem",
   usage: `Usage: mcp-registry doctor [--json]
 
 Checks what the registry needs and prints ok, warning or FAILED for each, with the fix for each

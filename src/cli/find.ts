@@ -37,7 +37,6 @@ const FILTER_HELP = `Filters:
 
 export const findCommand: Command = {
   name: "find",
-  summary: "search the catalog",
   usage: `Usage: mcp-registry find <words...> [filters]
 
 Ranked search over the catalog, the same as the registry-find tool: plain words, typos are fine.
@@ -79,7 +78,6 @@ Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
 
 export const listCommand: Command = {
   name: "list",
-  summary: "page through the catalog",
   usage: `Usage: mcp-registry list [filters] [--offset <n>]
 
 The catalog in browsing order (startable and official servers first), the same as registry-list.

@@ -31,7 +31,6 @@ const NEXT_START = "restart your MCP client to start it now; an agent can also c
 
 export const addCommand: Command = {
   name: "add",
-  summary: "start a server with the registry (from now on)",
   usage: `Usage: mcp-registry add <id> [--check] [--json]
 
 Records that the registry starts <id> whenever it starts, so its tools are there for your agent
@@ -132,7 +131,6 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
 
 export const removeCommand: Command = {
   name: "remove",
-  summary: "stop starting a server with the registry",
   usage: `Usage: mcp-registry remove <id> [--json]
 
 The registry no longer starts <id> when it starts. Its settings and secrets stay (see
@@ -173,7 +171,6 @@ Exit codes: 0 removed, 2 bad arguments, 3 the registry does not start <id>.`,
 
 export const activeCommand: Command = {
   name: "active",
-  summary: "the servers the registry starts",
   usage: `Usage: mcp-registry active [--json]
 
 The servers the registry starts when it starts (mcp-registry add), with how each runs and

@@ -12,7 +12,6 @@ import { openSession } from "./_session.ts";
 
 export const showCommand: Command = {
   name: "show",
-  summary: "everything known about one server, its settings (masked)",
   usage: `Usage: mcp-registry show <id> [--json]
 
 Everything the catalog knows about a server: description, sources with links, how it runs

@@ -11,7 +11,6 @@ import { openSession } from "./_session.ts";
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "sources, catalog size, active servers",
   usage: `Usage: mcp-registry status [--json]
 
 The catalog's sources (entries, last refresh, next refresh, last error), the catalog size, the
@@ -96,7 +95,6 @@ export function refreshFix(source: string): string {
 
 export const refreshCommand: Command = {
   name: "refresh",
-  summary: "fetch one source or all now",
   usage: `Usage: mcp-registry refresh [source] [--force] [--json]
 
 Fetches a source now (docker, official, mcpservers, awesome or local), or every source. Like

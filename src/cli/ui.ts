@@ -20,7 +20,6 @@ export function browserCommand(
 
 export const uiCommand: Command = {
   name: "ui",
-  summary: "open the web page of a running serve --http",
   usage: `Usage: mcp-registry ui [--port N] [--host H] [--json]
 
 Prints the address of the web page of a running \`mcp-registry serve --http\` (the catalog, the
