@@ -71,7 +71,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const servers = new Set<Server>();
   const changeListeners = new Set<() => void>();
   const active = new ActiveServers({
-    podman,
+    runtime: podman,
     limits: config.limits,
     owner: ownerTag(),
     log,

@@ -257,7 +257,7 @@ async function checkStart(
   const { config } = session;
   const podman = new Podman({ binary: config.podman });
   const active = new ActiveServers({
-    podman,
+    runtime: podman,
     legacyVolumes: new LegacyVolumes(session.state, podman).adopt,
     limits: config.limits,
     owner: ownerTag(),

@@ -5,12 +5,11 @@
  *
  * @module
  */
+import type { ContainerRuntime } from "../runtime/container_runtime.ts";
 import { isNamedVolume, parseVolume } from "../runtime/mount_policy.ts";
 
-/** What the hint needs from podman. */
-export interface VolumeDates {
-  volumeCreatedAt(name: string): Promise<Date | null>;
-}
+/** What the hint needs from the container runtime. */
+export type VolumeDates = Pick<ContainerRuntime, "volumeCreatedAt">;
 
 /**
  * A sentence naming each named volume that may hide the image's files, with the command that
@@ -21,7 +20,7 @@ export async function volumeHint(
   volumes: readonly string[],
   message: string,
   startedAt: Date,
-  podman: VolumeDates,
+  runtime: VolumeDates,
 ): Promise<string> {
   const hints: string[] = [];
   for (const spec of volumes) {
@@ -30,7 +29,7 @@ export async function volumeHint(
       !isNamedVolume(source) || source.startsWith("mcp-registry-npm") ||
       source.startsWith("mcp-registry-uv")
     ) continue;
-    const created = await podman.volumeCreatedAt(source).catch(() => null);
+    const created = await runtime.volumeCreatedAt(source).catch(() => null);
     if (!created || created.getTime() >= startedAt.getTime() - 1000) continue; // made just now
     const named = message.includes(`${target}/`) || message.includes(`${target}'`) ||
       message.includes(`${target}"`);

@@ -12,15 +12,19 @@ import { secretMasker } from "../util/mask.ts";
 import type { CallToolResult, Tool } from "../mcp/sdk.ts";
 import { checkVolumes, type LaunchSpec, qualifyImage } from "../runtime/launch_spec.ts";
 import { applyMountPolicy, type LegacyVolumes, type MountPolicy } from "../runtime/mount_policy.ts";
-import type { Podman } from "../runtime/podman.ts";
-import { type ContainerLimits, containerName, podmanRunArgs } from "../runtime/podman_args.ts";
+import {
+  type ContainerLimits,
+  containerName,
+  type ContainerRuntime,
+  serverLabels,
+} from "../runtime/container_runtime.ts";
 import { evaluateList } from "../runtime/template.ts";
 import { RingBuffer, type ServerConnection } from "./upstream.ts";
 import { outputExcerpt } from "./_output_excerpt.ts";
 
 /** What a `poci` server needs to run its containers. */
 export interface PociOptions {
-  podman: Podman;
+  runtime: ContainerRuntime;
   limits: ContainerLimits;
   owner: string;
   log: Logger;
@@ -86,18 +90,18 @@ export class PociServer implements ServerConnection {
     } catch (error) {
       return failure((error as Error).message);
     }
-    const { podman, limits, owner, log } = this.#options;
-    if (!(await podman.imageExists(spec.image))) {
+    const { runtime, limits, owner, log } = this.#options;
+    if (!(await runtime.imageExists(spec.image))) {
       log.info("pulling image", { server: this.#entry.id, image: spec.image });
-      await podman.pull(spec.image);
+      await runtime.pull(spec.image);
     }
     const container = containerName(this.#entry.id);
-    const run = podmanRunArgs({ spec, name: container, serverId: this.#entry.id, owner, limits });
+    const run = { spec, name: container, labels: serverLabels(this.#entry.id, owner), limits };
     const abort = new AbortController();
     this.#calls.add(abort);
     const started = performance.now();
     try {
-      const out = await podman.runOnce(run, { timeoutMs, signal: abort.signal });
+      const out = await runtime.runOnce(run, { timeoutMs, signal: abort.signal });
       this.stderr.push(out.stderr.endsWith("\n") || !out.stderr ? out.stderr : `${out.stderr}\n`);
       log.debug("poci call", {
         server: this.#entry.id,
@@ -117,7 +121,7 @@ export class PociServer implements ServerConnection {
       return failure(`${name} did not run: ${this.#mask((error as Error).message)}`);
     } finally {
       this.#calls.delete(abort);
-      await podman.remove([container]).catch(() => {}); // --rm, unless podman was killed
+      await runtime.remove([container]).catch(() => {}); // --rm, unless podman was killed
     }
   }
 

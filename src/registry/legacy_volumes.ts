@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { ownVolumeName, type VolumeLookup } from "../runtime/mount_policy.ts";
+import type { ContainerRuntime } from "../runtime/container_runtime.ts";
+import { ownVolumeName } from "../runtime/mount_policy.ts";
 import { retryLocked } from "../util/retry.ts";
 import type { MountStore } from "../store/mount_store.ts";
 
@@ -23,10 +24,10 @@ const INVENTORY = ["volume_policy", "servers_before"];
 /** Remembers which server keeps which old volume. */
 export class LegacyVolumes {
   readonly #kv: Deno.Kv;
-  readonly #podman: VolumeLookup;
+  readonly #podman: Pick<ContainerRuntime, "volumeExists">;
   #before: Promise<Set<string>> | null = null;
 
-  constructor(kv: Deno.Kv, podman: VolumeLookup) {
+  constructor(kv: Deno.Kv, podman: Pick<ContainerRuntime, "volumeExists">) {
     this.#kv = kv;
     this.#podman = podman;
   }

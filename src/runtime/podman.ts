@@ -1,14 +1,26 @@
 /**
- * The one place that runs `podman` (the long-lived `podman run` of each server is spawned by
- * the SDK's stdio transport from the command this module builds).
+ * The one place that runs `podman`: the `ContainerRuntime` of the registry (the long-lived
+ * `podman run` of each server is spawned by the SDK's stdio transport from the command
+ * `serverCommand()` builds).
  *
  * @module
  */
-import { processAlive, processStartTime } from "../util/process.ts";
-import { LABEL_MANAGED, LABEL_OWNER, LABEL_SERVER } from "./podman_args.ts";
+import {
+  type ContainerInfo,
+  type ContainerRequest,
+  type ContainerRuntime,
+  ContainerRuntimeError,
+  type Labels,
+  type RunOnceOptions,
+  type RunOutput,
+  type ServerCommand,
+} from "./container_runtime.ts";
+import { podmanRunArgs } from "./podman_args.ts";
 
-/** podman failed or is missing; `message` says what to do. */
-export class PodmanError extends Error {
+export { ownerAlive, ownerTag } from "./container_runtime.ts";
+
+/** podman failed or is missing; `message` says what to do, `kind` whether a retry can help. */
+export class PodmanError extends ContainerRuntimeError {
   override name = "PodmanError";
 }
 
@@ -41,15 +53,6 @@ export const PODMAN_ENV: readonly string[] = [
   ...PROXY_ENV,
 ];
 
-/** A container of ours, as `podman ps` lists it. */
-export interface ManagedContainer {
-  id: string;
-  name: string;
-  server: string;
-  owner: string;
-  state: string;
-}
-
 /** Options for {@linkcode Podman}. */
 export interface PodmanOptions {
   /** @default "podman" */
@@ -59,7 +62,8 @@ export interface PodmanOptions {
 }
 
 /** Runs podman commands. */
-export class Podman {
+export class Podman implements ContainerRuntime {
+  readonly name = "podman";
   readonly binary: string;
   readonly #baseEnv: Record<string, string>;
   #version: Promise<string> | null = null;
@@ -125,20 +129,15 @@ export class Podman {
       throw new PodmanError(
         `Cannot pull the image ${image}: ${(error as Error).message}. Check the network and the ` +
           `image name, or pull it yourself (podman pull ${image}) and try again`,
+        "image",
       );
     }
   }
 
-  /** Every container carrying our label, running or not. */
-  async listManaged(): Promise<ManagedContainer[]> {
-    const out = await this.#run([
-      "ps",
-      "--all",
-      "--filter",
-      `label=${LABEL_MANAGED}=true`,
-      "--format",
-      "json",
-    ]);
+  /** Every container carrying all of `labels`, running or not. */
+  async list(labels: Labels): Promise<ContainerInfo[]> {
+    const filters = Object.entries(labels).flatMap(([k, v]) => ["--filter", `label=${k}=${v}`]);
+    const out = await this.#run(["ps", "--all", ...filters, "--format", "json"]);
     const rows = JSON.parse(out || "[]") as {
       Id: string;
       Names: string[];
@@ -148,10 +147,14 @@ export class Podman {
     return rows.map((r) => ({
       id: r.Id,
       name: r.Names[0] ?? r.Id,
-      server: r.Labels?.[LABEL_SERVER] ?? "",
-      owner: r.Labels?.[LABEL_OWNER] ?? "",
+      labels: r.Labels ?? {},
       state: r.State,
     }));
+  }
+
+  /** `podman run -i …` for `request`: the SDK's stdio transport spawns it (see podman_args.ts). */
+  serverCommand(request: ContainerRequest): ServerCommand {
+    return { command: this.binary, args: podmanRunArgs(request), env: this.env(request.spec.env) };
   }
 
   /** Stops (2 s grace) and removes containers; ones already gone are fine. */
@@ -165,17 +168,15 @@ export class Podman {
   }
 
   /**
-   * Runs `podman <args>` once with `env` added to podman's environment (the values of `-e NAME`),
-   * and returns its exit code and output, whatever the code. `signal` aborts it.
+   * Runs `request` once (`podman run`, its environment values in podman's environment for the
+   * `-e NAME` arguments) and returns its exit code and output, whatever the code. `signal`
+   * aborts it.
    */
-  async runOnce(
-    args: string[],
-    options: { env?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
+  async runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput> {
     const signals = [AbortSignal.timeout(options.timeoutMs), options.signal].filter((s) => !!s);
     const output = await new Deno.Command(this.binary, {
-      args,
-      env: this.env(options.env),
+      args: podmanRunArgs(request),
+      env: this.env(request.spec.env),
       clearEnv: true,
       stdin: "null",
       stdout: "piped",
@@ -216,6 +217,7 @@ export class Podman {
           `Cannot run "${this.binary}": podman is not installed or not on PATH. Install it ` +
             "(Fedora: sudo dnf install podman; Debian/Ubuntu: sudo apt install podman) or set " +
             "MCP_REGISTRY_PODMAN to its path",
+          "unavailable",
         );
       }
       throw new PodmanError(`Cannot run podman: ${(error as Error).message}`);
@@ -276,20 +278,6 @@ export class Podman {
       },
     };
   }
-}
-
-/** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */
-export function ownerTag(pid = Deno.pid): string {
-  return `${pid}:${processStartTime(pid) ?? "0"}`;
-}
-
-/** True when the registry process named by an owner tag may still run (see `processAlive`). */
-export function ownerAlive(owner: string): boolean {
-  const cut = owner.indexOf(":");
-  const pid = cut < 0 ? owner : owner.slice(0, cut);
-  const start = cut < 0 ? undefined : owner.slice(cut + 1); // may hold colons (`ps:` times)
-  if (!pid || !/^\d+$/.test(pid)) return false;
-  return processAlive(Number(pid), start === "0" ? undefined : start);
 }
 
 /** What `podman info` says, in the parts the registry reads (see {@linkcode Podman.info}). */

@@ -1,8 +1,8 @@
-import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
-import { config, entry, snapshot } from "./_test_entries.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { config, entry } from "./_test_entries.ts";
 import { buildLaunchSpec, type LaunchSpec } from "./launch_spec.ts";
+import { serverLabels } from "./container_runtime.ts";
 import {
-  containerName,
   DEFAULT_LIMITS,
   LABEL_MANAGED,
   LABEL_OWNER,
@@ -15,13 +15,10 @@ function argsFor(spec: LaunchSpec, serverId = "memory"): string[] {
   return podmanRunArgs({
     spec,
     name: `mcp-registry-${serverId}-0a1b2c`,
-    serverId,
-    owner: "4242:987654",
+    labels: serverLabels(serverId, "4242:987654"),
     limits: DEFAULT_LIMITS,
   });
 }
-
-const NAME_PATTERN = /^mcp-registry-[a-z0-9-]+-[0-9a-f]{6}$/;
 
 Deno.test("`podmanRunArgs()` builds the exact arguments for a small spec", () => {
   const spec: LaunchSpec = {
@@ -115,8 +112,7 @@ Deno.test("`podmanRunArgs()` uses the given limits", () => {
   const args = podmanRunArgs({
     spec: buildLaunchSpec(entry("memory"), config()),
     name: "mcp-registry-memory-ffffff",
-    serverId: "memory",
-    owner: "1:2",
+    labels: serverLabels("memory", "1:2"),
     limits: { memory: "1g", cpus: "2.5", pids: 64 },
   });
   const after = (flag: string) => args[args.indexOf(flag) + 1];
@@ -191,28 +187,4 @@ Deno.test("`podmanRunArgs()` puts the image after every option and the command a
     ok(at >= 0 && at < image, `${option} comes before the image`);
   }
   deepEqual(args.slice(image - 2, image), ["--user", "1000"]);
-});
-
-Deno.test("`containerName()` is `mcp-registry-<id>-<6 hex>`", () => {
-  const name = containerName("github-official");
-  match(name, NAME_PATTERN);
-  ok(name.startsWith("mcp-registry-github-official-"));
-  for (const e of snapshot.entries) match(containerName(e.id), NAME_PATTERN);
-});
-
-Deno.test("`containerName()` cuts long ids to 40 characters without a trailing hyphen", () => {
-  const long = "x".repeat(60);
-  const name = containerName(long);
-  match(name, NAME_PATTERN);
-  equal(name, `mcp-registry-${"x".repeat(40)}-${name.slice(-6)}`);
-
-  // The 40th character is a hyphen: "a-very-long-server-identifier-from-some-".
-  const cut = containerName("a-very-long-server-identifier-from-some-registry-that-goes-on");
-  match(cut, NAME_PATTERN);
-  equal(cut, `mcp-registry-a-very-long-server-identifier-from-some-${cut.slice(-6)}`);
-  ok(!cut.includes("--"));
-});
-
-Deno.test("`containerName()` differs between two calls", () => {
-  notEqual(containerName("memory"), containerName("memory"));
 });

@@ -1,0 +1,143 @@
+/**
+ * What the pool of active servers and the per-call `poci` servers need from a container engine.
+ * `Podman` (podman.ts) is the one implementation that runs containers; tests use a fake that
+ * runs local processes. Nothing here is podman's own notion, so a Kubernetes runtime (a pod per
+ * server, its stdio attached) can implement the same interface.
+ *
+ * @module
+ */
+import { processAlive, processStartTime } from "../util/process.ts";
+import type { LaunchSpec } from "./launch_spec.ts";
+
+/** Label keys on every container the registry starts, so a later start can find and sweep them. */
+export const LABEL_MANAGED = "io.mcp-registry.managed";
+export const LABEL_SERVER = "io.mcp-registry.server";
+export const LABEL_OWNER = "io.mcp-registry.owner";
+
+/** Labels of a container: key → value. */
+export type Labels = Record<string, string>;
+
+/** Resource limits for each container, as data; each runtime spells them its own way. */
+export interface ContainerLimits {
+  /** Memory, e.g. `512m` (podman's `--memory`). */
+  memory: string;
+  /** CPUs, e.g. `1` (podman's `--cpus`). */
+  cpus: string;
+  /** The most processes (podman's `--pids-limit`). */
+  pids: number;
+}
+
+/** One container to run: the launch spec (after the mount policy), its name, labels, limits. */
+export interface ContainerRequest {
+  spec: LaunchSpec;
+  /** A unique, readable name (see `containerName()`). */
+  name: string;
+  labels: Labels;
+  limits: ContainerLimits;
+}
+
+/** A container of ours, as the runtime lists it. */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  labels: Labels;
+  /** The runtime's word for its state (`running`, `exited`, …). */
+  state: string;
+}
+
+/**
+ * How to reach a long-lived server's stdio: a local command whose stdin and stdout are the
+ * server's (podman: `podman run -i …`), spawned by the MCP SDK's stdio transport. It is given
+ * this whole environment and nothing else.
+ */
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** What a one-shot container left: its exit code (-1 when stopped) and output. */
+export interface RunOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@linkcode ContainerRuntime.runOnce}. */
+export interface RunOnceOptions {
+  timeoutMs: number;
+  /** Stops the container when aborted. */
+  signal?: AbortSignal;
+}
+
+/** A container engine, as the registry uses one. */
+export interface ContainerRuntime {
+  /** Its name in messages ("checking podman and the image"). */
+  readonly name: string;
+  /** Its version; throws a `ContainerRuntimeError` (kind `unavailable`) when it cannot run. */
+  version(): Promise<string>;
+  /** True when the image is at hand without a pull. */
+  imageExists(image: string): Promise<boolean>;
+  /** Fetches the image; throws a `ContainerRuntimeError` (kind `image`) saying why it cannot. */
+  pull(image: string): Promise<void>;
+  /**
+   * The command that runs `request` as a long-lived server attached to its stdio. Ending the
+   * command's stdin ends the server; `remove()` by name makes sure.
+   */
+  serverCommand(request: ContainerRequest): ServerCommand;
+  /** Runs `request` to its end and returns its exit code and output, whatever the code. */
+  runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput>;
+  /** Stops (with a short grace) and removes containers by name; ones already gone are fine. */
+  remove(names: string[]): Promise<void>;
+  /** Every container, running or not, that carries all of `labels`. */
+  list(labels: Labels): Promise<ContainerInfo[]>;
+  /** True when the named volume exists. */
+  volumeExists(name: string): Promise<boolean>;
+  /** When the named volume was made, or null when there is none. */
+  volumeCreatedAt(name: string): Promise<Date | null>;
+}
+
+/** Why a runtime failed: the engine is missing, an image cannot be had, or a command failed. */
+export type RuntimeErrorKind = "unavailable" | "image" | "failed";
+
+/** A runtime failed; `message` says what to do, `kind` whether trying again can help. */
+export class ContainerRuntimeError extends Error {
+  override name = "ContainerRuntimeError";
+  readonly kind: RuntimeErrorKind;
+
+  constructor(message: string, kind: RuntimeErrorKind = "failed") {
+    super(message);
+    this.kind = kind;
+  }
+
+  /** True when a retry cannot help: no engine, or an image that cannot be had. */
+  get permanent(): boolean {
+    return this.kind !== "failed";
+  }
+}
+
+/** The labels of a server's container: ours, the catalog id, and the registry process. */
+export function serverLabels(serverId: string, owner: string): Labels {
+  return { [LABEL_MANAGED]: "true", [LABEL_SERVER]: serverId, [LABEL_OWNER]: owner };
+}
+
+/** A readable, unique container name: `mcp-registry-<id>-<6 hex>`. */
+export function containerName(serverId: string): string {
+  const suffix = crypto.getRandomValues(new Uint8Array(3));
+  const hex = Array.from(suffix, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `mcp-registry-${serverId.slice(0, 40).replace(/-+$/, "")}-${hex}`;
+}
+
+/** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */
+export function ownerTag(pid = Deno.pid): string {
+  return `${pid}:${processStartTime(pid) ?? "0"}`;
+}
+
+/** True when the registry process named by an owner tag may still run (see `processAlive`). */
+export function ownerAlive(owner: string): boolean {
+  const cut = owner.indexOf(":");
+  const pid = cut < 0 ? owner : owner.slice(0, cut);
+  const start = cut < 0 ? undefined : owner.slice(cut + 1); // may hold colons (`ps:` times)
+  if (!pid || !/^\d+$/.test(pid)) return false;
+  return processAlive(Number(pid), start === "0" ? undefined : start);
+}
