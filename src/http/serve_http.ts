@@ -6,11 +6,15 @@
  *
  * @module
  */
+import { Hono, type MiddlewareHandler } from "hono";
 import type { Registry } from "../registry/context.ts";
 import type { Logger } from "../util/log.ts";
 import { WebStandardStreamableHTTPServerTransport } from "../mcp/sdk_http.ts";
+import { bearerMatches, generateToken, type WebEnv } from "../web/_auth.ts";
 import { createWebApp } from "../web/web_app.ts";
 import { listenWithHeaderDeadline } from "./_header_deadline.ts";
+
+export { generateToken };
 
 /** How long a client may take to send a request's headers. */
 export const DEFAULT_HEADER_TIMEOUT_MS = 15_000;
@@ -43,13 +47,6 @@ export interface HttpEndpoint extends AsyncDisposable {
   finished: Promise<void>;
 }
 
-/** A random token for clients, 256 bits in base64url. */
-export function generateToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 /** Serves `registry` over Streamable HTTP at `/mcp`. */
 export async function serveHttp(
   registry: Registry,
@@ -63,35 +60,33 @@ export async function serveHttp(
     headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS,
   } = options;
   const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
-  const expected = new TextEncoder().encode(`Bearer ${token}`);
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
   const web = createWebApp({ registry, token, log });
 
-  const handler = async (request: Request): Promise<Response> => {
-    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host/Origin.
-    const hostHeader = (request.headers.get("host") ?? "").toLowerCase();
+  /** DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host/Origin. */
+  const ownAddress: MiddlewareHandler<WebEnv> = async (c, next) => {
+    const hostHeader = (c.req.header("host") ?? "").toLowerCase();
     if (!allowedHosts.has(hostHeader)) {
       return refuse(403, `Host "${hostHeader.slice(0, 100)}" is not this registry's address`);
     }
     // A request line in absolute form (`GET http://other/ HTTP/1.1`) names its own host; only
     // the checked Host may decide the page's address and its cookie's name.
     // Behind the front the server listens on a Unix socket: its URLs say `http+unix:`.
-    const url = URL.parse(request.url.replace(/^http\+unix:/, "http:"));
+    const url = URL.parse(c.req.url.replace(/^http\+unix:/, "http:"));
     if (url === null || url.host !== URL.parse(`http://${hostHeader}`)?.host) {
       return refuse(400, "The request's target must be a path on this registry's address");
     }
-    const origin = request.headers.get("origin");
-    if (origin !== null && !allowedOrigins.has(origin.toLowerCase())) {
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
       return refuse(403, `Origin "${origin.slice(0, 100)}" may not use this registry`);
     }
-    if (url.pathname !== "/mcp") {
-      return await web.handle(request, url) ??
-        refuse(404, "Not found: the MCP endpoint is /mcp, the web page /");
-    }
-    if (
-      !sameBytes(new TextEncoder().encode(request.headers.get("authorization") ?? ""), expected)
-    ) {
+    c.set("url", url);
+    return await next();
+  };
+
+  const mcp = async (request: Request): Promise<Response> => {
+    if (!(await bearerMatches(request.headers.get("authorization"), token))) {
       return new Response(
         'Unauthorized: send the registry\'s token as "Authorization: Bearer <token>" (it is ' +
           "printed when the registry starts, or set it with MCP_REGISTRY_TOKEN)\n",
@@ -125,6 +120,13 @@ export async function serveHttp(
     return await transport.handleRequest(request);
   };
 
+  // Order matters: the address check first, then `/mcp` (which answers and stops), then the
+  // page's routes for every other path.
+  const app = new Hono<WebEnv>()
+    .use(ownAddress)
+    .all("/mcp", (c) => mcp(c.req.raw))
+    .route("/", web.routes);
+
   // Deno.serve behind a front that enforces the header deadline; only the front can reach it.
   const socketDir = await Deno.makeTempDir({ prefix: "mcp-registry-http-" });
   await Deno.chmod(socketDir, 0o700);
@@ -153,7 +155,7 @@ export async function serveHttp(
       log.error("http request failed", { error: String(error) });
       return refuse(500, "Internal error");
     },
-  }, handler);
+  }, app.fetch);
   const bound = front.addr.port;
   const names = new Set([host, "127.0.0.1", "localhost", "[::1]"]);
   allowedHosts = new Set([...names].map((n) => `${n}:${bound}`.toLowerCase()));
@@ -186,11 +188,4 @@ function refuse(status: number, message: string): Response {
     status,
     headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
   });
-}
-
-/** Compares in time that does not depend on where the inputs differ. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ b[i]!;
-  return diff === 0;
 }

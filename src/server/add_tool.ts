@@ -51,9 +51,9 @@ export const addTool = defineTool({
     if (missing.length > 0) return toolError(describeMissing(entry, missing));
     let outcome;
     try {
-      call.progress(`${entry.id}: starting`);
+      call.progress({ subject: entry.id, message: "starting" });
       outcome = await active.add(entry, config, {
-        progress: (step) => call.progress(`${entry.id}: ${step}`),
+        progress: (step) => call.progress({ subject: entry.id, message: step }),
       });
     } catch (error) {
       return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);

@@ -77,9 +77,9 @@ export const refreshTool = defineTool({
         });
         continue;
       }
-      call.progress(`${name}: refresh started`);
+      call.progress({ subject: name, message: "refresh started" });
       const refreshing = catalog.refresh(name, {
-        progress: (step) => call.progress(`${name}: ${step.message}`, step.done, step.total),
+        progress: (step) => call.progress({ subject: name, ...step }),
       });
       results.set(name, {
         source: name,
@@ -91,7 +91,10 @@ export const refreshTool = defineTool({
       });
       running.push(refreshing.then((outcome) => {
         results.set(name, finished(outcome));
-        call.progress(`${name}: ${outcome.ok ? `${outcome.entries} entries` : "failed"}`);
+        call.progress({
+          subject: name,
+          message: outcome.ok ? `${outcome.entries} entries` : "failed",
+        });
       }));
     }
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -169,7 +169,8 @@ function callInfo(token: string | number | undefined, extra: HandlerExtra): Call
   let last = 0;
   return {
     signal: extra.signal,
-    progress(message, done, total) {
+    progress({ subject, message: step, done, total }) {
+      const message = `${subject}: ${step}`;
       // Progress must grow with every notification: count steps when the work has no unit.
       last = done !== undefined && done > last ? done : last + 1;
       const params: {

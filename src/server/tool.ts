@@ -12,13 +12,22 @@ import { truncate } from "../util/text.ts";
 
 export type { ToolContext };
 
+/** One step of a call's work: what it is about and how far it got. */
+export interface ProgressStep {
+  /** What the step is about: a server id, a source name. */
+  subject: string;
+  message: string;
+  done?: number;
+  total?: number;
+}
+
 /** What a handler knows about the call it answers. */
 export interface CallInfo {
   /**
-   * Sends `notifications/progress` when the client asked for progress (passed a progress
-   * token); does nothing otherwise. Never throws.
+   * Sends `notifications/progress` (message `<subject>: <message>`) when the client asked for
+   * progress (passed a progress token); does nothing otherwise. Never throws.
    */
-  progress(message: string, done?: number, total?: number): void;
+  progress(step: ProgressStep): void;
   /** Aborted when the client cancels the call or disconnects. */
   signal: AbortSignal;
 }

@@ -273,7 +273,8 @@ export async function runTool(
   const early = secretMasker(before);
   const masked: CallInfo = {
     signal: call.signal,
-    progress: (message, done, total) => call.progress(early(message), done, total),
+    progress: (step) =>
+      call.progress({ ...step, subject: early(step.subject), message: early(step.message) }),
   };
   const result = await tool.handler(parsed.data, registry.context, masked);
   const mask = secretMasker([...before, ...id === null ? [] : await storedSecrets(configs, id)]);
@@ -307,10 +308,8 @@ export function progressCall(
 ): CallInfo {
   return {
     signal: QUIET_CALL.signal,
-    progress(message, done, total) {
-      const [head, ...rest] = message.split(": ");
-      const id = rest.length ? head! : "";
-      const event: ProgressEvent = { kind, id, message: rest.length ? rest.join(": ") : message };
+    progress({ subject, message, done, total }) {
+      const event: ProgressEvent = { kind, id: subject, message };
       if (done !== undefined) event.done = done;
       if (total !== undefined) event.total = total;
       try {

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
 import type { Registry } from "../registry/context.ts";
 import { activeServers, type ProgressEvent, sourcesStatus } from "./_api.ts";
 
@@ -37,39 +39,32 @@ export class EventHub {
     this.#registry = registry;
   }
 
-  /** Opens an event stream: the current state at once, then every change. */
-  stream(): Response {
-    let listener: Listener;
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        listener = {
-          send(event, data) {
-            try {
-              controller.enqueue(encoder.encode(
-                event === ""
-                  ? ": keepalive\n\n"
-                  : `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
-              ));
-            } catch { /* closed meanwhile */ }
-          },
-          close() {
-            try {
-              controller.close();
-            } catch { /* closed already */ }
-          },
-        };
-        this.#add(listener);
-      },
-      cancel: () => this.#remove(listener),
+  /** Opens an event stream: the current state at once, then every change, until either ends. */
+  stream(c: Context): Response {
+    const response = streamSSE(c, async (sse) => {
+      const ended = Promise.withResolvers<void>();
+      const listener: Listener = {
+        send(event, data) {
+          void (event === ""
+            ? sse.write(": keepalive\n\n")
+            : sse.writeSSE({ event, data: JSON.stringify(data) }));
+        },
+        close: () => ended.resolve(),
+      };
+      sse.onAbort(() => ended.resolve());
+      this.#add(listener);
+      try {
+        await ended.promise;
+      } finally {
+        this.#remove(listener);
+      }
     });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store",
-        "x-accel-buffering": "no",
-      },
-    });
+    // What the page has always been sent; the transfer framing is the HTTP server's business.
+    response.headers.set("content-type", "text/event-stream; charset=utf-8");
+    response.headers.set("x-accel-buffering", "no");
+    response.headers.delete("transfer-encoding");
+    response.headers.delete("connection");
+    return response;
   }
 
   /** Sends `event` to every stream now (progress is not deduplicated). */
