@@ -4,25 +4,16 @@
  *
  * @module
  */
-import { Catalog } from "./registry/catalog.ts";
 import type { RegistryConfig } from "./config.ts";
 import { createLogger, type Logger } from "./util/log.ts";
 import type { Server } from "./mcp/sdk.ts";
-import { ActiveServers } from "./proxy/active_servers.ts";
-import { ownerTag, Podman } from "./runtime/podman.ts";
 import { createRegistryServer } from "./server/server.ts";
 import type { Registry, ToolContext } from "./registry/context.ts";
 
 export type { Registry };
-import { configuredSources } from "./registry/configured_sources.ts";
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
-import { CatalogStore } from "./store/catalog_store.ts";
-import { ConfigStore } from "./store/config_store.ts";
-import { mountPolicyOf } from "./registry/mount_roots.ts";
-import { AllowedPathStore } from "./store/allowed_paths.ts";
-import { LegacyVolumes } from "./registry/legacy_volumes.ts";
-import { MountStore } from "./store/mount_store.ts";
-import { openKvSafely } from "./store/open_kv.ts";
+import { newPool } from "./registry/pool.ts";
+import { newCatalog, openStores } from "./registry/stores.ts";
 import { VERSION } from "./util/version.ts";
 
 /** Options for {@linkcode startRegistry}. */
@@ -42,53 +33,30 @@ export interface StartRegistryOptions {
 export async function startRegistry(options: StartRegistryOptions): Promise<Registry> {
   const { config, refreshOnStart = true, sweepOnStart = true } = options;
   const log = options.log ?? createLogger(config.logLevel);
-  await Deno.mkdir(config.cacheDir, { recursive: true });
-  const kv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
-  const sources = options.sources ?? configuredSources(config);
+  const stores = await openStores(config, log);
   // Each process checks at its own minute, so registries sharing a cache do not all fetch at once.
   const checkMinute = Math.floor(Math.random() * 60);
-  const catalog = new Catalog({
-    sources,
-    store: new CatalogStore(kv),
-    refreshIntervalHours: config.refreshIntervalHours,
+  const catalog = newCatalog(config, stores, {
     log,
+    sources: options.sources,
     checkMinute,
-    cooldownMinutes: config.refreshCooldownMinutes,
-    retryMinutes: config.refreshRetryMinutes,
     autoRetry: true,
   });
-  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
-  const configs = new ConfigStore(state, config.dataDir);
-  const podman = new Podman({ binary: config.podman });
-  const mounts = new MountStore(state);
-  const legacyVolumes = new LegacyVolumes(state, podman);
-  // Once, on the first start of a version with per-server volumes: who may keep an old one.
-  const recorded = legacyVolumes.recordServersBefore(mounts).catch((error) =>
-    log.warn("cannot record the servers active before", { error: String(error) })
-  );
-  const mountPolicy = mountPolicyOf(config, new AllowedPathStore(state));
+  const { configs } = stores;
   const servers = new Set<Server>();
   const changeListeners = new Set<() => void>();
-  const active = new ActiveServers({
-    runtime: podman,
-    limits: config.limits,
-    owner: ownerTag(),
+  const { active, legacyVolumes, mountPolicy } = newPool(config, stores, {
     log,
-    callTimeoutMs: config.callTimeoutSeconds * 1000,
-    mounts,
-    lookupEntry: (id) => catalog.index.get(id),
-    mountPolicy,
-    legacyVolumes: legacyVolumes.adopt,
-    allowInsecureRemotes: config.allowInsecureRemotes,
-    allowHostProcesses: config.allowHostProcesses,
-    runtimes: config.runtimes,
-    loadConfig: (id) => configs.get(id),
+    catalog,
     onToolsChanged: () => {
       for (const s of servers) s.sendToolListChanged().catch(() => {}); // not connected yet: fine
       for (const listener of changeListeners) listener();
     },
   });
+  // Once, on the first start of a version with per-server volumes: who may keep an old one.
+  const recorded = legacyVolumes.recordServersBefore(stores.mounts).catch((error) =>
+    log.warn("cannot record the servers active before", { error: String(error) })
+  );
   const swept = sweepOnStart
     ? active.sweepOrphans().catch((error) =>
       log.debug("no container sweep", { reason: String(error) })
@@ -155,8 +123,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
       await restored;
       await catalog.close();
       await refreshed;
-      kv.close();
-      state.close();
+      stores.close();
     },
   };
 }

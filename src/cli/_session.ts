@@ -5,15 +5,13 @@
  *
  * @module
  */
-import { Catalog } from "../registry/catalog.ts";
 import { readConfig, type RegistryConfig } from "../config.ts";
+import type { Catalog } from "../registry/catalog.ts";
+import { newCatalog, openStores, type Stores } from "../registry/stores.ts";
+import type { AllowedPathStore } from "../store/allowed_paths.ts";
+import type { ConfigStore } from "../store/config_store.ts";
+import type { MountStore } from "../store/mount_store.ts";
 import { createLogger, type Logger } from "../util/log.ts";
-import { configuredSources } from "../registry/configured_sources.ts";
-import { CatalogStore } from "../store/catalog_store.ts";
-import { ConfigStore } from "../store/config_store.ts";
-import { AllowedPathStore } from "../store/allowed_paths.ts";
-import { MountStore } from "../store/mount_store.ts";
-import { openKvSafely } from "../store/open_kv.ts";
 import { UsageError } from "./_io.ts";
 
 /** The stores a command works on; dispose of it to close them. */
@@ -25,8 +23,8 @@ export interface CliSession extends AsyncDisposable {
   mounts: MountStore;
   /** The host folders a person approved for container mounts. */
   allowedPaths: AllowedPathStore;
-  /** The data dir's Kv store (settings, active servers, approvals). */
-  state: Deno.Kv;
+  /** All of the above, as a running registry opens them. */
+  stores: Stores;
   log: Logger;
 }
 
@@ -54,31 +52,20 @@ export async function openSession(
   // Errors only, unless MCP_REGISTRY_LOG_LEVEL asks for more: a command's own output says what
   // happened (a failed refresh, a skipped file), and its lines read better without the logs.
   const log = createLogger(logLevelOf(config));
-  await Deno.mkdir(config.cacheDir, { recursive: true });
-  const catalogKv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
-  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const stateKv = await openKvSafely(`${config.dataDir}/state.kv`, log);
-  const catalog = new Catalog({
-    sources: configuredSources(config),
-    store: new CatalogStore(catalogKv),
-    refreshIntervalHours: config.refreshIntervalHours,
-    cooldownMinutes: config.refreshCooldownMinutes,
-    retryMinutes: config.refreshRetryMinutes,
-    log,
-  });
+  const stores = await openStores(config, log);
+  const catalog = newCatalog(config, stores, { log });
   await catalog.load();
   return {
     config,
     catalog,
-    configs: new ConfigStore(stateKv, config.dataDir),
-    mounts: new MountStore(stateKv),
-    allowedPaths: new AllowedPathStore(stateKv),
-    state: stateKv,
+    configs: stores.configs,
+    mounts: stores.mounts,
+    allowedPaths: stores.allowedPaths,
+    stores,
     log,
     async [Symbol.asyncDispose]() {
       await catalog.close();
-      catalogKv.close();
-      stateKv.close();
+      stores.close();
     },
   };
 }

@@ -247,29 +247,13 @@ async function checkStart(
   entry: CatalogEntry,
   out: Output,
 ): Promise<Checked | { error: string }> {
-  const [{ ActiveServers }, { ownerTag, Podman }, { mountPolicyOf }, { LegacyVolumes }] =
-    await Promise.all([
-      import("../proxy/active_servers.ts"),
-      import("../runtime/podman.ts"),
-      import("../registry/mount_roots.ts"),
-      import("../registry/legacy_volumes.ts"),
-    ]);
-  const { config } = session;
-  const podman = new Podman({ binary: config.podman });
-  const active = new ActiveServers({
-    runtime: podman,
-    legacyVolumes: new LegacyVolumes(session.state, podman).adopt,
-    limits: config.limits,
-    owner: ownerTag(),
+  const { newPool } = await import("../registry/pool.ts");
+  // Not remembered: the check stops what it started, and the next registry start restores
+  // only what `add` (without --check) recorded.
+  const { active } = newPool(session.config, session.stores, {
     log: session.log,
-    callTimeoutMs: config.callTimeoutSeconds * 1000,
-    lookupEntry: (id) => session.catalog.index.get(id),
-    mountPolicy: mountPolicyOf(config, session.allowedPaths),
-    allowInsecureRemotes: config.allowInsecureRemotes,
-    allowHostProcesses: config.allowHostProcesses,
-    runtimes: config.runtimes,
-    loadConfig: (id) => session.configs.get(id),
-    onToolsChanged: () => {},
+    catalog: session.catalog,
+    remember: false,
   });
   const progress = progressReporter(out);
   // Ctrl-C while it starts: stop what was started before exiting.
