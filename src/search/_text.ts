@@ -11,7 +11,8 @@ const STOP_WORDS = new Set(
     "if in into is it its let lets like me my need needs of on or our please so some that the " +
     "their them then there these this to us use used uses using want wants was we what when " +
     "where which while who will with without would you your mcp server servers model context " +
-    "protocol something thing things able help helps allow allows work works working via"
+    "protocol something thing things able help helps allow allows work works working via " +
+    "between about"
   ).split(" "),
 );
 
@@ -54,8 +55,8 @@ export function processTerm(term: string): string | null {
 }
 
 /**
- * A deliberately light English stemmer: plural and `-ing`/`-ed` endings, then a final `e`,
- * so that scrape, scraper's stem prefix, scraping and scraped meet. Applied to both the index
+ * A deliberately light English stemmer: plural and `-ing`/`-ed` endings, then `-ation` or a
+ * final `e`, so that scrape, scraping and scraped meet, and generate and generation. Applied to both the index
  * and the query, so it only has to be consistent, not linguistically right.
  */
 export function stem(word: string): string {
@@ -68,6 +69,7 @@ export function stem(word: string): string {
   else if (w.endsWith("s") && !/(ss|us)$/.test(w) && !(w.endsWith("is") && w.length > 4)) {
     w = w.slice(0, -1);
   }
-  if (w.endsWith("e") && w.length >= 5) w = w.slice(0, -1);
+  if (w.endsWith("ation") && w.length >= 8) w = w.slice(0, -3); // generation → generat
+  else if (w.endsWith("e") && w.length >= 5) w = w.slice(0, -1);
   return w;
 }

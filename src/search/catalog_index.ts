@@ -6,6 +6,8 @@
 import MiniSearch from "minisearch";
 import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
+import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
+import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
 
 /** Filters narrow the catalog before anything is ranked. */
 export interface SearchFilters {
@@ -78,13 +80,13 @@ export const DEFAULT_BOOST = {
 };
 
 /**
- * Typos: one edit from 4 letters on (`slak` finds `slack`). A word the catalog never uses is
- * likely misspelt, so from 5 letters on it gets two (`stirpe` finds `stripe`); a word it does
- * use keeps one, which also keeps the costly two-edit search off most queries.
+ * Typos: a word the catalog never uses is likely misspelt: one edit from 4 letters on (`slak`
+ * finds `slack`), two from 5 (`stirpe` finds `stripe`). A word it does use is taken as typed,
+ * which also keeps the costly fuzzy search off most queries.
  */
 function fuzziness(term: string, known: boolean): number | false {
-  if (term.length < 4) return false;
-  return !known && term.length >= 5 ? 2 : 1;
+  if (known || term.length < 4) return false;
+  return term.length >= 5 ? 2 : 1;
 }
 
 /** Search and paging over catalog entries. Immutable: build a new one for a new catalog. */
@@ -106,8 +108,10 @@ export class CatalogIndex {
   readonly #exactNames = new Map<string, number[]>();
   /** Each entry's position in id order: the tie-breaker between equal scores. */
   readonly #idRank: Int32Array;
-  /** Every indexed (processed) term, to tell misspellings from real words. */
-  readonly #vocabulary = new Set<string>();
+  /** How many entries use each indexed (processed) term: how rare, so how telling, it is. */
+  readonly #docFreq = new Map<string, number>();
+  /** The words entries use as written (lowercased), by length, with their processed term. */
+  readonly #words: WordsByLength = new Map();
 
   /**
    * @param tuning Field boosts and how strongly results matching more of the query's words
@@ -133,8 +137,10 @@ export class CatalogIndex {
       processTerm,
       searchOptions: {
         boost,
-        prefix: (term) => term.length >= 3,
-        fuzzy: (term) => fuzziness(term, this.#vocabulary.has(term)),
+        // A word the catalog uses is taken as typed ("web" must not find "webflow"); a
+        // partial or unknown one is completed ("playw" finds "playwright").
+        prefix: (term) => term.length >= 3 && !this.#docFreq.has(term),
+        fuzzy: (term) => fuzziness(term, this.#docFreq.has(term)),
         combineWith: "OR",
       },
     });
@@ -156,13 +162,23 @@ export class CatalogIndex {
     });
     const docs = entries.map(toDoc);
     this.#search.addAll(docs);
+    const seen = new Set<string>();
     for (const doc of docs) {
+      const terms = new Set<string>();
       for (const field of Object.keys(boost) as (keyof typeof boost)[]) {
         for (const token of tokenize(doc[field])) {
           const term = processTerm(token);
-          if (term) this.#vocabulary.add(term);
+          if (!term) continue;
+          terms.add(term);
+          const word = token.toLowerCase();
+          if (seen.has(word) || word.length < 4 || /\d/.test(word)) continue;
+          seen.add(word);
+          const bucket = this.#words.get(bucketOf(word));
+          if (bucket) bucket.push([word, term]);
+          else this.#words.set(bucketOf(word), [[word, term]]);
         }
       }
+      for (const term of terms) this.#docFreq.set(term, (this.#docFreq.get(term) ?? 0) + 1);
     }
     this.#browseOrder = entries.map((_, i) => i).sort((a, b) =>
       browseCompare(entries[a]!, entries[b]!)
@@ -193,8 +209,8 @@ export class CatalogIndex {
     const { filters = {}, limit = 10 } = options;
     const allowed = this.#allowed(filters);
     // Repeated words add nothing but cost; 32 distinct words are plenty for any need.
-    const terms = [...new Set(tokenize(query).map(processTerm).filter((t) => t))].slice(0, 32);
-    if (terms.length === 0) {
+    const groups = this.#queryGroups(query);
+    if (groups.length === 0) {
       const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
       return {
         hits: order.slice(0, limit).map((i) => ({ entry: this.#entries[i]!, score: 0 })),
@@ -202,17 +218,26 @@ export class CatalogIndex {
         browsing: true,
       };
     }
-    const results = this.#search.search(terms.join(" "), {
+    const weights = new Map<string, number>();
+    for (const group of groups) {
+      for (const [term, weight] of group.terms) {
+        if ((weights.get(term) ?? 0) < weight) weights.set(term, weight);
+      }
+    }
+    const results = this.#search.search([...weights.keys()].join(" "), {
       processTerm: (t) => t, // the terms are processed already
+      boostTerm: (term) => weights.get(term) ?? 1,
       boostDocument: allowed ? (id: number) => (allowed[id] ? 1 : 0) : undefined,
     });
     const exact = this.#exactNames.get(normalizeName(query));
+    const totalWeight = groups.reduce((sum, g) => sum + g.idf, 0);
     const scored = results.map((r) => {
       const i = r.id as number;
-      const covered = (r.queryTerms.length / terms.length) ** this.#coverage;
+      const covered = (coverage(groups, r.queryTerms, r.match) / totalWeight) ** this.#coverage;
+      const named = 1 + NAME_HIT * nameShare(groups, r.match) / totalWeight;
       return {
         i,
-        score: r.score * covered * RUNNABLE[this.#entries[i]!.launch_method] *
+        score: r.score * covered * named * RUNNABLE[this.#entries[i]!.launch_method] *
           (exact?.includes(i) ? exactBonus(this.#entries[i]!, query) : 1),
       };
     });
@@ -226,6 +251,34 @@ export class CatalogIndex {
       total: scored.length,
       browsing: false,
     };
+  }
+
+  /**
+   * The query's words, each with the terms that stand for it: itself, the catalog's word for a
+   * misspelt one, and related words from the lexicon, at lower weights; and how rare it is.
+   */
+  #queryGroups(query: string): QueryGroup[] {
+    const groups: QueryGroup[] = [];
+    const seen = new Set<string>();
+    for (const token of tokenize(query)) {
+      const term = processTerm(token);
+      if (!term || seen.has(term)) continue;
+      seen.add(term);
+      const terms = new Map<string, number>([[term, 1]]);
+      let df = this.#docFreq.get(term);
+      if (df === undefined && token.length >= 5) {
+        for (const close of closeWords(token.toLowerCase(), this.#words)) {
+          if (!terms.has(close)) terms.set(close, TYPO_WEIGHT);
+          df = Math.max(df ?? 0, this.#docFreq.get(close) ?? 0);
+        }
+      }
+      for (const related of relatedTerms(term)) {
+        if (!terms.has(related) && this.#docFreq.has(related)) terms.set(related, RELATED_WEIGHT);
+      }
+      groups.push({ typed: term, terms, idf: idf(this.size, df ?? 1) });
+      if (groups.length === 32) break;
+    }
+    return groups;
   }
 
   /** The filtered catalog, a page at a time, in browsing order. */
@@ -249,6 +302,83 @@ export class CatalogIndex {
     });
     return allowed;
   }
+}
+
+/** One word of a query: the terms that stand for it, with their weights, and its rarity. */
+interface QueryGroup {
+  /** The word as the person typed it (processed). */
+  typed: string;
+  terms: Map<string, number>;
+  idf: number;
+}
+
+/** A word the catalog uses, found for a misspelt one, counts a little less than a typed one. */
+const TYPO_WEIGHT = 0.9;
+
+/**
+ * How much a match in each field says that an entry covers a query word: a word found only
+ * among the descriptions of an entry's tools says less (a server with 300 tools mentions
+ * nearly everything somewhere).
+ */
+const FIELD_COVER: Record<string, number> = { tool_names: 0.7, tool_text: 0.4 };
+
+/**
+ * How much an entry whose name holds a query word (as typed) gains, for all of the query's
+ * words: "send a slack message" is about Slack before it is about sending messages.
+ */
+const NAME_HIT = 1.5;
+
+/** The idf of the query words an entry's name holds exactly. */
+function nameShare(groups: readonly QueryGroup[], match: Record<string, string[]>): number {
+  let sum = 0;
+  for (const group of groups) {
+    if (match[group.typed]?.includes("names")) sum += group.idf;
+  }
+  return sum;
+}
+
+/** Rarity of a term used by `df` of `n` entries (BM25's idf, never negative). */
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * The rarity-weighted share of the query's words an entry covers (not yet divided by the
+ * total): each word counts its idf, times the weight of the best term that matched it and
+ * how telling the field it matched in is.
+ */
+function coverage(
+  groups: readonly QueryGroup[],
+  matched: readonly string[],
+  match: Record<string, string[]>,
+): number {
+  let sum = 0;
+  for (const group of groups) {
+    let best = 0;
+    for (const term of matched) {
+      const weight = group.terms.get(term);
+      if (weight === undefined || weight <= best) continue;
+      best = weight * fieldCover(term, match);
+    }
+    sum += best * group.idf;
+  }
+  return sum;
+}
+
+/** How telling the best field is in which `term` (or a word it is a prefix of) matched. */
+function fieldCover(term: string, match: Record<string, string[]>): number {
+  let best = 0;
+  let found = false;
+  for (const indexed in match) {
+    if (!indexed.startsWith(term)) continue;
+    found = true;
+    for (const field of match[indexed]!) {
+      const cover = FIELD_COVER[field] ?? 1;
+      if (cover > best) best = cover;
+    }
+    if (best === 1) return 1;
+  }
+  return found ? best : 1; // a typo's match: its fields are not known here
 }
 
 function filterChecks(filters: SearchFilters): ((entry: CatalogEntry) => boolean)[] {
