@@ -21,6 +21,7 @@ export const LAYERS: Record<string, number> = {
   "config.ts": 4, // settings from the environment
   proxy: 5, // the pool of running servers
   registry: 6, // the live catalog and what the tools, CLI and web share
+  code: 6, // registry-code's sandbox: a child Deno process, calls through proxy/
   server: 7, // the MCP server and its tools
   web: 8,
   cli: 8,
