@@ -13,11 +13,12 @@
 import { PODMAN_ENV, PROXY_ENV } from "../src/runtime/podman.ts";
 
 /**
- * The programs the registry runs: podman (every server container), git (catalog sources) and ps
+ * The programs the registry runs: podman (every server container), git (catalog sources), ps
  * (the start time of a registry process, for container owner labels: Deno opens /proc only under
- * --allow-all).
+ * --allow-all) and deno (registry-code's sandbox: a `deno run` child with no permissions at all,
+ * src/code/sandbox.ts; the same deno as the registry's when it runs from source).
  */
-export const ALLOWED_PROGRAMS: readonly string[] = ["podman", "git", "ps"];
+export const ALLOWED_PROGRAMS: readonly string[] = ["podman", "git", "ps", "deno"];
 
 /**
  * Every environment variable read by the registry or the SDK it uses, by whom. With

@@ -73,11 +73,15 @@ const CALLS_AT_ONCE = 8;
 const IMPORT = /\bimport\b/;
 
 /**
- * The command that starts a sandbox: this Deno (`deno run main.ts`), or `deno` on the PATH when
- * the registry is a compiled binary (which cannot run other code).
+ * The command that starts a sandbox: this Deno when the registry may run it (`deno run -A`),
+ * else `deno` from the PATH: the scoped flags allow `--allow-run=deno` by name, and a compiled
+ * binary cannot run other code itself.
  */
 export function sandboxProgram(): string {
-  return Deno.build.standalone ? "deno" : Deno.execPath();
+  if (Deno.build.standalone) return "deno";
+  const self = Deno.execPath();
+  const allowed = Deno.permissions.querySync({ name: "run", command: self }).state === "granted";
+  return allowed ? self : "deno";
 }
 
 /** The child's arguments (data, tested): no `--allow-*` at all. */

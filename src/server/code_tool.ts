@@ -5,8 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { activeDeclarations, callFromSandbox } from "../code/mcp_bridge.ts";
-import { activeTools } from "../code/mcp_bridge.ts";
+import { activeDeclarations, activeTools, callFromSandbox } from "../code/mcp_bridge.ts";
 import { MAX_CODE_CHARS, runSandboxed } from "../code/sandbox.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
@@ -34,6 +33,11 @@ export const codeTool = defineTool({
     ),
     timeout_seconds: z.number().min(1).max(MAX_CODE_SECONDS).optional().describe("Default 30."),
   }).strict(),
+  output: z.object({
+    result: z.unknown().optional(),
+    console: z.string().optional(),
+    declarations: z.string().optional(),
+  }),
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(args, { active }, call) {
     if (args.types) {

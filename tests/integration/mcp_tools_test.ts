@@ -95,6 +95,7 @@ Deno.test("`tools/list` lists the registry's tools, each with schemas and a desc
   deepEqual(r.tools.map((t) => t.name).sort(), [
     "registry-active",
     "registry-add",
+    "registry-code",
     "registry-config-set",
     "registry-exec",
     "registry-find",

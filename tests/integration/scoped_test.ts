@@ -106,6 +106,15 @@ Deno.test({
       const graph = await call(client, "memory__search_nodes", { query: entity });
       ok(graph.structuredContent.entities.some((e: Json) => e.name === entity));
 
+      // registry-code: its sandbox (`deno` with no permissions) starts under the scoped flags,
+      // reaches the memory server through mcp.call, and still cannot read a file.
+      const code = await call(client, "registry-code", {
+        code: `const g = await servers.memory.search_nodes({ query: ${JSON.stringify(entity)} });
+          let read = "denied"; try { read = Deno.readTextFileSync("/etc/hostname"); } catch { /* no */ }
+          return { found: g.entities.length, read };`,
+      });
+      deepEqual(code.structuredContent.result, { found: 1, read: "denied" });
+
       await call(client, "registry-remove", { id: "memory" });
       ok(!(await client.listTools()).tools.some((t) => t.name.startsWith("memory__")));
       ok(!(await ourContainers()).includes(container), "the container is gone");
