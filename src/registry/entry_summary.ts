@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { type CatalogEntry, LAUNCH_METHODS } from "../catalog/entry.ts";
+import { type CatalogEntry, LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
 import { truncate } from "../util/text.ts";
 
 export const EntrySummarySchema = z.object({
@@ -50,6 +50,53 @@ export function summarize(entry: CatalogEntry, score = 0): EntrySummary {
     tools_known: entry.tools.length > 0,
     score: Math.round(score * 1000) / 1000,
   };
+}
+
+/**
+ * The short view `registry-find` and `registry-list` answer with by default: enough to choose
+ * a server (about 50 tokens); `registry-list {id}` gives the whole {@linkcode EntrySummary}.
+ */
+export interface EntryBrief {
+  id: string;
+  title: string;
+  /** The description's first line, cut to 100 characters. */
+  description: string;
+  /** How it runs: podman, stdio-proxy, remote-http, or none (cannot be added). */
+  runs: LaunchMethod;
+  needs_key: boolean;
+  /** Present (true) only for official entries. */
+  official?: true;
+}
+
+export const EntryBriefSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  runs: z.enum(LAUNCH_METHODS),
+  needs_key: z.boolean(),
+  official: z.literal(true).optional(),
+});
+
+/** The short view of `entry`. */
+export function brief(entry: CatalogEntry): EntryBrief {
+  const view: EntryBrief = {
+    id: entry.id,
+    title: entry.title,
+    description: truncate(entry.description.split("\n")[0]!.trim(), 100),
+    runs: entry.launch_method,
+    needs_key: entry.requires_api_key,
+  };
+  if (entry.official) view.official = true;
+  return view;
+}
+
+/** `1. id: Title - description [podman, key]`, without the words the structured view holds. */
+export function renderBrief(view: EntryBrief, position: number): string {
+  const marks = [view.runs === "none" ? "cannot be added" : view.runs];
+  if (view.needs_key) marks.push("key");
+  if (view.official) marks.push("official");
+  const description = view.description ? ` - ${truncate(view.description, 60)}` : "";
+  return `${position}. ${view.id}${description} [${marks.join(", ")}]`;
 }
 
 /** `1. id: Title - description [podman, official, needs API key, 3 tools]` */

@@ -12,26 +12,31 @@ import { closest } from "./suggest.ts";
 
 const label = z.string().trim().min(1).max(100);
 
-/** The filter arguments, as zod shape entries. */
+/**
+ * The filter arguments, as zod shape entries, described once (in `registry-find`); other tools
+ * take {@linkcode bareFilterShape} and say "filters as in registry-find".
+ */
 export const filterShape = {
-  source: label.optional().describe(
-    "Only entries listed by this source: docker, official, mcpservers, awesome or local (see " +
-      "registry-status for the sources that are on).",
-  ),
-  category: label.optional().describe('Only entries in this category, e.g. "database".'),
-  tag: label.optional().describe('Only entries with this tag, e.g. "github".'),
-  official: z.boolean().optional().describe(
-    "true: only official servers: Docker's own mcp/ images, or servers a source lists as made " +
-      "by the vendor of the product they serve (mcpservers.org, the awesome list).",
-  ),
-  featured: z.boolean().optional().describe("true: only entries a source features."),
-  requires_api_key: z.boolean().optional().describe(
-    "false: only servers that work without an API key or token.",
-  ),
+  source: label.optional().describe("docker, official, mcpservers, awesome or local"),
+  category: label.optional().describe('e.g. "database"'),
+  tag: label.optional(),
+  official: z.boolean().optional().describe("made by the product's vendor"),
+  featured: z.boolean().optional(),
+  requires_api_key: z.boolean().optional().describe("false: works without a key"),
   launch_method: z.enum(LAUNCH_METHODS).optional().describe(
-    "podman (local container), stdio-proxy (local package), remote-http (hosted server), none " +
-      "(described by a source but not startable).",
+    "podman: container, stdio-proxy: package, remote-http: hosted, none: cannot be added",
   ),
+};
+
+/** The same filters without descriptions. */
+export const bareFilterShape = {
+  source: label.optional(),
+  category: label.optional(),
+  tag: label.optional(),
+  official: z.boolean().optional(),
+  featured: z.boolean().optional(),
+  requires_api_key: z.boolean().optional(),
+  launch_method: z.enum(LAUNCH_METHODS).optional(),
 };
 
 /** Picks the filters out of parsed arguments. */

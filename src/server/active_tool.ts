@@ -9,10 +9,7 @@ import { defineTool, toolResult } from "./tool.ts";
 export const activeTool = defineTool({
   name: "registry-active",
   title: "Active MCP servers",
-  description:
-    "List the servers activated with registry-add (they survive a restart of the registry): " +
-    "state (starting, running, exited: restarts on the next call, failed: see last_error), " +
-    "container name, start time, tool count and names, and the last error.",
+  description: "List the servers started with registry-add: state, tools, last error.",
   input: z.object({}).strict(),
   output: z.object({
     servers: z.array(z.object({

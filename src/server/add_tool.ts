@@ -16,15 +16,12 @@ export const addTool = defineTool({
   name: "registry-add",
   title: "Activate an MCP server",
   description:
-    "Start a server from the catalog (by the id registry-find gave) and make its tools " +
-    "available: each appears as <id>__<tool> in the tool list (your client is notified), and " +
-    "every tool can also be called through registry-exec. If the server needs API keys or " +
-    "settings, this says exactly which; pass them in `config` or set them first with " +
-    "registry-config-set. Adding a server that already runs changes nothing.",
+    "Start a catalog server by id; its tools appear as <id>__<tool> (also callable via " +
+    "registry-exec). Says which keys are missing: pass them in config.",
   input: z.object({
     id: idArgument,
     config: z.record(z.string().max(200), z.unknown()).optional().describe(
-      "Settings to store before starting, as in registry-config-set's `values`.",
+      "as registry-config-set values",
     ),
   }).strict(),
   output: z.object({

@@ -14,15 +14,11 @@ export const configSetTool = defineTool({
   name: "registry-config-set",
   title: "Configure an MCP server",
   description:
-    "Set the settings and secrets a catalog server declares (registry-add tells which are " +
-    'missing). Keys are the declared names, e.g. {"github.personal_access_token": "..."} ' +
-    'for a secret or {"paths": ["/home/me/notes"]} for a parameter; null unsets a key. Only ' +
-    "declared keys are accepted and values are checked against the server's schema. Secrets " +
-    "are stored apart, readable by the user only, and are never shown again. A running server " +
-    "is restarted with the new settings.",
+    "Store the keys and settings a server declares (registry-add names missing ones), e.g. " +
+    '{"github.personal_access_token": "..."}; null unsets. Restarts it if running."',
   input: z.object({
     id: idArgument,
-    values: z.record(z.string().max(200), z.unknown()).describe("Key → value; null unsets."),
+    values: z.record(z.string().max(200), z.unknown()),
   }).strict(),
   output: z.object({
     id: z.string(),

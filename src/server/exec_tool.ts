@@ -15,13 +15,12 @@ export const execTool = defineTool({
   name: "registry-exec",
   title: "Call a tool of an active server",
   description:
-    "Call one tool of a server started with registry-add and get its result exactly as the " +
-    "server returns it. `tool` is the server's own tool name (as registry-add listed it, with " +
-    "or without the <id>__ prefix); `arguments` are the tool's arguments.",
+    "Call a tool of an active server (for clients that miss tool-list changes, or for a " +
+    "tool listed without its schema); the result comes back unchanged.",
   input: z.object({
     id: idArgument,
-    tool: z.string().trim().min(1).max(200).describe("The tool's name."),
-    arguments: z.record(z.string(), z.unknown()).optional().describe("The tool's arguments."),
+    tool: z.string().trim().min(1).max(200),
+    arguments: z.record(z.string(), z.unknown()).optional(),
   }).strict(),
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(args, { active }) {

@@ -4,8 +4,18 @@
  * @module
  */
 import { z } from "zod";
-import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
-import { EntrySummarySchema, renderLine, summarize } from "../registry/entry_summary.ts";
+import { bareFilterShape, checkFilterValues, pickFilters } from "../registry/filters.ts";
+import {
+  brief,
+  EntryBriefSchema,
+  renderBrief,
+  renderLine,
+  summarize,
+} from "../registry/entry_summary.ts";
+import { lookupEntry } from "../registry/ids.ts";
+import type { CatalogIndex, SearchFilters } from "../search/catalog_index.ts";
+import type { CallToolResult } from "../mcp/sdk.ts";
+import { truncate } from "../util/text.ts";
 import { fingerprint } from "../util/fingerprint.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
@@ -36,69 +46,88 @@ export const listTool = defineTool({
   name: "registry-list",
   title: "List the MCP server catalog",
   description:
-    "Page through the catalog of MCP servers (official entries first, then by title), with the " +
-    "same filters as registry-find. Pass next_cursor from a page as cursor to get the next one, " +
-    "or use offset. To search by need or name, use registry-find instead.",
+    "One entry in full with {id} (all fields, its tools and what they do), or the catalog " +
+    "page by page (official first; pass next_cursor as cursor). Filters as in registry-find.",
   input: z.object({
-    limit: z.number().int().min(1).max(100).default(20).describe("Entries per page (1-100)."),
-    offset: z.number().int().min(0).max(MAX_OFFSET).optional().describe(
-      "Skip this many entries (instead of cursor).",
-    ),
-    cursor: z.string().max(64).optional().describe("next_cursor of the previous page."),
-    ...filterShape,
+    id: z.string().trim().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    offset: z.number().int().min(0).max(MAX_OFFSET).optional(),
+    cursor: z.string().max(64).optional(),
+    ...bareFilterShape,
   }).strict(),
   output: z.object({
     total: z.number().int(),
     offset: z.number().int(),
-    entries: z.array(EntrySummarySchema),
+    entries: z.array(EntryBriefSchema),
     next_cursor: z.string().nullable(),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  handler(args, { catalog }) {
-    if (args.cursor !== undefined && args.offset !== undefined) {
-      return Promise.resolve(toolError(
-        'Invalid arguments for registry-list: give either "cursor" or "offset", not both.',
-      ));
-    }
-    let offset = args.offset ?? 0;
-    const filters = pickFilters(args);
-    const index = catalog.index;
-    const filterMark = fingerprint(JSON.stringify(Object.entries(filters).sort()));
-    if (args.cursor !== undefined) {
-      const decoded = decodeCursor(args.cursor);
-      if (decoded === null) {
-        return Promise.resolve(toolError(
-          'Invalid arguments for registry-list: "cursor" is not a cursor this tool gave out. ' +
-            "Pass next_cursor from the previous page unchanged, or leave it out to start over.",
-        ));
-      }
-      if (decoded.filters !== filterMark) {
-        return Promise.resolve(toolError(
-          'Invalid arguments for registry-list: this "cursor" belongs to a listing with other ' +
-            "filters. Pass the same filters as for the previous page, or start over without cursor.",
-        ));
-      }
-      if (decoded.generation !== index.generation) {
-        return Promise.resolve(toolError(
-          'The catalog was refreshed since that page, so the "cursor" no longer points at the ' +
-            "same place. Call registry-list without cursor to start over.",
-        ));
-      }
-      offset = decoded.offset;
-    }
-    const problem = checkFilterValues(filters, index);
-    if (problem) return Promise.resolve(toolError(problem));
-    const { entries, total } = index.list({ filters, offset, limit: args.limit });
-    const summaries = entries.map((e) => summarize(e));
-    const end = offset + summaries.length;
-    const nextCursor = end < total ? encodeCursor(end, index.generation, filterMark) : null;
-    const text = summaries.length === 0 ? `No entries at offset ${offset} (${total} in all).` : [
-      `Entries ${offset + 1}-${end} of ${total}:`,
-      ...summaries.map((s, i) => renderLine(s, offset + i + 1)),
-      nextCursor ? `More: call registry-list with cursor "${nextCursor}".` : "That is the end.",
-    ].join("\n");
-    return Promise.resolve(
-      toolResult(text, { total, offset, entries: summaries, next_cursor: nextCursor }),
-    );
+  handler(args, ctx) {
+    if (args.id !== undefined) return Promise.resolve(detail(args.id, ctx.catalog.index));
+    return Promise.resolve(page(args, ctx.catalog.index));
   },
 });
+
+/** One entry in full: its summary and its tools with the first line of each description. */
+function detail(id: string, index: CatalogIndex): CallToolResult {
+  const entry = lookupEntry(index, id);
+  if (typeof entry === "string") return toolError(entry);
+  const summary = summarize(entry);
+  const tools = entry.tools.map((t) => ({
+    name: t.name,
+    description: truncate(t.description.split("\n")[0]!.trim(), 120),
+  }));
+  const text = [
+    renderLine(summary, 1).replace(/^1\. /, ""),
+    summary.description,
+    ...tools.map((t) => `- ${t.name}: ${t.description}`),
+  ].join("\n");
+  return toolResult(text, { entry: { ...summary, tools } });
+}
+
+type PageArgs = SearchFilters & { limit: number; offset?: number; cursor?: string };
+
+function page(args: PageArgs, index: CatalogIndex): CallToolResult {
+  if (args.cursor !== undefined && args.offset !== undefined) {
+    return toolError(
+      'Invalid arguments for registry-list: give either "cursor" or "offset", not both.',
+    );
+  }
+  let offset = args.offset ?? 0;
+  const filters = pickFilters(args);
+  const filterMark = fingerprint(JSON.stringify(Object.entries(filters).sort()));
+  if (args.cursor !== undefined) {
+    const decoded = decodeCursor(args.cursor);
+    if (decoded === null) {
+      return toolError(
+        'Invalid arguments for registry-list: "cursor" is not a cursor this tool gave out. ' +
+          "Pass next_cursor from the previous page unchanged, or leave it out to start over.",
+      );
+    }
+    if (decoded.filters !== filterMark) {
+      return toolError(
+        'Invalid arguments for registry-list: this "cursor" belongs to a listing with other ' +
+          "filters. Pass the same filters as for the previous page, or start over without cursor.",
+      );
+    }
+    if (decoded.generation !== index.generation) {
+      return toolError(
+        'The catalog was refreshed since that page, so the "cursor" no longer points at the ' +
+          "same place. Call registry-list without cursor to start over.",
+      );
+    }
+    offset = decoded.offset;
+  }
+  const problem = checkFilterValues(filters, index);
+  if (problem) return toolError(problem);
+  const { entries, total } = index.list({ filters, offset, limit: args.limit });
+  const summaries = entries.map(brief);
+  const end = offset + summaries.length;
+  const nextCursor = end < total ? encodeCursor(end, index.generation, filterMark) : null;
+  const text = summaries.length === 0 ? `No entries at offset ${offset} (${total} in all).` : [
+    `Entries ${offset + 1}-${end} of ${total}:`,
+    ...summaries.map((s, i) => renderBrief(s, offset + i + 1)),
+    nextCursor ? `More: call registry-list with cursor "${nextCursor}".` : "That is the end.",
+  ].join("\n");
+  return toolResult(text, { total, offset, entries: summaries, next_cursor: nextCursor });
+}

@@ -26,22 +26,10 @@ type RefreshResult = z.infer<typeof RefreshResultSchema>;
 export const refreshTool = defineTool({
   name: "registry-refresh",
   title: "Refresh the catalog",
-  description:
-    "Fetch a catalog source now instead of waiting for the daily refresh: docker, official, " +
-    "mcpservers, awesome or local (your own catalog files). Without a source, every source is " +
-    "refreshed. Each source may be refreshed at most once per cooldown (15 minutes by default), " +
-    "counted from its last successful refresh or the last refresh asked for (the registry's own " +
-    "failed attempts do not count); a rate-limited source says when it may be refreshed again. " +
-    "A failing source keeps its last good entries. Pass a progress token to get progress " +
-    "notifications.",
+  description: "Fetch a catalog source now (or all); at most once per 15 min per source.",
   input: z.object({
-    source: z.string().trim().min(1).max(40).optional().describe(
-      "The source to refresh (see registry-status); all sources when left out.",
-    ),
-    wait_seconds: z.number().int().min(0).max(600).default(50).describe(
-      "How long to wait for the refresh before answering; a refresh still running then goes " +
-        "on in the background (registry-status shows when it ends).",
-    ),
+    source: z.string().trim().min(1).max(40).optional(),
+    wait_seconds: z.number().int().min(0).max(600).default(50),
   }).strict(),
   output: z.object({
     results: z.array(RefreshResultSchema),

@@ -10,9 +10,7 @@ import { defineTool, toolError, toolResult } from "./tool.ts";
 export const removeTool = defineTool({
   name: "registry-remove",
   title: "Deactivate an MCP server",
-  description:
-    "Stop an active server (see registry-active) and remove its tools from the tool list. Its " +
-    "configuration is kept for the next registry-add.",
+  description: "Stop an active server and drop its tools; its settings are kept.",
   input: z.object({ id: idArgument }).strict(),
   output: z.object({ id: z.string(), removed: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },

@@ -24,7 +24,6 @@ import { listTool } from "./list_tool.ts";
 import { removeTool } from "./remove_tool.ts";
 import { refreshTool } from "./refresh_tool.ts";
 import { statusTool } from "./status_tool.ts";
-import { codeTool } from "./code_tool.ts";
 import {
   type CallInfo,
   describeInvalidArguments,
@@ -44,7 +43,6 @@ export const REGISTRY_TOOLS: readonly RegistryTool[] = [
   configSetTool,
   refreshTool,
   statusTool,
-  codeTool,
 ];
 
 /**
@@ -187,18 +185,46 @@ function callInfo(token: string | number | undefined, extra: HandlerExtra): Call
   };
 }
 
+/**
+ * A registry tool as `tools/list` shows it: name, title, description, input schema and hints.
+ * No output schema: every answer carries a text rendering an agent reads, and the schemas cost
+ * every client about 1,600 tokens of context on every turn while no client we know acts on them
+ * (the zod `output` shapes stay in each tool's file, for tests and readers).
+ */
 function describeTool(tool: RegistryTool): Tool {
-  const described: Tool = {
+  return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: jsonSchema(tool.input, "input") as Tool["inputSchema"],
-    annotations: { title: tool.title, ...tool.annotations },
+    inputSchema: lean(jsonSchema(tool.input, "input")) as Tool["inputSchema"],
+    ...(tool.annotations ? { annotations: tool.annotations } : {}),
   };
-  if (tool.output) {
-    described.outputSchema = jsonSchema(tool.output, "output") as Tool["outputSchema"];
+}
+
+/**
+ * Keywords the server checks itself (its zod schema answers a bad argument with an error that
+ * names it and the fix), dropped from the listed schema to save the client's context.
+ */
+const CHECKED_HERE = new Set(["minLength", "maxLength", "minimum", "maximum", "propertyNames"]);
+
+/** `schema` without {@linkcode CHECKED_HERE} keywords and empty `additionalProperties`. */
+function lean(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(lean);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (CHECKED_HERE.has(key)) continue;
+    if (
+      key === "additionalProperties" && typeof value === "object" && value !== null &&
+      Object.keys(value).length === 0
+    ) continue;
+    out[key] = key === "properties" ? mapValues(value as Record<string, unknown>) : lean(value);
   }
-  return described;
+  return out;
+}
+
+function mapValues(properties: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, lean(v)]));
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {

@@ -45,12 +45,7 @@ const SERVING_TEXT = {
 export const statusTool = defineTool({
   name: "registry-status",
   title: "Registry status",
-  description:
-    "Show the registry's health: its version, how many servers the catalog holds, and for each " +
-    "source (docker, official, mcpservers, awesome, local) its entry count, what is being " +
-    "served (embedded snapshot, cache or a fresh refresh), the last refresh, the last error, " +
-    "the next scheduled refresh and when registry-refresh may refresh it; and the host folders " +
-    "a person approved for container mounts.",
+  description: "Catalog size, sources with refresh times and errors, approved folders.",
   input: z.object({}).strict(),
   output: z.object({
     version: z.string(),

@@ -150,10 +150,16 @@ interface Hit {
   official: boolean;
 }
 
+/** registry-find's hits, each in full (registry-list {id}), in rank order. */
 async function find(c: Connected, query: string, filters: Record<string, unknown> = {}) {
   const result = await c.call("registry-find", { query, limit: 20, ...filters });
   ok(!result.isError, textOf(result));
-  return (result.structuredContent as { results: Hit[] }).results;
+  const hits: Hit[] = [];
+  for (const { id } of (result.structuredContent as { results: { id: string }[] }).results) {
+    const full = await c.call("registry-list", { id });
+    hits.push((full.structuredContent as { entry: Hit }).entry);
+  }
+  return hits;
 }
 
 Deno.test("five sources merge into one catalog, each server once, and survive a restart", async () => {
