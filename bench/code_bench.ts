@@ -37,15 +37,19 @@ Deno.bench(
   },
 );
 
-Deno.bench("100 calls in one registry-code run (the whole run)", { group: "call", n: 20 }, async (b) => {
-  b.start();
-  await runSandboxed({
-    code: `for (let i = 0; i < 100; i++) await servers.echo.echo({ text: "hi" });`,
-    servers,
-    call,
-  });
-  b.end();
-});
+Deno.bench(
+  "100 calls in one registry-code run (the whole run)",
+  { group: "call", n: 20 },
+  async (b) => {
+    b.start();
+    await runSandboxed({
+      code: `for (let i = 0; i < 100; i++) await servers.echo.echo({ text: "hi" });`,
+      servers,
+      call,
+    });
+    b.end();
+  },
+);
 
 Deno.bench("a registry-code run with one call (sandbox start included)", { n: 20 }, async () => {
   await runSandboxed({ code: `return await servers.echo.echo({ text: "hi" });`, servers, call });
