@@ -24,6 +24,7 @@ import { listTool } from "./list_tool.ts";
 import { removeTool } from "./remove_tool.ts";
 import { refreshTool } from "./refresh_tool.ts";
 import { statusTool } from "./status_tool.ts";
+import { codeTool } from "./code_tool.ts";
 import {
   type CallInfo,
   describeInvalidArguments,
@@ -43,6 +44,7 @@ export const REGISTRY_TOOLS: readonly RegistryTool[] = [
   configSetTool,
   refreshTool,
   statusTool,
+  codeTool,
 ];
 
 /**
