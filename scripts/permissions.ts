@@ -51,6 +51,7 @@ export const ENV_GROUPS: Readonly<Record<string, readonly string[]>> = {
     "MCP_REGISTRY_PYTHON_IMAGE",
     "MCP_REGISTRY_ALLOW_HOST_PROCESSES",
     "MCP_REGISTRY_ALLOWED_PATHS",
+    "MCP_REGISTRY_TOOL_SCHEMAS",
     "MCP_REGISTRY_TOKEN",
   ],
   /** src/config.ts: where the default cache and data folders are. */

@@ -82,6 +82,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     refreshIntervalHours: config.refreshIntervalHours,
     allSources: SOURCE_NAMES,
     allowedPaths: async () => (await mountPolicy()).roots.slice(),
+    toolSchemas: config.toolSchemas,
   };
   const newServer = () => {
     const made = createRegistryServer({

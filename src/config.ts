@@ -68,6 +68,12 @@ export interface RegistryConfig {
   allowedPaths: string[];
   /** `HOME`: its dot-files are never mounted; `~/` in a catalog's host path starts here. */
   home: string | undefined;
+  /**
+   * `MCP_REGISTRY_TOOL_SCHEMAS`: `full` lists an active server's tools with their schemas;
+   * `lazy` lists name and one line only, and a call whose arguments do not fit gets the schema
+   * back. @default "full"
+   */
+  toolSchemas: "full" | "lazy";
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -134,6 +140,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     allowHostProcesses: flag(env.MCP_REGISTRY_ALLOW_HOST_PROCESSES),
     allowedPaths,
     home,
+    toolSchemas: readToolSchemas(env.MCP_REGISTRY_TOOL_SCHEMAS),
     runtimes: {
       nodeImage: nonEmpty(env.MCP_REGISTRY_NODE_IMAGE) ?? DEFAULT_RUNTIMES.nodeImage,
       pythonImage: nonEmpty(env.MCP_REGISTRY_PYTHON_IMAGE) ?? DEFAULT_RUNTIMES.pythonImage,
@@ -144,6 +151,18 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     dockerRepo: nonEmpty(env.MCP_REGISTRY_DOCKER_REPO) ?? DOCKER_REGISTRY_URL,
     logLevel: level as LogLevel,
   };
+}
+
+/** `MCP_REGISTRY_TOOL_SCHEMAS`: `full` (the default) or `lazy`. */
+function readToolSchemas(raw: string | undefined): "full" | "lazy" {
+  const value = nonEmpty(raw)?.toLowerCase() ?? "full";
+  if (value !== "full" && value !== "lazy") {
+    throw new RangeError(
+      `MCP_REGISTRY_TOOL_SCHEMAS is "${value}": use full (every active server's tools with ` +
+        "their schemas, the default) or lazy (names and one line; the schema on first use)",
+    );
+  }
+  return value;
 }
 
 /** `MCP_REGISTRY_SOURCES`: names from SOURCE_NAMES, comma-separated; returned in priority order. */

@@ -144,8 +144,8 @@ export class PoolState {
   }
 
   /** The exposed tools of every running server, as `tools/list` shows them. */
-  exposedTools(): Tool[] {
-    return exposedTools(this.#active.values());
+  exposedTools(options: { lazy?: boolean } = {}): Tool[] {
+    return exposedTools(this.#active.values(), options);
   }
 
   /** Every active server, as `registry-active` reports it. */

@@ -40,22 +40,42 @@ export function buildRoutes(servers: ReadonlyMap<string, Routable>): Routes {
 /**
  * The exposed tools of `servers`: the child's own definitions under the exposed name, the
  * description starting with `[<title>]` so same-named tools of two servers can be told apart.
+ * `lazy` lists each by name and the first sentence of its description, with an open input
+ * schema: a client with many servers pays for a schema only when a call needs it (a call whose
+ * arguments do not fit gets the schema back, see `server.ts`).
  */
-export function exposedTools(servers: Iterable<Routable>): Tool[] {
+export function exposedTools(servers: Iterable<Routable>, { lazy = false } = {}): Tool[] {
   const tools: Tool[] = [];
   for (const server of servers) {
     for (const tool of server.upstream?.tools ?? []) {
       const name = server.names.get(tool.name);
       if (!name) continue;
-      tools.push({
-        ...tool,
-        name,
-        title: tool.title ?? `${server.entry.title}: ${tool.name}`,
-        description: `[${server.entry.title}] ${tool.description ?? ""}`.trim(),
-      });
+      const description = `[${server.entry.title}] ${tool.description ?? ""}`.trim();
+      tools.push(
+        lazy
+          ? {
+            name,
+            description: firstSentence(description, 120),
+            inputSchema: { type: "object" },
+            ...(tool.annotations ? { annotations: tool.annotations } : {}),
+          }
+          : {
+            ...tool,
+            name,
+            title: tool.title ?? `${server.entry.title}: ${tool.name}`,
+            description,
+          },
+      );
     }
   }
   return tools;
+}
+
+/** The first sentence of `text`, at most `max` characters. */
+function firstSentence(text: string, max: number): string {
+  const end = text.search(/[.!?](\s|$)/);
+  const sentence = end >= 0 ? text.slice(0, end + 1) : text;
+  return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
 }
 
 /** One server's tools as `registry-add` reports them: exposed name, own name, description. */

@@ -202,8 +202,8 @@ export class ActiveServers {
   }
 
   /** The exposed tools of every running server, as `tools/list` shows them. */
-  exposedTools(): Tool[] {
-    return this.#state.exposedTools();
+  exposedTools(options: { lazy?: boolean } = {}): Tool[] {
+    return this.#state.exposedTools(options);
   }
 
   /** The server and child tool behind an exposed name. */
@@ -219,6 +219,11 @@ export class ActiveServers {
   /** The child tool names of server `id`. */
   toolsOf(id: string): string[] {
     return this.#state.get(id)?.upstream?.tools.map((t) => t.name) ?? [];
+  }
+
+  /** The definition server `id` gives of its tool `tool` (its own name), if it runs. */
+  toolOf(id: string, tool: string): Tool | undefined {
+    return this.#state.get(id)?.upstream?.tools.find((t) => t.name === tool);
   }
 
   /**

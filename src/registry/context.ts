@@ -24,6 +24,8 @@ export interface ToolContext {
   allSources?: readonly SourceName[];
   /** The host folders containers may mount now (approved by a person). */
   allowedPaths?: () => Promise<string[]>;
+  /** How active servers' tools are listed (`MCP_REGISTRY_TOOL_SCHEMAS`). @default "full" */
+  toolSchemas?: "full" | "lazy";
 }
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */

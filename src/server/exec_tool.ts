@@ -10,6 +10,7 @@ import type { ActiveServers } from "../proxy/active_servers.ts";
 import { withoutControls } from "../util/text.ts";
 import { idArgument } from "../registry/ids.ts";
 import { defineTool, toolError } from "./tool.ts";
+import type { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
 
 export const execTool = defineTool({
   name: "registry-exec",
@@ -23,7 +24,7 @@ export const execTool = defineTool({
     arguments: z.record(z.string(), z.unknown()).optional(),
   }).strict(),
   annotations: { readOnlyHint: false, openWorldHint: true },
-  async handler(args, { active }) {
+  async handler(args, { active, toolSchemas }) {
     if (!active.has(args.id)) {
       const ids = active.list().map((a) => a.id);
       return toolError(
@@ -45,17 +46,28 @@ export const execTool = defineTool({
         }.`,
       );
     }
-    return await forwardCall(active, args.id, tool, args.arguments ?? {});
+    return await forwardCall(active, args.id, tool, args.arguments ?? {}, {
+      lazy: toolSchemas === "lazy",
+    });
   },
 });
 
-/** Calls a child tool; a failure to reach it becomes an `isError` result that says why. */
+/**
+ * Calls a child tool; a failure to reach it becomes an `isError` result that says why. With
+ * `lazy` (tools listed without schemas), arguments that do not fit the tool's input schema are
+ * answered with the schema instead, so the agent gets it on first use.
+ */
 export async function forwardCall(
   active: ActiveServers,
   id: string,
   tool: string,
   args: Record<string, unknown>,
+  { lazy = false } = {},
 ): Promise<CallToolResult> {
+  if (lazy) {
+    const misfit = await schemaMisfit(active, id, tool, args);
+    if (misfit) return toolError(misfit);
+  }
   try {
     return await active.call(id, tool, args);
   } catch (error) {
@@ -64,4 +76,32 @@ export async function forwardCall(
       withoutControls(`Calling ${tool} on ${id} failed: ${(error as Error).message}`),
     );
   }
+}
+
+let validator: SafeJsonSchemaValidator | undefined;
+
+/** What is wrong with `args` for the tool's input schema, with the schema; null when they fit. */
+async function schemaMisfit(
+  active: ActiveServers,
+  id: string,
+  tool: string,
+  args: Record<string, unknown>,
+): Promise<string | null> {
+  const schema = active.toolOf(id, tool)?.inputSchema;
+  if (!schema) return null;
+  validator ??= new (await import("../mcp/safe_validator.ts")).SafeJsonSchemaValidator({
+    uncheckable: "skip",
+  });
+  let result: { valid: boolean; errorMessage?: string | undefined };
+  try {
+    // deno-lint-ignore no-explicit-any
+    result = validator.getValidator(schema as any)(args);
+  } catch {
+    return null; // a schema the validator cannot read: let the server judge the call
+  }
+  if (result.valid) return null;
+  return withoutControls(
+    `The arguments do not fit ${tool} of ${id} (${result.errorMessage ?? "invalid"}). Its ` +
+      `input schema: ${JSON.stringify(schema)}. Call it again with arguments that fit.`,
+  );
 }

@@ -85,7 +85,7 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
   const listed: Tool[] = REGISTRY_TOOLS.map(describeTool);
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: [...listed, ...context.active.exposedTools()],
+    tools: [...listed, ...context.active.exposedTools({ lazy: context.toolSchemas === "lazy" })],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     inFlight.count++;
@@ -108,7 +108,11 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     const tool = tools.get(name);
     if (!tool) {
       const route = context.active.route(name);
-      if (route) return await forwardCall(context.active, route.id, route.tool, args);
+      if (route) {
+        return await forwardCall(context.active, route.id, route.tool, args, {
+          lazy: context.toolSchemas === "lazy",
+        });
+      }
       throw new McpError(
         ErrorCode.InvalidParams,
         `Unknown tool "${withoutControls(truncate(name, 80))}"; the registry's tools are ${
