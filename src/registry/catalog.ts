@@ -8,8 +8,9 @@
  */
 import type { Logger } from "../util/log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
+import { type IndexSnapshot, restoreIndex, snapshotIndex } from "../search/index_snapshot.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
-import type { CatalogStore, SourceState, StoredCatalog } from "../store/catalog_store.ts";
+import type { CatalogStore, SourceState, StoredCatalogInfo } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
 import {
@@ -65,7 +66,19 @@ type Trigger = "automatic" | "asked";
 
 interface SourceSlot {
   source: CatalogSource;
-  entries: CatalogEntry[];
+  /**
+   * The entries served, or null when they are in the cache (generation `generation`) and only
+   * the merged catalog holds them in memory; read back for a merge or a refresh.
+   */
+  entries: CatalogEntry[] | null;
+  /** How many entries are served, and how many of them carry warnings. */
+  count: number;
+  withWarnings: number;
+  /**
+   * The cache generation of the entries served; null when they are not the cache's (the
+   * snapshot, nothing, or a save that lost a race with another process).
+   */
+  generation: string | null;
   serving: Serving;
   revision: string | null;
   state: SourceState;
@@ -91,6 +104,13 @@ export class Catalog {
   readonly #log: Logger;
   readonly #now: () => Date;
   #index = new CatalogIndex([]);
+  /** What the index was made from (see `#mergedKey`); null when unknown or not stored. */
+  #indexKey: string | null = null;
+  #indexFromCache = false;
+  /** Rebuilds run one after another, each from the sources' state when it runs. */
+  #rebuilding: Promise<void> = Promise.resolve();
+  /** Saves of the merged catalog and its index under way. */
+  #savingMerged: Promise<void> = Promise.resolve();
   readonly #closing = new AbortController();
   readonly #checkMinute: number;
   readonly #autoRetry: boolean;
@@ -107,6 +127,9 @@ export class Catalog {
     this.#slots = sources.map((source) => ({
       source,
       entries: [],
+      count: 0,
+      withWarnings: 0,
+      generation: null,
       serving: "nothing",
       revision: null,
       state: { refreshed_at: null, attempted_at: null, last_error: null, revision: null },
@@ -127,6 +150,14 @@ export class Catalog {
   /** The search index over the current merged catalog. */
   get index(): CatalogIndex {
     return this.#index;
+  }
+
+  /**
+   * True when the index served was read from the cache with the merged catalog (stored by an
+   * earlier run from the same source catalogs and index settings) instead of being built.
+   */
+  get indexFromCache(): boolean {
+    return this.#indexFromCache;
   }
 
   /** Names of the configured sources. */
@@ -150,18 +181,21 @@ export class Catalog {
       let cached = null;
       try {
         slot.state = await this.#store.getState(name);
-        cached = await this.#store.loadEntries(name);
+        cached = await this.#store.loadInfo(name);
+        if (cached) await this.#serveCached(slot, cached);
       } catch (error) {
         // An unreadable cache must not cost the catalog: serve the snapshot and refresh.
         this.#log.warn("catalog cache unreadable", { source: name, error: String(error) });
+        cached = null;
       }
-      if (cached) {
-        this.#serveCached(slot, cached);
-      } else {
+      if (!cached) {
         const snapshot = await loadSnapshot(name);
         if (snapshot) {
           Object.assign(slot, {
             entries: snapshot.entries,
+            count: snapshot.entries.length,
+            withWarnings: countWarnings(snapshot.entries),
+            generation: null,
             serving: "snapshot",
             revision: snapshot.revision,
           });
@@ -174,7 +208,7 @@ export class Catalog {
       }
       this.#armRetry(slot);
     }));
-    this.#rebuild();
+    await this.#rebuild();
   }
 
   /**
@@ -217,25 +251,49 @@ export class Catalog {
       slot.state = state;
       if (!state.refreshed_at || state.refreshed_at === slot.loadedRefresh) return;
       if (this.#schedule.moved(slot)) return;
-      const cached = await this.#store.loadEntries(slot.source.name);
+      const cached = await this.#store.loadInfo(slot.source.name);
       if (!cached) return;
-      this.#serveCached(slot, cached);
-      this.#rebuild();
+      await this.#serveCached(slot, cached);
+      await this.#rebuild();
       this.#log.info("took a newer catalog from the cache", { source: slot.source.name });
     } catch (error) {
       this.#log.debug("cannot read the cache", { error: String(error) });
     }
   }
 
-  /** Serves the entries of the refresh recorded in `slot.state`, as read back from the cache. */
-  #serveCached(slot: SourceSlot, cached: StoredCatalog) {
+  /**
+   * Serves the entries of the refresh recorded in `slot.state` from the cache, where they stay
+   * until a merge or a refresh needs them (read at once when the cache did not count warnings).
+   */
+  async #serveCached(slot: SourceSlot, cached: StoredCatalogInfo) {
+    let entries: CatalogEntry[] | null = null;
+    let { count, withWarnings, generation, revision } = cached;
+    if (withWarnings === null) {
+      const stored = await this.#store.loadEntries(slot.source.name);
+      if (!stored) throw new Error("the cache changed while it was read");
+      entries = stored.entries;
+      ({ revision } = stored);
+      count = entries.length;
+      withWarnings = countWarnings(entries);
+    }
     Object.assign(slot, {
-      entries: cached.entries,
+      entries,
+      count,
+      withWarnings,
+      generation,
       serving: "cache",
-      revision: cached.revision,
+      revision,
       loadErrors: slot.state.load_errors ?? [],
       loadedRefresh: slot.state.refreshed_at,
     });
+  }
+
+  /** The entries `slot` serves, read back from the cache when only the merge holds them. */
+  async #entriesOf(slot: SourceSlot): Promise<CatalogEntry[]> {
+    if (slot.entries) return slot.entries;
+    const stored = await this.#store.loadEntries(slot.source.name);
+    if (!stored) throw new Error(`The cached ${slot.source.name} catalog went missing`);
+    return stored.entries;
   }
 
   /**
@@ -316,7 +374,9 @@ export class Catalog {
     for (const slot of this.#slots) this.#armRetry(slot);
     await Promise.all(this.#retrying);
     await Promise.all(this.#slots.map((s) => s.inFlight));
+    await this.#rebuilding;
     await this.#ids.settled();
+    await this.#savingMerged;
   }
 
   /** Where each source stands. */
@@ -339,7 +399,7 @@ export class Catalog {
       if (this.#closing.signal.aborted) throw new Error("the registry is shutting down");
       const result = await slot.source.refresh({
         signal: this.#closing.signal,
-        previous: this.#previous(slot),
+        previous: await this.#previous(slot),
         progress: (step) => {
           for (const listener of slot.listeners) {
             try {
@@ -352,8 +412,15 @@ export class Catalog {
       // catalog may well be small). The user's own files shrink when the user says so.
       const sameOrigin = (slot.serving === "cache" || slot.serving === "live") &&
         !this.#schedule.moved(slot) && !slot.source.cheap;
-      checkRefreshResult(result, { before: sameOrigin ? slot.entries.length : 0 });
-      await this.#store.saveEntries(name, result.entries, result.revision);
+      checkRefreshResult(result, { before: sameOrigin ? slot.count : 0 });
+      // The user's own files, unchanged since the cache was written (same content hash):
+      // nothing to store or merge again, and the stored index stays good.
+      const unchanged = slot.source.cheap && slot.serving !== "snapshot" &&
+        slot.generation !== null && result.revision !== null &&
+        result.revision === slot.revision && !this.#schedule.moved(slot);
+      const generation = unchanged
+        ? slot.generation
+        : await this.#store.saveEntries(name, result.entries, result.revision);
       const refreshedAt = this.#now().toISOString();
       slot.state = await this.#store.updateState(name, {
         refreshed_at: refreshedAt,
@@ -367,14 +434,17 @@ export class Catalog {
         cursor: result.cursor ?? null,
       });
       Object.assign(slot, {
-        entries: result.entries,
+        entries: unchanged ? slot.entries : result.entries,
+        count: result.entries.length,
+        withWarnings: countWarnings(result.entries),
+        generation,
         serving: "live",
         revision: result.revision,
         loadErrors: result.errors,
         loadedRefresh: refreshedAt,
       });
       this.#armRetry(slot);
-      if (rebuild) this.#rebuild();
+      if (rebuild && !unchanged) await this.#rebuild();
       for (const problem of result.errors) {
         this.#log.warn("source file skipped", { source: name, problem });
       }
@@ -392,7 +462,7 @@ export class Catalog {
       const message = (error as Error).message;
       if (this.#closing.signal.aborted) {
         this.#log.info("refresh cancelled: shutting down", { source: name });
-        return { source: name, ok: false, entries: slot.entries.length, error: "cancelled" };
+        return { source: name, ok: false, entries: slot.count, error: "cancelled" };
       }
       const failedAt = this.#now().getTime();
       const failed = (current: SourceState): Partial<SourceState> => ({
@@ -409,26 +479,93 @@ export class Catalog {
         error: message,
         ...(slot.state.backoff ? { retry_at: slot.state.backoff.retry_at } : {}),
       });
-      return { source: name, ok: false, entries: slot.entries.length, error: message };
+      return { source: name, ok: false, entries: slot.count, error: message };
     }
   }
 
   /** The last good refresh, for an incremental one; null when a full refresh is needed. */
-  #previous(slot: SourceSlot): PreviousRefresh | null {
+  async #previous(slot: SourceSlot): Promise<PreviousRefresh | null> {
     const fromHere = (slot.serving === "cache" || slot.serving === "live") &&
       !this.#schedule.moved(slot);
     if (!fromHere || !slot.state.refreshed_at) return null;
+    let entries: CatalogEntry[];
+    try {
+      entries = await this.#entriesOf(slot);
+    } catch {
+      return null; // the cache lost them: a full refresh
+    }
     return {
-      entries: slot.entries,
+      entries,
       revision: slot.revision,
       cursor: slot.state.cursor ?? null,
       refreshedAt: slot.state.refreshed_at,
     };
   }
 
-  #rebuild() {
-    const sources = this.#slots.map((s) => ({ name: s.source.name, entries: s.entries }));
-    this.#index = new CatalogIndex(this.#ids.merge(sources));
+  /** Merges the sources again and swaps in the new index; rebuilds run one at a time. */
+  #rebuild(): Promise<void> {
+    const run = this.#rebuilding.then(() => this.#rebuildNow());
+    this.#rebuilding = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * What a merged catalog is made from: each source's cache generation (or the snapshot's
+   * revision), in priority order. Null when a source serves entries the cache does not hold.
+   */
+  #mergedKey(): string | null {
+    const parts: string[] = [];
+    for (const slot of this.#slots) {
+      const name = slot.source.name;
+      if (slot.serving === "nothing") parts.push(`${name}:none`);
+      else if (slot.serving === "snapshot") parts.push(`${name}:snapshot:${slot.revision}`);
+      else if (slot.generation !== null) parts.push(`${name}:${slot.generation}`);
+      else return null;
+    }
+    return parts.join(" ");
+  }
+
+  async #rebuildNow() {
+    const key = this.#mergedKey();
+    if (key !== null && key === this.#indexKey) return;
+    if (key !== null) {
+      try {
+        const stored = await this.#store.loadMerged<IndexSnapshot>(key);
+        const index = stored && await restoreIndex(stored.entries, stored.index);
+        if (index) {
+          this.#swap(index, key, true);
+          this.#log.debug("search index read from the cache", { entries: index.size });
+          return;
+        }
+      } catch (error) {
+        this.#log.debug("cannot read the stored index", { error: String(error) });
+      }
+    }
+    const sources = await Promise.all(this.#slots.map(async (slot) => ({
+      name: slot.source.name,
+      entries: await this.#entriesOf(slot),
+    })));
+    const index = new CatalogIndex(this.#ids.merge(sources));
+    this.#swap(index, key, false);
+    if (key === null || this.#closing.signal.aborted) return;
+    // Stored in the background: the next start with the same catalogs reads it back.
+    this.#savingMerged = this.#savingMerged.then(async () => {
+      const snapshot = await snapshotIndex(index);
+      await this.#store.saveMerged(key, { entries: [...index.entries], index: snapshot });
+    }).catch((error) => this.#log.warn("cannot store the search index", { error: String(error) }));
+  }
+
+  /**
+   * Serves `index`; the entries of sources that the cache holds are then dropped from memory
+   * (the merged catalog holds what search and listing need).
+   */
+  #swap(index: CatalogIndex, key: string | null, fromCache: boolean) {
+    this.#index = index;
+    this.#indexKey = key;
+    this.#indexFromCache = fromCache;
+    for (const slot of this.#slots) {
+      if (slot.generation !== null && slot.serving !== "snapshot") slot.entries = null;
+    }
   }
 
   #slot(source: string): SourceSlot {
@@ -440,4 +577,8 @@ export class Catalog {
     }
     return slot;
   }
+}
+
+function countWarnings(entries: readonly CatalogEntry[]): number {
+  return entries.filter((e) => e.warnings.length > 0).length;
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
 import type { RefreshSchedule, ScheduledSource, Serving } from "./refresh_schedule.ts";
 
 /** One source, as `registry-status` reports it. */
@@ -55,7 +54,9 @@ export interface RefreshPermit {
 
 /** What the status of a source is read from. */
 export interface StatusSlot extends ScheduledSource {
-  entries: readonly CatalogEntry[];
+  /** How many entries are served, and how many of them carry warnings. */
+  count: number;
+  withWarnings: number;
   revision: string | null;
   loadErrors: string[];
 }
@@ -77,7 +78,7 @@ export function sourceStatus(
   return {
     name: slot.source.name,
     location: slot.source.location,
-    entries: slot.entries.length,
+    entries: slot.count,
     serving: slot.serving,
     revision: slot.revision,
     last_refresh: slot.state.refreshed_at,
@@ -89,7 +90,7 @@ export function sourceStatus(
     refreshing: slot.inFlight !== null,
     next_manual_refresh: manual === null ? null : new Date(manual.at).toISOString(),
     load_errors: slot.loadErrors,
-    entries_with_warnings: slot.entries.filter((e) => e.warnings.length > 0).length,
+    entries_with_warnings: slot.withWarnings,
   };
 }
 

@@ -526,3 +526,31 @@ Deno.test("Catalog with autoRetry retries a failing source by itself when its wa
     }
   });
 });
+
+Deno.test("Catalog reads the index back from the cache on a restart with unchanged catalogs", async () => {
+  await withKv(async (kv) => {
+    const source = new ScriptedSource(() => Promise.resolve(some(40)));
+    const first = await loadedCatalog(kv, source);
+    equal(first.indexFromCache, false); // the embedded snapshot: built
+    await first.refresh("docker");
+    equal(first.indexFromCache, false);
+    const ranked = (c: Catalog) => c.index.search("github").hits.map((h) => h.entry.id);
+    const before = ranked(first);
+    await first.close(); // waits for the merged catalog and its index to be stored
+    const second = await loadedCatalog(kv, source);
+    equal(second.indexFromCache, true);
+    equal(second.index.size, 40);
+    deepEqual(ranked(second), before);
+    deepEqual(second.status()[0]?.entries, 40);
+    // A new refresh of the source makes the stored index stale: built again, stored again.
+    source.next = () => Promise.resolve(some(30));
+    await second.refresh("docker");
+    equal(second.indexFromCache, false);
+    equal(second.index.size, 30);
+    await second.close();
+    const third = await loadedCatalog(kv, source);
+    equal(third.indexFromCache, true);
+    equal(third.index.size, 30);
+    await third.close();
+  });
+});

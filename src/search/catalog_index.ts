@@ -3,7 +3,7 @@
  *
  * @module
  */
-import MiniSearch from "minisearch";
+import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
 import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
@@ -119,7 +119,7 @@ export class CatalogIndex {
    */
   constructor(
     entries: readonly CatalogEntry[],
-    tuning: { boost?: typeof DEFAULT_BOOST; coverage?: number } = {},
+    tuning: { boost?: typeof DEFAULT_BOOST; coverage?: number; stored?: StoredIndex } = {},
   ) {
     const { boost = DEFAULT_BOOST, coverage = 1 } = tuning;
     this.#coverage = coverage;
@@ -130,7 +130,7 @@ export class CatalogIndex {
         if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
       }
     });
-    this.#search = new MiniSearch<IndexedDoc>({
+    const options: Options<IndexedDoc> = {
       fields: Object.keys(boost),
       storeFields: [],
       tokenize,
@@ -143,7 +143,12 @@ export class CatalogIndex {
         fuzzy: (term) => fuzziness(term, this.#docFreq.has(term)),
         combineWith: "OR",
       },
-    });
+    };
+    // A stored index (`index_snapshot.ts`) spares the costly part: indexing every entry.
+    const { stored } = tuning;
+    this.#search = stored ? MiniSearch.loadJS(stored.search, options) : new MiniSearch(options);
+    for (const [term, count] of stored?.docFreq ?? []) this.#docFreq.set(term, count);
+    for (const [bucket, words] of stored?.words ?? []) this.#words.set(bucket, words);
     this.labels = {
       source: new Set(entries.flatMap((e) => e.sources)),
       category: new Set(entries.flatMap((e) => e.categories)),
@@ -160,7 +165,7 @@ export class CatalogIndex {
         else this.#exactNames.set(name, [i]);
       }
     });
-    const docs = entries.map(toDoc);
+    const docs = stored ? [] : entries.map(toDoc);
     this.#search.addAll(docs);
     const seen = new Set<string>();
     for (const doc of docs) {
@@ -302,7 +307,28 @@ export class CatalogIndex {
     });
     return allowed;
   }
+
+  /**
+   * What building this index cost, to store beside its entries and give back as
+   * `tuning.stored` with the same entries (see `index_snapshot.ts`).
+   */
+  toStored(): StoredIndex {
+    return {
+      search: this.#search.toJSON(),
+      docFreq: [...this.#docFreq],
+      words: [...this.#words],
+    };
+  }
 }
+
+/** A built index as plain data: {@linkcode CatalogIndex.toStored}. */
+export interface StoredIndex {
+  search: AsPlainObject;
+  docFreq: [term: string, entries: number][];
+  words: MapEntries<WordsByLength>;
+}
+
+type MapEntries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
 
 /** One word of a query: the terms that stand for it, with their weights, and its rarity. */
 interface QueryGroup {

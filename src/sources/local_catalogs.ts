@@ -156,7 +156,11 @@ export interface LocalCatalogsSourceOptions {
   paths: string[];
 }
 
-/** The user's own catalog files, read again at every check. */
+/**
+ * The user's own catalog files, looked at again at every check and read again when they
+ * changed: when every file has the size and times it had at the last refresh (which read them
+ * all without an error), that refresh's entries are given back unread.
+ */
 export class LocalCatalogsSource implements CatalogSource {
   readonly name = SOURCE;
   readonly location: string;
@@ -168,10 +172,56 @@ export class LocalCatalogsSource implements CatalogSource {
     this.location = paths.join(", ");
   }
 
-  refresh({ signal, progress }: RefreshContext = {}): Promise<SourceSnapshot> {
+  async refresh({ signal, progress, previous }: RefreshContext = {}): Promise<SourceSnapshot> {
     progress?.({ message: `reading ${this.location}` });
-    return loadLocalCatalogs(this.#paths, { signal });
+    const stamp = await filesStamp(this.#paths);
+    signal?.throwIfAborted();
+    if (stamp !== null && previous?.cursor === stamp && previous.entries.length > 0) {
+      return {
+        entries: [...previous.entries],
+        revision: previous.revision,
+        errors: [],
+        warnings: [],
+        cursor: stamp,
+      };
+    }
+    const loaded = await loadLocalCatalogs(this.#paths, { signal });
+    // Files that loaded with errors are read again next time, so the errors stay in status.
+    return { ...loaded, cursor: loaded.errors.length === 0 ? stamp : null };
   }
+}
+
+/**
+ * A hash of the paths, sizes, inodes and times of every catalog file (and `tools.json`) under
+ * `paths`: equal stamps mean files not touched since. Null when a path cannot be looked at.
+ */
+export async function filesStamp(paths: readonly string[]): Promise<string | null> {
+  const parts: string[] = [];
+  const errors: string[] = [];
+  const stat = async (path: string, optional: boolean) => {
+    try {
+      const info = await Deno.stat(path);
+      const times = [info.mtime, info.ctime].map((t) => t?.getTime() ?? "-").join(" ");
+      parts.push(`${path} ${info.size} ${info.ino ?? "-"} ${times}`);
+    } catch (error) {
+      if (!(optional && error instanceof Deno.errors.NotFound)) throw error;
+      parts.push(`${path} absent`);
+    }
+  };
+  try {
+    for (const path of paths) {
+      const found = await findFiles(path, errors);
+      if (typeof found === "string" || errors.length > 0) return null;
+      parts.push(`path ${path}`);
+      for (const file of found) {
+        await stat(file.path, false);
+        if (file.toolsJson !== null) await stat(file.toolsJson, true);
+      }
+    }
+  } catch {
+    return null;
+  }
+  return `stat-${await shortHash(parts)}`;
 }
 
 /**

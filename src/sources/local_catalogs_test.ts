@@ -209,6 +209,44 @@ Deno.test("LocalCatalogsSource re-reads its files; the revision changes with the
   deepEqual((await source.refresh()).revision, changed.revision, "back as it was");
 });
 
+Deno.test("LocalCatalogsSource gives back its last refresh unread while no file changed", async () => {
+  await using dir = await tempDir();
+  await write(dir.path, { "a.yaml": "name: a\nimage: me/a\n", "b/tools.json": "[]" });
+  await write(dir.path, { "b/server.yaml": "name: b\nimage: me/b\n" });
+  const source = new LocalCatalogsSource({ paths: [`${dir.path}/a.yaml`, `${dir.path}/b`] });
+  const first = await source.refresh();
+  ok(first.cursor, "a stamp of the files");
+  const previous = (seen: typeof first) => ({
+    entries: seen.entries,
+    revision: seen.revision,
+    cursor: seen.cursor ?? null,
+    refreshedAt: at,
+  });
+  // Unchanged: the previous entries come back (a marker proves they were not read again).
+  const marked = { ...first, entries: first.entries.map((e) => ({ ...e, title: "unread" })) };
+  const unchanged = await source.refresh({ previous: previous(marked) });
+  deepEqual(unchanged.entries.map((e) => e.title), ["unread", "unread"]);
+  equal(unchanged.revision, first.revision);
+  equal(unchanged.cursor, first.cursor);
+  // A changed file, or a changed tools.json beside a server.yaml, is read again.
+  await write(dir.path, { "b/tools.json": '[{"name": "t"}]' });
+  const tools = await source.refresh({ previous: previous(marked) });
+  notEqual(tools.cursor, first.cursor);
+  deepEqual(tools.entries.find((e) => e.id === "b")!.tools.map((t) => t.name), ["t"]);
+  await write(dir.path, { "a.yaml": "name: a\nimage: me/a:2\n" });
+  const changed = await source.refresh({ previous: previous(tools) });
+  equal(changed.entries.find((e) => e.id === "a")!.container_image, "me/a:2");
+});
+
+Deno.test("LocalCatalogsSource reads again files that loaded with errors", async () => {
+  await using dir = await tempDir();
+  await write(dir.path, { "a.yaml": "name: a\nimage: me/a\n", "bad.yaml": "name: [\n" });
+  const source = new LocalCatalogsSource({ paths: [dir.path] });
+  const first = await source.refresh();
+  equal(first.errors.length, 1);
+  equal(first.cursor, null);
+});
+
 Deno.test("LocalCatalogsSource stops when the signal aborts", async () => {
   await using dir = await tempDir();
   await write(dir.path, { "a.yaml": "name: a\nimage: me/a\n" });

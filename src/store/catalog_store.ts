@@ -59,6 +59,25 @@ export interface StoredCatalog {
 
 /** Where the id memory is kept: a list stored like a source's entries, under a name no source has. */
 const ID_MEMORY = "#ids";
+/** Where the merged catalog and its built index are kept (see `saveMerged`). */
+const MERGED = "#merged";
+const MERGED_INDEX = "#index";
+
+/** What the meta of a source's stored catalog tells without reading its entries. */
+export interface StoredCatalogInfo {
+  /** Changes with every save: what a merged catalog built from it is keyed by. */
+  generation: string;
+  revision: string | null;
+  count: number;
+  /** How many entries carry warnings; null when an older save did not count them. */
+  withWarnings: number | null;
+}
+
+/** The merged catalog as stored with its index, under the key of what it was made from. */
+export interface StoredMerged<I> {
+  entries: CatalogEntry[];
+  index: I;
+}
 
 interface StoredList<T> {
   list: T[];
@@ -73,6 +92,8 @@ interface CatalogMeta {
   count: number;
   revision: string | null;
   saved_at: string;
+  /** Entries with warnings (source catalogs only). */
+  with_warnings?: number;
 }
 
 /** Reads and writes the catalog cache over an injected Kv. */
@@ -89,12 +110,47 @@ export class CatalogStore {
     return stored && { entries: stored.list, revision: stored.revision, saved_at: stored.saved_at };
   }
 
-  async #loadList<T>(source: string): Promise<StoredList<T> | null> {
+  /** What is stored for `source`, without reading its entries; null as for `loadEntries`. */
+  async loadInfo(source: string): Promise<StoredCatalogInfo | null> {
+    const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
+    if (!meta || meta.format !== CATALOG_FORMAT) return null;
+    return {
+      generation: meta.generation,
+      revision: meta.revision,
+      count: meta.count,
+      withWarnings: meta.with_warnings ?? null,
+    };
+  }
+
+  /**
+   * The merged catalog and its index stored under `key`, or null when what is stored was made
+   * from something else (or is missing, older, or torn).
+   */
+  async loadMerged<I>(key: string): Promise<StoredMerged<I> | null> {
+    const [entries, index] = await Promise.all([
+      this.#loadList<CatalogEntry>(MERGED, key),
+      this.#loadList<I>(MERGED_INDEX, key),
+    ]);
+    if (!entries || !index || index.list.length !== 1) return null;
+    return { entries: entries.list, index: index.list[0]! };
+  }
+
+  /**
+   * Stores the merged catalog and its built index under `key` (what they were made from: the
+   * generations of the source catalogs, the id memory and the index settings).
+   */
+  async saveMerged<I>(key: string, merged: StoredMerged<I>): Promise<void> {
+    await this.#saveList(MERGED_INDEX, [merged.index], key);
+    await this.#saveList(MERGED, merged.entries, key);
+  }
+
+  async #loadList<T>(source: string, revision?: string): Promise<StoredList<T> | null> {
     // A reader can lose a race with a writer that switches generations and sweeps the old one:
     // the meta it read then points at deleted chunks. Reading again sees the new meta.
     for (let attempt = 0; attempt < 3; attempt++) {
       const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
       if (!meta || meta.format !== CATALOG_FORMAT) return null;
+      if (revision !== undefined && meta.revision !== revision) return null;
       const loaded = await this.#readGeneration<T>(source, meta);
       if (loaded) return loaded;
     }
@@ -127,12 +183,23 @@ export class CatalogStore {
   /**
    * Stores `entries` as the catalog of `source`, replacing the previous one atomically. When
    * another process switched the catalog meanwhile, its newer catalog stays and ours is dropped.
+   * Returns the generation stored, or null when ours was dropped.
    */
-  async saveEntries(source: string, entries: CatalogEntry[], revision: string | null) {
-    await this.#saveList(source, entries, revision);
+  async saveEntries(
+    source: string,
+    entries: CatalogEntry[],
+    revision: string | null,
+  ): Promise<string | null> {
+    const withWarnings = entries.filter((e) => e.warnings.length > 0).length;
+    return await this.#saveList(source, entries, revision, withWarnings);
   }
 
-  async #saveList(source: string, entries: readonly unknown[], revision: string | null) {
+  async #saveList(
+    source: string,
+    entries: readonly unknown[],
+    revision: string | null,
+    withWarnings?: number,
+  ): Promise<string | null> {
     const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     const bytes = new TextEncoder().encode(JSON.stringify(entries));
     // Generations start with their creation time, so leftovers of a crashed save can be aged.
@@ -155,18 +222,20 @@ export class CatalogStore {
       count: entries.length,
       revision,
       saved_at: new Date().toISOString(),
+      ...(withWarnings === undefined ? {} : { with_warnings: withWarnings }),
     };
     const switched = await retryLocked(() =>
       this.#kv.atomic().check(previous).set(["catalog", source, "meta"], meta).commit()
     );
     if (!switched.ok) {
       await this.#deleteGeneration(source, generation); // lost the race: keep theirs
-      return;
+      return null;
     }
     if (previous.value?.generation) {
       await this.#deleteGeneration(source, previous.value.generation);
     }
     await this.#sweepAbandoned(source, generation);
+    return generation;
   }
 
   /** The ids given to source entries by the last merge (member key → id); empty when none. */

@@ -121,7 +121,7 @@ Deno.test("CatalogStore stays whole when two processes save and read one file at
   try {
     const [storeA, storeB] = [new CatalogStore(a), new CatalogStore(b)];
     await storeA.saveEntries("docker", snapshot.entries, "first");
-    const saves: Promise<void>[] = [];
+    const saves: Promise<unknown>[] = [];
     for (let i = 0; i < 6; i++) {
       saves.push(storeA.saveEntries("docker", snapshot.entries, `a${i}`));
       saves.push(storeB.saveEntries("docker", snapshot.entries.slice(0, 100), `b${i}`));
