@@ -307,6 +307,16 @@ class Run {
         /\bcode:(\d+):(\d+)/g,
         (_, line, column) => `code:${Math.max(1, Number(line) - this.#firstLine + 1)}:${column}`,
       )
+      // Stack frames: the agent's own as "@ code:L:C (in f)", the sandbox's left out.
+      .replace(
+        /^\s*at (?:(\S+) \()?(.*?)\)?$/gm,
+        (_, fn, where: string) =>
+          where.startsWith("code:")
+            ? `  @ ${where}${fn && fn !== "__agent" ? ` (in ${fn})` : ""}`
+            : "",
+      )
+      .replace(/\n{2,}/g, "\n")
+      .trim()
       .slice(0, 4000);
   }
 

@@ -90,9 +90,10 @@ Deno.test({
       await page.getByLabel("Search the catalog").fill("postgres");
       await page.getByText(/servers match, best first/).waitFor();
       const summary = await page.locator("#result-summary").textContent();
-      match(summary ?? "", /^4 servers match/);
+      // Three that name Postgres (zscaler's 300 tools no longer match everything: issue 17).
+      match(summary ?? "", /^3 servers match/);
       const options = await page.locator("#filter-launch_method option").allTextContents();
-      ok(options.includes("container (podman) (3)"), options.join(" | "));
+      ok(options.includes("container (podman) (2)"), options.join(" | "));
       await shot(page, "search-postgres");
       if (Deno.env.get("UPDATE_SCREENSHOTS")) await copyShot(step, "search-postgres", "catalog");
 
