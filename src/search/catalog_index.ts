@@ -8,6 +8,7 @@ import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
 import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
+import { Postings } from "./_postings.ts";
 
 /** Filters narrow the catalog before anything is ranked. */
 export interface SearchFilters {
@@ -96,6 +97,9 @@ export class CatalogIndex {
   /** Ids a source gave an entry before merging, where no entry has that id itself. */
   readonly #byAlias = new Map<string, number>();
   readonly #search: MiniSearch<IndexedDoc>;
+  readonly #postings: Postings;
+  /** Scratch for a search: each entry's slot among the matches (-1: none yet). */
+  readonly #slotOf: Int32Array;
   /** Changes with every index built: ties a paging cursor to the catalog it paged. */
   readonly generation: string = crypto.randomUUID().replace(/-/g, "").slice(0, 8);
   /** Distinct sources, categories and tags, for checking filter values. */
@@ -135,14 +139,6 @@ export class CatalogIndex {
       storeFields: [],
       tokenize,
       processTerm,
-      searchOptions: {
-        boost,
-        // A word the catalog uses is taken as typed ("web" must not find "webflow"); a
-        // partial or unknown one is completed ("playw" finds "playwright").
-        prefix: (term) => term.length >= 3 && !this.#docFreq.has(term),
-        fuzzy: (term) => fuzziness(term, this.#docFreq.has(term)),
-        combineWith: "OR",
-      },
     };
     // A stored index (`index_snapshot.ts`) spares the costly part: indexing every entry.
     const { stored } = tuning;
@@ -167,6 +163,8 @@ export class CatalogIndex {
     });
     const docs = stored ? [] : entries.map(toDoc);
     this.#search.addAll(docs);
+    this.#postings = new Postings(this.#search, boost);
+    this.#slotOf = new Int32Array(entries.length).fill(-1);
     const seen = new Set<string>();
     for (const doc of docs) {
       const terms = new Set<string>();
@@ -223,39 +221,104 @@ export class CatalogIndex {
         browsing: true,
       };
     }
-    const weights = new Map<string, number>();
-    for (const group of groups) {
-      for (const [term, weight] of group.terms) {
-        if ((weights.get(term) ?? 0) < weight) weights.set(term, weight);
-      }
-    }
-    const results = this.#search.search([...weights.keys()].join(" "), {
-      processTerm: (t) => t, // the terms are processed already
-      boostTerm: (term) => weights.get(term) ?? 1,
-      boostDocument: allowed ? (id: number) => (allowed[id] ? 1 : 0) : undefined,
-    });
-    const exact = this.#exactNames.get(normalizeName(query));
-    const totalWeight = groups.reduce((sum, g) => sum + g.idf, 0);
-    const scored = results.map((r) => {
-      const i = r.id as number;
-      const covered = (coverage(groups, r.queryTerms, r.match) / totalWeight) ** this.#coverage;
-      const named = 1 + NAME_HIT * nameShare(groups, r.match) / totalWeight;
-      return {
-        i,
-        score: r.score * covered * named * RUNNABLE[this.#entries[i]!.launch_method] *
-          (exact?.includes(i) ? exactBonus(this.#entries[i]!, query) : 1),
-      };
-    });
+    const { entryAt, score, count } = this.#rank(groups, allowed, query);
+    const slots = new Array<number>(count);
+    for (let slot = 0; slot < count; slot++) slots[slot] = slot;
     const best = topK(
-      scored,
+      slots,
       limit,
-      (a, b) => b.score - a.score || this.#idRank[a.i]! - this.#idRank[b.i]!,
+      (a, b) => score[b]! - score[a]! || this.#idRank[entryAt[a]!]! - this.#idRank[entryAt[b]!]!,
     );
     return {
-      hits: best.map(({ i, score }) => ({ entry: this.#entries[i]!, score })),
-      total: scored.length,
+      hits: best.map((slot) => ({ entry: this.#entries[entryAt[slot]!]!, score: score[slot]! })),
+      total: count,
       browsing: false,
     };
+  }
+
+  /**
+   * Every entry that matches a term of `groups` (and passes `allowed`), with its score: BM25
+   * over the boosted fields (as MiniSearch scores an OR query, times the number of query terms
+   * matched), times the rarity-weighted share of the query's words it covers, the name bonus,
+   * whether it can run, and the exact-name bonus. One walk over the postings into flat arrays
+   * (a slot per matching entry), where `MiniSearch.search()` made an object and a map per
+   * entry and sorted them all.
+   */
+  #rank(groups: readonly QueryGroup[], allowed: Uint8Array | undefined, query: string) {
+    const G = groups.length;
+    // Each distinct term once, at its highest weight, with the groups it stands for.
+    const terms = new Map<string, { boost: number; groups: number[]; weights: number[] }>();
+    groups.forEach((group, g) => {
+      for (const [term, weight] of group.terms) {
+        const known = terms.get(term);
+        if (!known) terms.set(term, { boost: weight, groups: [g], weights: [weight] });
+        else {
+          known.boost = Math.max(known.boost, weight);
+          known.groups.push(g);
+          known.weights.push(weight);
+        }
+      }
+    });
+    // A typed word → the groups (bits) it was typed for: its match in a name earns the bonus.
+    const typed = new Map<string, number>();
+    groups.forEach((group, g) => typed.set(group.typed, (typed.get(group.typed) ?? 0) | (1 << g)));
+
+    const postings = this.#postings;
+    const slotOf = this.#slotOf;
+    const m = new Matches(G);
+    let t = 0;
+    for (const [term, { boost: termBoost, groups: termGroups, weights }] of terms) {
+      const known = this.#docFreq.has(term);
+      const prefix = term.length >= 3 && !known;
+      for (const expansion of postings.expand(term, prefix, fuzziness(term, known))) {
+        const nameMask = typed.get(expansion.term) ?? 0;
+        for (const field of postings.fields) {
+          const docs = expansion.postings.get(field.id);
+          if (!docs) continue;
+          const fieldCover = FIELD_COVER[field.name] ?? 1;
+          const weight = expansion.weight * termBoost * field.boost;
+          const inName = field.name === "names" ? nameMask : 0;
+          const matching = docs.size;
+          docs.forEach((freq, shortId) => {
+            const i = postings.entryOf[shortId]!;
+            if (allowed && !allowed[i]) return;
+            let slot = slotOf[i]!;
+            if (slot < 0) slotOf[i] = slot = m.add(i);
+            m.score[slot]! += weight * postings.bm25(field, shortId, freq, matching);
+            if (m.lastTerm[slot] !== t) {
+              m.lastTerm[slot] = t;
+              m.matched[slot]!++;
+            }
+            m.named[slot]! |= inName;
+            const base = slot * G;
+            for (let k = 0; k < termGroups.length; k++) {
+              const c = weights[k]! * fieldCover;
+              if (c > m.cover[base + termGroups[k]!]!) m.cover[base + termGroups[k]!] = c;
+            }
+          });
+        }
+      }
+      t++;
+    }
+
+    const exact = this.#exactNames.get(normalizeName(query));
+    const totalWeight = groups.reduce((sum, g) => sum + g.idf, 0);
+    for (let slot = 0; slot < m.count; slot++) {
+      const i = m.entryAt[slot]!;
+      slotOf[i] = -1;
+      let covered = 0;
+      let name = 0;
+      for (let g = 0; g < G; g++) {
+        covered += m.cover[slot * G + g]! * groups[g]!.idf;
+        if (m.named[slot]! & (1 << g)) name += groups[g]!.idf;
+      }
+      const entry = this.#entries[i]!;
+      m.score[slot] = m.score[slot]! * m.matched[slot]! *
+        (covered / totalWeight) ** this.#coverage *
+        (1 + NAME_HIT * name / totalWeight) * (RUNNABLE[entry.launch_method] ?? 1) *
+        (exact?.includes(i) ? exactBonus(entry, query) : 1);
+    }
+    return { entryAt: m.entryAt, score: m.score, count: m.count };
   }
 
   /**
@@ -338,6 +401,50 @@ interface QueryGroup {
   idf: number;
 }
 
+/** The entries a query matched so far, a slot each, in flat arrays that grow as needed. */
+class Matches {
+  count = 0;
+  entryAt = new Int32Array(256);
+  /** BM25 summed over terms and fields; the final score once ranked. */
+  score = new Float64Array(256);
+  /** How many of the query's distinct terms matched. */
+  matched = new Uint8Array(256);
+  /** The last term counted in `matched`. */
+  lastTerm = new Int16Array(256).fill(-1);
+  /** The groups (bits) whose typed word the entry's name holds. */
+  named = new Uint32Array(256);
+  /** Per slot and group: the best term weight × how telling the field it matched in is. */
+  cover: Float32Array;
+
+  constructor(readonly groups: number) {
+    this.cover = new Float32Array(256 * groups);
+  }
+
+  /** A slot for entry `i`. */
+  add(i: number): number {
+    if (this.count === this.entryAt.length) this.#grow();
+    this.entryAt[this.count] = i;
+    return this.count++;
+  }
+
+  #grow(): void {
+    const size = this.entryAt.length * 2;
+    const grown = <A extends TypedArray>(a: A, length: number): A => {
+      const b = new (a.constructor as new (n: number) => A)(length);
+      b.set(a);
+      return b;
+    };
+    this.entryAt = grown(this.entryAt, size);
+    this.score = grown(this.score, size);
+    this.matched = grown(this.matched, size);
+    this.lastTerm = grown(this.lastTerm, size).fill(-1, size / 2);
+    this.named = grown(this.named, size);
+    this.cover = grown(this.cover, size * this.groups);
+  }
+}
+
+type TypedArray = Int32Array | Float64Array | Uint8Array | Int16Array | Uint32Array | Float32Array;
+
 /** A word the catalog uses, found for a misspelt one, counts a little less than a typed one. */
 const TYPO_WEIGHT = 0.9;
 
@@ -354,57 +461,9 @@ const FIELD_COVER: Record<string, number> = { tool_names: 0.7, tool_text: 0.4 };
  */
 const NAME_HIT = 1.5;
 
-/** The idf of the query words an entry's name holds exactly. */
-function nameShare(groups: readonly QueryGroup[], match: Record<string, string[]>): number {
-  let sum = 0;
-  for (const group of groups) {
-    if (match[group.typed]?.includes("names")) sum += group.idf;
-  }
-  return sum;
-}
-
 /** Rarity of a term used by `df` of `n` entries (BM25's idf, never negative). */
 function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-}
-
-/**
- * The rarity-weighted share of the query's words an entry covers (not yet divided by the
- * total): each word counts its idf, times the weight of the best term that matched it and
- * how telling the field it matched in is.
- */
-function coverage(
-  groups: readonly QueryGroup[],
-  matched: readonly string[],
-  match: Record<string, string[]>,
-): number {
-  let sum = 0;
-  for (const group of groups) {
-    let best = 0;
-    for (const term of matched) {
-      const weight = group.terms.get(term);
-      if (weight === undefined || weight <= best) continue;
-      best = weight * fieldCover(term, match);
-    }
-    sum += best * group.idf;
-  }
-  return sum;
-}
-
-/** How telling the best field is in which `term` (or a word it is a prefix of) matched. */
-function fieldCover(term: string, match: Record<string, string[]>): number {
-  let best = 0;
-  let found = false;
-  for (const indexed in match) {
-    if (!indexed.startsWith(term)) continue;
-    found = true;
-    for (const field of match[indexed]!) {
-      const cover = FIELD_COVER[field] ?? 1;
-      if (cover > best) best = cover;
-    }
-    if (best === 1) return 1;
-  }
-  return found ? best : 1; // a typo's match: its fields are not known here
 }
 
 function filterChecks(filters: SearchFilters): ((entry: CatalogEntry) => boolean)[] {
@@ -483,12 +542,7 @@ export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) =>
  * An entry the registry can start outranks one it only knows by description (listed by
  * mcpservers.org or the awesome list alone), at equal relevance: agents search to run.
  */
-const RUNNABLE: Record<LaunchMethod, number> = {
-  podman: 1,
-  "stdio-proxy": 1,
-  "remote-http": 1,
-  none: 0.65,
-};
+const RUNNABLE: Partial<Record<LaunchMethod, number>> = { none: 0.65 };
 
 function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
   const runnable = Number(b.launch_method !== "none") - Number(a.launch_method !== "none");
