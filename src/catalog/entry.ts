@@ -9,8 +9,11 @@
 import { z } from "zod";
 
 /** How an entry is started when an agent activates it. */
-/** `none`: the sources describe the server but say nothing about how to run it. */
-export const LAUNCH_METHODS = ["podman", "stdio-proxy", "remote-http", "none"] as const;
+/**
+ * `none`: the sources describe the server but say nothing about how to run it. `build`: an
+ * image built from the repository in `build` once a person agrees (`registry-add {build: true}`).
+ */
+export const LAUNCH_METHODS = ["podman", "stdio-proxy", "remote-http", "build", "none"] as const;
 export const LaunchMethodSchema = z.enum(LAUNCH_METHODS);
 export type LaunchMethod = z.infer<typeof LaunchMethodSchema>;
 
@@ -96,6 +99,17 @@ export const RemoteSpecSchema = z.object({
 });
 export type RemoteSpec = z.infer<typeof RemoteSpecSchema>;
 
+/** Where a `build` entry's image comes from: a repository, a commit, a folder in it. */
+export const BuildSpecSchema = z.object({
+  /** A repository URL, a local path or a `file://` URL. */
+  repo: z.string().min(1),
+  /** The commit (or branch, tag) to build; absent means the default branch's head. */
+  commit: z.string().optional(),
+  /** The folder holding the Containerfile or Dockerfile, relative to the repository. */
+  directory: z.string().optional(),
+});
+export type BuildSpec = z.infer<typeof BuildSpecSchema>;
+
 export const CatalogEntrySchema = z.object({
   /** Stable slug: the same server keeps it across refreshes and restarts. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -131,6 +145,8 @@ export const CatalogEntrySchema = z.object({
   run: RunSpecSchema,
   config: ConfigSpecSchema,
   remote: RemoteSpecSchema.nullable(),
+  /** For `launch_method: build`; null otherwise (and in entries cached before it existed). */
+  build: BuildSpecSchema.nullable().default(null),
   oauth: z.array(OAuthSchema).default([]),
   /** What the source file got wrong; the entry loaded anyway. */
   warnings: z.array(z.string()).default([]),

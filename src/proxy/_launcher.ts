@@ -9,6 +9,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { ServerConfig } from "../catalog/settings.ts";
 import {
+  builtImage,
   type ContainerLimits,
   containerName,
   type ContainerRuntime,
@@ -106,6 +107,8 @@ export class Launcher {
       progress(`connecting to ${remote.url.origin}`);
     } else if (entry.launch_method === "podman") {
       connect = await this.#prepareContainer(entry, config, progress);
+    } else if (entry.launch_method === "build") {
+      connect = await this.#prepareContainer(await this.#builtEntry(entry), config, progress);
     } else if (this.#options.allowHostProcesses) {
       connect = this.#prepareHostProcess(entry, config);
       progress(`starting ${connect.command?.command ?? "the package"} on this machine`);
@@ -241,6 +244,22 @@ export class Launcher {
     });
     log.info("starting server", { server: entry.id, container, args: command.args });
     return { command, container, volumes: spec.volumes };
+  }
+
+  /**
+   * A `build` entry as the container entry of its built image (`builtImage()`: the pinned
+   * commit's, else the last build's), so the mount policy and hardening apply as to any other.
+   * Never builds: without the image, the error says how a person asks for the build.
+   */
+  async #builtEntry(entry: CatalogEntry): Promise<CatalogEntry> {
+    const image = builtImage(entry.id, entry.build?.commit);
+    if (!(await this.#options.runtime.imageExists(image))) {
+      throw new LaunchError(
+        `${entry.id} is built from source and its image ${image} is not built yet: ` +
+          `registry-add {id: "${entry.id}", build: true} builds it`,
+      );
+    }
+    return { ...entry, launch_method: "podman", container_image: image };
   }
 
   /** What containers may mount now (see mount_policy.ts). */

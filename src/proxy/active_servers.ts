@@ -191,6 +191,11 @@ export class ActiveServers {
     return true;
   }
 
+  /** The container runtime the servers run in (builds from source use it too). */
+  get runtime(): ContainerRuntime {
+    return this.#options.runtime;
+  }
+
   /** True when `id` is active (in any state). */
   has(id: string): boolean {
     return this.#state.has(id);

@@ -14,6 +14,10 @@ export const LABEL_MANAGED = "io.mcp-registry.managed";
 export const LABEL_SERVER = "io.mcp-registry.server";
 export const LABEL_OWNER = "io.mcp-registry.owner";
 
+/** Label keys on an image built from source: the repository and the commit it was built from. */
+export const LABEL_BUILD_REPO = "io.mcp-registry.build.repo";
+export const LABEL_BUILD_COMMIT = "io.mcp-registry.build.commit";
+
 /** Labels of a container: key → value. */
 export type Labels = Record<string, string>;
 
@@ -70,6 +74,33 @@ export interface RunOnceOptions {
   signal?: AbortSignal;
 }
 
+/** One image to build from a folder (`context`), which is all of the host the build sees. */
+export interface BuildRequest {
+  /** The build context: a host folder (a fresh clone). */
+  context: string;
+  /** The Containerfile or Dockerfile, relative to `context`. */
+  file: string;
+  /** The names the image gets (the first is its main one). */
+  tags: string[];
+  labels: Labels;
+  /** Memory and CPUs of the build's steps. */
+  limits: ContainerLimits;
+}
+
+/** Options for {@linkcode ContainerRuntime.build}. */
+export interface BuildOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Told each line of the build's output as it comes. */
+  onLine?: (line: string) => void;
+}
+
+/** What a build left: its exit code (-1 when stopped or timed out) and its whole output. */
+export interface BuildOutput {
+  code: number;
+  log: string;
+}
+
 /** A container engine, as the registry uses one. */
 export interface ContainerRuntime {
   /** Its name in messages ("checking podman and the image"). */
@@ -87,6 +118,13 @@ export interface ContainerRuntime {
   serverCommand(request: ContainerRequest): ServerCommand;
   /** Runs `request` to its end and returns its exit code and output, whatever the code. */
   runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput>;
+  /**
+   * Builds an image from local files only (base images must be at hand: nothing is pulled);
+   * a failed build leaves no image or container of its own. Returns its code and output.
+   */
+  build(request: BuildRequest, options: BuildOptions): Promise<BuildOutput>;
+  /** Removes images by name; ones already gone are fine. */
+  removeImages(names: string[]): Promise<void>;
   /** Stops (with a short grace) and removes containers by name; ones already gone are fine. */
   remove(names: string[]): Promise<void>;
   /** Every container, running or not, that carries all of `labels`. */
@@ -126,6 +164,15 @@ export function containerName(serverId: string): string {
   const suffix = crypto.getRandomValues(new Uint8Array(3));
   const hex = Array.from(suffix, (b) => b.toString(16).padStart(2, "0")).join("");
   return `mcp-registry-${serverId.slice(0, 40).replace(/-+$/, "")}-${hex}`;
+}
+
+/**
+ * The image built for server `id` from `commit`: `localhost/mcp-registry-build/<id>:<commit12>`;
+ * with no commit, the tag `latest` (the last build). Build entries run that one.
+ */
+export function builtImage(serverId: string, commit?: string): string {
+  const tag = commit && /^[0-9a-f]{12,}$/.test(commit) ? commit.slice(0, 12) : "latest";
+  return `localhost/mcp-registry-build/${serverId}:${tag}`;
 }
 
 /** This process as container owner: `<pid>:<start time>`, so a reused pid is not mistaken. */

@@ -6,6 +6,9 @@
  * @module
  */
 import {
+  type BuildOptions,
+  type BuildOutput,
+  type BuildRequest,
   type ContainerInfo,
   type ContainerRequest,
   type ContainerRuntime,
@@ -155,6 +158,54 @@ export class Podman implements ContainerRuntime {
   /** `podman run -i …` for `request`: the SDK's stdio transport spawns it (see podman_args.ts). */
   serverCommand(request: ContainerRequest): ServerCommand {
     return { command: this.binary, args: podmanRunArgs(request), env: this.env(request.spec.env) };
+  }
+
+  /**
+   * `podman build` of `request` (see {@linkcode podmanBuildArgs}): each output line goes to
+   * `onLine`; a timeout or `signal` stops it (code -1). Whatever the outcome, the whole output
+   * comes back.
+   */
+  async build(request: BuildRequest, options: BuildOptions): Promise<BuildOutput> {
+    const signals = [AbortSignal.timeout(options.timeoutMs), options.signal].filter((s) => !!s);
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(this.binary, {
+        args: podmanBuildArgs(request),
+        env: this.#baseEnv,
+        clearEnv: true,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.any(signals as AbortSignal[]),
+      }).spawn();
+    } catch (error) {
+      throw new PodmanError(`Cannot run podman build: ${(error as Error).message}`, "unavailable");
+    }
+    const lines: string[] = [];
+    const read = async (stream: ReadableStream<Uint8Array>) => {
+      let rest = "";
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+        const parts = (rest + chunk).split("\n");
+        rest = parts.pop() ?? "";
+        for (const line of parts) {
+          lines.push(line);
+          options.onLine?.(line);
+        }
+      }
+      if (rest) {
+        lines.push(rest);
+        options.onLine?.(rest);
+      }
+    };
+    const [status] = await Promise.all([child.status, read(child.stdout), read(child.stderr)]);
+    return { code: status.signal ? -1 : status.code, log: lines.join("\n") };
+  }
+
+  /** Removes images by name; ones already gone are fine. */
+  async removeImages(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const out = await this.#exec(["rmi", "--force", "--ignore", "--", ...names], 60_000);
+    if (out.code !== 0) throw new PodmanError(`podman rmi failed: ${out.stderr}`);
   }
 
   /** Stops (2 s grace) and removes containers; ones already gone are fine. */
@@ -317,4 +368,44 @@ interface RawPodmanInfo {
     cgroupControllers?: string[];
     serviceIsRemote?: boolean;
   };
+}
+
+/**
+ * The capabilities a build's `RUN` steps keep: what package managers need to install files as
+ * root and switch users; everything else is dropped.
+ */
+const BUILD_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "SETGID", "SETUID"];
+
+/**
+ * `podman build` arguments for `request`, as data: the clone is the only host folder it sees
+ * (the context), nothing is pulled (`--pull=never`: base images must be local), no layer is
+ * kept on the way (`--layers=false`, `--force-rm`: a failed build leaves no half image or
+ * container), memory and CPU limits, the capabilities of {@linkcode BUILD_CAPS}, labels, tags.
+ */
+export function podmanBuildArgs(request: BuildRequest): string[] {
+  const { context, file, tags, labels, limits } = request;
+  const cpus = Number(limits.cpus);
+  const quota = Number.isFinite(cpus) && cpus > 0 ? Math.round(cpus * 100_000) : 100_000;
+  return [
+    "build",
+    "--pull=never",
+    "--layers=false",
+    "--force-rm",
+    "--memory",
+    limits.memory,
+    "--cpu-period",
+    "100000",
+    "--cpu-quota",
+    String(quota),
+    "--cap-drop",
+    "all",
+    "--cap-add",
+    BUILD_CAPS.join(","),
+    ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    ...tags.flatMap((tag) => ["--tag", tag]),
+    "--file",
+    `${context}/${file}`,
+    "--",
+    context,
+  ];
 }

@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { builtImage } from "../runtime/container_runtime.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
+import { buildFromSource, type BuildPlan, resolveBuild } from "../registry/build.ts";
 import { describeMissing } from "../registry/config_view.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { checkConfigValues } from "../registry/config_values.ts";
@@ -23,16 +25,25 @@ export const addTool = defineTool({
     config: z.record(z.string().max(200), z.unknown()).optional().describe(
       "as registry-config-set values",
     ),
+    build: z.boolean().optional(),
   }).strict(),
   output: z.object({
     id: z.string(),
-    status: z.enum(["started", "already-running", "restarted"]),
+    status: z.enum(["started", "already-running", "restarted", "needs-build"]),
     container: z.string(),
     tools: z.array(z.object({ name: z.string(), tool: z.string(), description: z.string() })),
     ms: z.number(),
+    /** For a server built from source: what was (or would be) built. */
+    build: z.object({
+      repo: z.string(),
+      commit: z.string(),
+      directory: z.string(),
+      file: z.string(),
+      image: z.string(),
+    }).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-  async handler(args, { catalog, active, configs }, call) {
+  async handler(args, { catalog, active, configs, cacheDir }, call) {
     const entry = lookupEntry(catalog.index, args.id);
     if (typeof entry === "string") return toolError(entry);
     if (entry.launch_method === "none") return toolError(cannotRun(entry));
@@ -46,11 +57,34 @@ export const addTool = defineTool({
     const config = await configs.get(entry.id);
     const missing = missingConfig(entry, config);
     if (missing.length > 0) return toolError(describeMissing(entry, missing));
+    const progress = (step: string) => call.progress({ subject: entry.id, message: step });
+    let built: BuildPlan | undefined;
+    if (entry.launch_method === "build") {
+      try {
+        if (args.build) {
+          built = await buildFromSource(entry, { runtime: active.runtime, cacheDir, progress });
+          // A new image: what ran before stops, and the new one starts.
+          if (active.has(entry.id)) await active.remove(entry.id);
+        } else if (!(await active.runtime.imageExists(builtImage(entry.id, entry.build?.commit)))) {
+          const plan = await resolveBuild(entry, { cacheDir, progress });
+          return toolResult(describeBuild(entry, plan), {
+            id: entry.id,
+            status: "needs-build",
+            container: "",
+            tools: [],
+            ms: 0,
+            build: plan,
+          });
+        }
+      } catch (error) {
+        return toolError(`Cannot build ${entry.id}: ${(error as Error).message}`);
+      }
+    }
     let outcome;
     try {
       call.progress({ subject: entry.id, message: "starting" });
       outcome = await active.add(entry, config, {
-        progress: (step) => call.progress({ subject: entry.id, message: step }),
+        progress,
       });
     } catch (error) {
       return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);
@@ -63,6 +97,7 @@ export const addTool = defineTool({
       }running (${outcome.ms} ms). Its ${outcome.tools.length} tools, callable ` +
         "directly or through registry-exec:";
     const text = [
+      ...(built ? [`Built ${built.image} from ${built.repo} at ${built.commit}.`] : []),
       head,
       ...outcome.tools.map((t) => `- ${t.name}: ${t.description.split("\n")[0]!.slice(0, 160)}`),
     ].join("\n");
@@ -72,9 +107,23 @@ export const addTool = defineTool({
       container: info?.container ?? "",
       tools: outcome.tools,
       ms: outcome.ms,
+      ...(built ? { build: built } : {}),
     });
   },
 });
+
+/** What a build of `entry` would run, and how the person goes on. */
+function describeBuild(entry: CatalogEntry, plan: BuildPlan): string {
+  const where = plan.directory ? `${plan.directory}/${plan.file}` : plan.file;
+  return [
+    `${entry.id} is built from source; nothing was built or started. The build would run:`,
+    `- repository: ${plan.repo}`,
+    `- commit: ${plan.commit}`,
+    `- file: ${where} (podman build, no host folder but the clone, nothing pulled)`,
+    `- image: ${plan.image}`,
+    `Ask the user; if they agree, call registry-add {id: "${entry.id}", build: true}.`,
+  ].join("\n");
+}
 
 /** Why an entry without launch details cannot be added, and what the agent can do instead. */
 function cannotRun(entry: CatalogEntry): string {

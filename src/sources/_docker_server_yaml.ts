@@ -9,6 +9,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import {
+  type BuildSpec,
   type CatalogEntry,
   type EnvVar,
   isSecretName,
@@ -111,6 +112,7 @@ const readMeta = object({}, { category: field(str), tags: listOf(field(str)) });
 const readSource = object({}, {
   project: field(str),
   upstream: field(str),
+  commit: field(str),
   directory: field(str),
   dockerfile: field(str),
 });
@@ -167,6 +169,12 @@ export interface ParseDockerServerOptions {
   toolsJson?: string;
   /** ISO time stamped on the entry as `last_refreshed`. */
   refreshedAt: string;
+  /**
+   * A container server with no `image` whose `source.project` names a repository becomes a
+   * `build` entry (`source.commit`, `source.directory` pin it). Local catalogs only.
+   * @default false
+   */
+  buildFromSource?: boolean;
 }
 
 /**
@@ -217,7 +225,18 @@ export function parseDockerServer(
   if (launch === "remote-http" && !remote && raw.remote == null) {
     warnings.push("type 'remote' without a 'remote.url'");
   }
-  if (type === "server" && !image) warnings.push("type 'server' without an 'image'");
+  const project = source.project?.trim();
+  // A container server with no image and no per-call tools, built from its repository.
+  const build: BuildSpec | null = options.buildFromSource && type === "server" && !image &&
+      pociTools.length === 0 && project
+    ? {
+      repo: project,
+      ...(source.commit?.trim() ? { commit: source.commit.trim() } : {}),
+      ...(source.directory?.trim() ? { directory: source.directory.trim() } : {}),
+    }
+    : null;
+  if (build) launch = "build";
+  else if (type === "server" && !image) warnings.push("type 'server' without an 'image'");
 
   const tools = [...pociTools.map(toPociTool), ...parseToolsJson(toolsJson, warnings)];
   const dynamic = isRecord(raw.dynamic) && raw.dynamic.tools === true;
@@ -266,6 +285,7 @@ export function parseDockerServer(
           headers: remote.headers ?? {},
         }
         : null,
+      build,
       oauth,
       warnings,
     },

@@ -263,3 +263,41 @@ export async function withCheckoutLock<T>(
     throw error;
   }
 }
+
+/** Options for {@linkcode cloneAtCommit}. */
+export interface CloneAtCommitOptions {
+  /** A commit, branch or tag; absent means the default branch's head. */
+  commit?: string;
+  signal?: AbortSignal;
+  /** @default 300_000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Makes `dir` (absent or empty) a shallow checkout of `url` at one commit and returns that
+ * commit's full hash: only that commit is fetched (`--depth 1`), its submodules are not. On
+ * failure `dir` is removed again.
+ */
+export async function cloneAtCommit(
+  url: string,
+  dir: string,
+  options: CloneAtCommitOptions = {},
+): Promise<string> {
+  const { commit, signal, timeoutMs = 300_000 } = options;
+  if (url.startsWith("-")) throw new GitError(`Refusing git URL "${url}": it starts with "-"`);
+  if (commit !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(commit)) {
+    throw new GitError(`Refusing git commit "${commit}": not a commit, branch or tag name`);
+  }
+  const run = (args: string[]) => runGit(args, { cwd: dir, signal, timeoutMs });
+  await Deno.mkdir(dir, { recursive: true });
+  try {
+    await run(["init", "--quiet"]);
+    await run(["remote", "add", "origin", "--", resolveRepoUrl(url)]);
+    await run(["fetch", "--quiet", "--depth", "1", "origin", "--", commit ?? "HEAD"]);
+    await run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD"]);
+    return await run(["rev-parse", "HEAD"]);
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+}

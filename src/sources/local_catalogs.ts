@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { basename, dirname, extname } from "node:path";
+import { basename, dirname, extname, isAbsolute, resolve } from "node:path";
 import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
@@ -100,10 +100,16 @@ export async function loadLocalCatalogs(
             dirName,
             toolsJson,
             refreshedAt,
+            buildFromSource: true,
           });
         } catch (error) {
           errors.push(`${where}: ${(error as Error).message}; fix the file (it is read again)`);
           continue;
+        }
+        const build = parsed.entry.build;
+        if (build && isRelativePath(build.repo)) {
+          // A repository named by a relative path is the catalog file's neighbour.
+          parsed.entry.build = { ...build, repo: resolve(dirname(file.path), build.repo) };
         }
         const name = parsed.entry.name;
         const owner = owners.get(name);
@@ -148,6 +154,11 @@ export async function loadLocalCatalogs(
   }
   entries.sort((a, b) => a.id.localeCompare(b.id));
   return { entries, revision: await shortHash(hashed), errors, warnings };
+}
+
+/** True for `repo`, `./repo`, `../x/repo`; false for absolute paths and URLs (`file://`, ssh). */
+function isRelativePath(repo: string): boolean {
+  return !isAbsolute(repo) && !repo.includes("://") && !/^[^/]*:/.test(repo);
 }
 
 /** Options for {@linkcode LocalCatalogsSource}. */

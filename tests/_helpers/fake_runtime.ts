@@ -7,6 +7,8 @@
  * @module
  */
 import {
+  type BuildOutput,
+  type BuildRequest,
   type ContainerInfo,
   type ContainerRequest,
   type ContainerRuntime,
@@ -41,6 +43,8 @@ export class FakeRuntime implements ContainerRuntime, AsyncDisposable {
   /** Containers that `list()` shows beside the ones started here (left by other processes). */
   readonly leftovers: ContainerInfo[] = [];
   readonly volumes = new Map<string, Date>();
+  /** Every `build()` asked for, in order. */
+  readonly builds: BuildRequest[] = [];
   readonly #images: Set<string>;
   readonly #pullable: Set<string>;
   readonly #runOnce: (request: ContainerRequest) => RunOutput;
@@ -68,6 +72,18 @@ export class FakeRuntime implements ContainerRuntime, AsyncDisposable {
 
   imageExists(image: string): Promise<boolean> {
     return Promise.resolve(this.#images.has(image));
+  }
+
+  /** Records the build and "makes" its images: the fake's images are names only. */
+  build(request: BuildRequest): Promise<BuildOutput> {
+    this.builds.push(request);
+    for (const tag of request.tags) this.#images.add(tag);
+    return Promise.resolve({ code: 0, log: `built ${request.tags.join(", ")}` });
+  }
+
+  removeImages(names: string[]): Promise<void> {
+    for (const name of names) this.#images.delete(name);
+    return Promise.resolve();
   }
 
   pull(image: string): Promise<void> {
