@@ -55,8 +55,11 @@ const FUZZY_WEIGHT = 0.45;
 /** Read access to a built (or loaded) MiniSearch index. */
 export class Postings {
   readonly #index: Internals["_index"];
-  readonly #fieldLength: Map<number, number[]>;
-  readonly #avgFieldLength: number[];
+  /**
+   * Per field, then per short id: BM25's length norm, `k·(1 − b + b·length / average)`;
+   * float32, 4 bytes an entry a field.
+   */
+  readonly #norm: Float32Array[];
   /** Entries indexed. */
   readonly documentCount: number;
   /** The fields with a boost, in the order MiniSearch scores them. */
@@ -68,8 +71,6 @@ export class Postings {
   constructor(search: MiniSearch<never>, boost: Readonly<Record<string, number>>) {
     const internals = search as unknown as Internals;
     this.#index = internals._index;
-    this.#fieldLength = internals._fieldLength;
-    this.#avgFieldLength = internals._avgFieldLength;
     this.documentCount = internals._documentCount;
     this.fields = Object.entries(boost)
       .filter(([, b]) => b > 0)
@@ -78,6 +79,15 @@ export class Postings {
     for (const shortId of internals._documentIds.keys()) max = Math.max(max, shortId);
     this.entryOf = new Int32Array(max + 1).fill(-1);
     for (const [shortId, id] of internals._documentIds) this.entryOf[shortId] = id as number;
+    this.#norm = [];
+    for (const field of this.fields) {
+      const norm = new Float32Array(max + 1);
+      const average = internals._avgFieldLength[field.id]!;
+      for (const [shortId, lengths] of internals._fieldLength) {
+        norm[shortId] = K * (1 - B + B * lengths[field.id]! / average);
+      }
+      this.#norm[field.id] = norm;
+    }
   }
 
   /**
@@ -116,8 +126,7 @@ export class Postings {
    */
   bm25(field: PostingField, shortId: number, freq: number, matching: number): number {
     const idf = Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
-    const length = this.#fieldLength.get(shortId)![field.id]!;
-    const norm = K * (1 - B + B * length / this.#avgFieldLength[field.id]!);
+    const norm = this.#norm[field.id]![shortId]!;
     return idf * (D + freq * (K + 1) / (freq + norm));
   }
 }

@@ -58,7 +58,7 @@ for (
       ok(expected.length > 0);
       equal(ours.size, expected.length, "the same entries match");
       for (const { id, score } of expected) {
-        ok(Math.abs(ours.get(id)! - score) < 1e-9 * score, `entry ${id}: ${ours.get(id)} ${score}`);
+        ok(Math.abs(ours.get(id)! - score) < 1e-6 * score, `entry ${id}: ${ours.get(id)} ${score}`);
       }
     }
   });

@@ -364,10 +364,13 @@ export class CatalogIndex {
   #allowed(filters: SearchFilters): Uint8Array | undefined {
     const checks = filterChecks(filters);
     if (checks.length === 0) return undefined;
-    const allowed = new Uint8Array(this.#entries.length);
-    this.#entries.forEach((entry, i) => {
-      allowed[i] = checks.every((check) => check(entry)) ? 1 : 0;
-    });
+    const entries = this.#entries;
+    const allowed = new Uint8Array(entries.length).fill(1);
+    for (const check of checks) {
+      for (let i = 0; i < entries.length; i++) {
+        if (allowed[i] && !check(entries[i]!)) allowed[i] = 0;
+      }
+    }
     return allowed;
   }
 
