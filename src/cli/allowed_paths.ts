@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkRoot } from "../registry/mount_roots.ts";
+import { allowedRoots, checkRoot } from "../registry/mount_roots.ts";
 import { emit, EXIT, type Output, UsageError, wrap } from "./_io.ts";
 import { type CliSession, openSession } from "./_session.ts";
 
@@ -70,9 +70,6 @@ export async function listAllowedPaths(out: Output, json: boolean): Promise<numb
   return EXIT.ok;
 }
 
-async function listed(session: CliSession): Promise<{ path: string; from: string }[]> {
-  return [
-    ...session.config.allowedPaths.map((path) => ({ path, from: "MCP_REGISTRY_ALLOWED_PATHS" })),
-    ...(await session.allowedPaths.list()).map((p) => ({ path: p.path, from: "approved" })),
-  ];
+function listed(session: CliSession) {
+  return allowedRoots(session.config, session.allowedPaths);
 }

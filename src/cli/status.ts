@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { allowedRoots } from "../registry/mount_roots.ts";
 import { VERSION } from "../util/version.ts";
 import type { Command } from "./command.ts";
 import { checkArgs, clip, emit, EXIT, parseCommand, progressReporter, wrap } from "./_io.ts";
@@ -23,10 +24,8 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
     await using session = await openSession();
     const sources = session.catalog.status();
     const active = (await session.mounts.list()).map((m) => m.id);
-    const allowedPaths = [
-      ...session.config.allowedPaths,
-      ...(await session.allowedPaths.list()).map((p) => p.path),
-    ];
+    const allowedPaths = (await allowedRoots(session.config, session.allowedPaths))
+      .map((root) => root.path);
     const data = {
       version: VERSION,
       catalog_entries: session.catalog.index.size,

@@ -209,11 +209,17 @@ export class Launcher {
   ): Promise<Connect> {
     const { runtime, limits, owner, log } = this.#options;
     const runtimes = this.#options.runtimes ?? DEFAULT_RUNTIMES;
-    const { home } = await this.#mountPolicy();
+    // Read once per start: the approved folders come from the store.
+    const policy = await this.#mountPolicy();
+    const { home } = policy;
     let spec: LaunchSpec;
+    // The volumes the catalog named (after the policy), for the stale-volume hint; not the
+    // registry's own package cache added below.
+    let catalogVolumes: string[];
     if (asPackage) {
       const base = buildLaunchSpec(entry, config, { home, image: "package" });
-      await this.#applyMounts(base, entry.id);
+      await this.#applyMounts(base, entry.id, policy);
+      catalogVolumes = base.volumes;
       const run = packageCommand(entry, base, runtimes);
       spec = {
         ...base,
@@ -225,7 +231,8 @@ export class Launcher {
       };
     } else {
       spec = buildLaunchSpec(entry, config, { home });
-      await this.#applyMounts(spec, entry.id);
+      await this.#applyMounts(spec, entry.id, policy);
+      catalogVolumes = spec.volumes;
     }
     progress(`checking ${runtime.name} and the image`);
     await runtime.version();
@@ -243,7 +250,7 @@ export class Launcher {
       limits,
     });
     log.info("starting server", { server: entry.id, container, args: command.args });
-    return { command, container, volumes: spec.volumes };
+    return { command, container, volumes: catalogVolumes };
   }
 
   /**
@@ -268,10 +275,10 @@ export class Launcher {
       { roots: [], home: Deno.env.get("HOME"), protectedPaths: [] };
   }
 
-  async #applyMounts(spec: LaunchSpec, serverId: string): Promise<void> {
+  async #applyMounts(spec: LaunchSpec, serverId: string, policy: MountPolicy): Promise<void> {
     await applyMountPolicy(spec, {
       serverId,
-      policy: await this.#mountPolicy(),
+      policy,
       ...(this.#options.legacyVolumes ? { legacy: this.#options.legacyVolumes } : {}),
       log: (message, fields) => this.#options.log.info(message, fields),
     });

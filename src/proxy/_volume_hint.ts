@@ -25,10 +25,7 @@ export async function volumeHint(
   const hints: string[] = [];
   for (const spec of volumes) {
     const { source, target } = parseVolume(spec);
-    if (
-      !isNamedVolume(source) || source.startsWith("mcp-registry-npm") ||
-      source.startsWith("mcp-registry-uv")
-    ) continue;
+    if (!isNamedVolume(source)) continue;
     const created = await runtime.volumeCreatedAt(source).catch(() => null);
     if (!created || created.getTime() >= startedAt.getTime() - 1000) continue; // made just now
     const named = message.includes(`${target}/`) || message.includes(`${target}'`) ||

@@ -25,6 +25,20 @@ export function registryFolders(config: RegistryConfig): string[] {
   return folders.map(normalizePath);
 }
 
+/** Where an approved folder comes from. */
+export type RootOrigin = "MCP_REGISTRY_ALLOWED_PATHS" | "approved";
+
+/** The folders containers may mount now: the setting's, then those a person approved. */
+export async function allowedRoots(
+  config: RegistryConfig,
+  store: AllowedPathStore | null,
+): Promise<{ path: string; from: RootOrigin }[]> {
+  return [
+    ...config.allowedPaths.map((path) => ({ path, from: "MCP_REGISTRY_ALLOWED_PATHS" as const })),
+    ...(await store?.list() ?? []).map((p) => ({ path: p.path, from: "approved" as const })),
+  ];
+}
+
 /**
  * The mount policy as it stands now: the folders of `MCP_REGISTRY_ALLOWED_PATHS` and those a
  * person approved (read at every start, so an approval reaches a running registry at once).
@@ -35,7 +49,7 @@ export function mountPolicyOf(
 ): () => Promise<MountPolicy> {
   const protectedPaths = registryFolders(config);
   return async () => ({
-    roots: [...config.allowedPaths, ...(await store?.list() ?? []).map((p) => p.path)],
+    roots: (await allowedRoots(config, store)).map((root) => root.path),
     home: config.home,
     protectedPaths,
   });
