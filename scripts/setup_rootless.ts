@@ -105,7 +105,8 @@ export async function run(
   const full = user ? asUser(user, userEnv(user, env), argv) : argv;
   const out = await new Deno.Command(full[0]!, {
     args: full.slice(1),
-    cwd: ROOT,
+    // The user may not enter the checkout (a clone under a private folder): it needs no cwd.
+    cwd: user ? "/" : ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -119,9 +120,16 @@ export async function run(
 }
 
 /** podman's variables for the user: the sandbox's containers.conf when CONTAINERS_CONF is set. */
-export function podmanEnv(): Record<string, string> {
+export function podmanEnv(user?: RootlessUser): Record<string, string> {
   const conf = Deno.env.get("CONTAINERS_CONF");
-  return conf ? { CONTAINERS_CONF: conf } : {};
+  if (!conf) return {};
+  // The user may not read the checkout's file (a clone under a private folder): it gets a copy.
+  return { CONTAINERS_CONF: user ? userContainersConf(user) : conf };
+}
+
+/** Where the user's copy of `CONTAINERS_CONF` is kept (written by `setupRootless()`). */
+function userContainersConf(user: RootlessUser): string {
+  return `${user.home}/.config/containers/mcp-registry-test.conf`;
 }
 
 async function hasRange(file: string, user: RootlessUser): Promise<boolean> {
@@ -155,7 +163,7 @@ async function imageId(image: string, user?: RootlessUser): Promise<string | nul
   try {
     return await run(["podman", "image", "inspect", "--format", "{{.Id}}", image], {
       user,
-      env: podmanEnv(),
+      env: podmanEnv(user),
     });
   } catch {
     return null;
@@ -169,10 +177,10 @@ async function copyImage(image: string, user: RootlessUser): Promise<void> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const load = asUser(user, userEnv(user, podmanEnv()), ["podman", "load", "--quiet"]);
+  const load = asUser(user, userEnv(user, podmanEnv(user)), ["podman", "load", "--quiet"]);
   const loader = new Deno.Command(load[0]!, {
     args: load.slice(1),
-    cwd: ROOT,
+    cwd: "/",
     stdin: "piped",
     stdout: "null",
     stderr: "piped",
@@ -222,15 +230,17 @@ export async function setupRootless(
 
   const confDir = `${user.home}/.config/containers`;
   await mkdirOwned(user, confDir, 0o700);
+  const conf = Deno.env.get("CONTAINERS_CONF");
+  if (conf) await writeOwned(user, userContainersConf(user), await Deno.readTextFile(conf));
   if (await writeOwned(user, `${confDir}/storage.conf`, STORAGE_CONF)) {
     // A store made with another driver cannot be opened with this one.
-    await run(["podman", "system", "reset", "--force"], { user, env: podmanEnv() });
+    await run(["podman", "system", "reset", "--force"], { user, env: podmanEnv(user) });
     log(`set ${name}'s storage driver to overlay`);
   }
-  if (migrate) await run(["podman", "system", "migrate"], { user, env: podmanEnv() });
+  if (migrate) await run(["podman", "system", "migrate"], { user, env: podmanEnv(user) });
   const rootless = await run(
     ["podman", "info", "--format", "{{.Host.Security.Rootless}} {{.Store.GraphDriverName}}"],
-    { user, env: podmanEnv() },
+    { user, env: podmanEnv(user) },
   );
   if (rootless !== "true overlay") {
     throw new Error(`podman info as ${name} says "${rootless}", expected "true overlay"`);
@@ -246,7 +256,7 @@ export async function setupRootless(
     if (await imageId(image, user) !== wanted) {
       throw new Error(`${image} in ${name}'s store does not match root's after podman load`);
     }
-    await run(["podman", "image", "prune", "--force"], { user, env: podmanEnv() });
+    await run(["podman", "image", "prune", "--force"], { user, env: podmanEnv(user) });
     log(`loaded ${image} into ${name}'s store`);
   }
 
@@ -256,16 +266,37 @@ export async function setupRootless(
   await mkdirOwned(user, user.denoDir);
   await run(["cp", "--archive", "--update", info.npmCache, `${user.denoDir}/`]);
   await run(["chown", "--recursive", `${user.uid}:${user.gid}`, user.denoDir]);
+  await using checkout = await readableCheckout();
   try {
     // With the copy complete this loads everything from it and fetches nothing.
-    await run([Deno.execPath(), "cache", "--frozen", "--quiet", "main.ts"], { user });
+    await run([Deno.execPath(), "cache", "--frozen", "--quiet", `${checkout.path}/main.ts`], {
+      user,
+    });
   } catch (error) {
     throw new Error(
-      `${name} cannot run ${Deno.execPath()} on ${ROOT}main.ts (the deno binary, the checkout ` +
-        `and every folder above them must be readable by others): ${(error as Error).message}`,
+      `${name} cannot run ${Deno.execPath()} on a copy of the registry in ${checkout.path} (the ` +
+        `deno binary must be readable by others): ${(error as Error).message}`,
     );
   }
   return user;
+}
+
+/**
+ * A copy of what the registry runs (`main.ts`, `deno.json`, `deno.lock`, `src/`) in a folder
+ * every user may read, for the rootless user: the checkout itself may sit under a private
+ * folder (a clone in `mktemp -d`). Disposing of it removes it.
+ */
+export async function readableCheckout(): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ dir: "/var/tmp", prefix: "mcp-registry-rootless-" });
+  await Deno.chmod(path, 0o755);
+  await run(["cp", "--archive", "main.ts", "deno.json", "deno.lock", "src", `${path}/`]);
+  await run(["chmod", "--recursive", "a+rX", path]);
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    },
+  };
 }
 
 if (import.meta.main) {

@@ -14,11 +14,17 @@ import {
 } from "../../scripts/setup_rootless.ts";
 import { HAS_PODMAN } from "./podman.ts";
 
-export { asUser, podmanEnv, type RootlessUser, userEnv } from "../../scripts/setup_rootless.ts";
+export {
+  asUser,
+  podmanEnv,
+  readableCheckout,
+  type RootlessUser,
+  userEnv,
+} from "../../scripts/setup_rootless.ts";
 
 /** Runs the user's podman and returns stdout (throws with podman's error). */
 export function userPodman(user: RootlessUser, ...args: string[]): Promise<string> {
-  return run(["podman", ...args], { user, env: podmanEnv() });
+  return run(["podman", ...args], { user, env: podmanEnv(user) });
 }
 
 /** What is missing for the rootless test, or the prepared user. */

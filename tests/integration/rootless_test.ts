@@ -7,8 +7,15 @@ import { equal, match, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { LABEL_MANAGED } from "../../src/runtime/podman_args.ts";
 import { ourContainers } from "../_helpers/podman.ts";
-import { registryEnv, ROOT } from "../_helpers/processes.ts";
-import { asUser, podmanEnv, ROOTLESS, userEnv, userPodman } from "../_helpers/rootless.ts";
+import { registryEnv } from "../_helpers/processes.ts";
+import {
+  asUser,
+  podmanEnv,
+  readableCheckout,
+  ROOTLESS,
+  userEnv,
+  userPodman,
+} from "../_helpers/rootless.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -43,7 +50,7 @@ Deno.test({
     await Deno.chown(dir, user.uid, user.gid);
     const env = userEnv(user, {
       ...registryEnv(dir, { MCP_REGISTRY_LOG_LEVEL: "warn" }),
-      ...podmanEnv(),
+      ...podmanEnv(user),
     });
     const [command, ...args] = asUser(user, env, [
       Deno.execPath(),
@@ -53,10 +60,12 @@ Deno.test({
       "--allow-all",
       "main.ts",
     ]);
+    // The user runs a readable copy: the checkout may sit under a private folder.
+    await using checkout = await readableCheckout();
     const transport = new StdioClientTransport({
       command: command!,
       args,
-      cwd: ROOT,
+      cwd: checkout.path,
       stderr: "pipe",
     });
     let stderr = "";
