@@ -12,6 +12,7 @@ import { CatalogStore } from "../store/catalog_store.ts";
 import { ConfigStore } from "../store/config_store.ts";
 import { MountStore } from "../store/mount_store.ts";
 import { openKvSafely } from "../store/open_kv.ts";
+import { RunMarkStore } from "../store/run_marks.ts";
 import type { Logger } from "../util/log.ts";
 import { Catalog } from "./catalog.ts";
 import { configuredSources } from "./configured_sources.ts";
@@ -25,6 +26,8 @@ export interface Stores {
   configs: ConfigStore;
   mounts: MountStore;
   allowedPaths: AllowedPathStore;
+  /** What running each server taught: verified or failed (loaded by `openStores`). */
+  runMarks: RunMarkStore;
   close(): void;
 }
 
@@ -34,12 +37,15 @@ export async function openStores(config: RegistryConfig, log: Logger): Promise<S
   const catalogKv = await openKvSafely(`${config.cacheDir}/catalog.kv`, log);
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
+  const runMarks = new RunMarkStore(state);
+  await runMarks.load();
   return {
     catalogKv,
     state,
     configs: new ConfigStore(state, config.dataDir),
     mounts: new MountStore(state),
     allowedPaths: new AllowedPathStore(state),
+    runMarks,
     close() {
       catalogKv.close();
       state.close();
