@@ -5,9 +5,8 @@
  */
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { builtImage } from "../runtime/container_runtime.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
-import { buildFromSource, type BuildPlan, resolveBuild } from "../registry/build.ts";
+import { describePlan, prepareRun, type RunPlan } from "../registry/build_flow.ts";
 import { describeMissing } from "../registry/config_view.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { checkConfigValues } from "../registry/config_values.ts";
@@ -35,11 +34,14 @@ export const addTool = defineTool({
     ms: z.number(),
     /** For a server built from source: what was (or would be) built. */
     build: z.object({
+      kind: z.enum(["package", "containerfile", "recipe"]),
       repo: z.string(),
       commit: z.string(),
       directory: z.string(),
       file: z.string(),
-      image: z.string(),
+      image: z.string().optional(),
+      package: z.object({ registry: z.string(), name: z.string(), version: z.string() })
+        .optional(),
     }).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
@@ -58,32 +60,39 @@ export const addTool = defineTool({
     const missing = missingConfig(entry, config);
     if (missing.length > 0) return toolError(describeMissing(entry, missing));
     const progress = (step: string) => call.progress({ subject: entry.id, message: step });
-    let built: BuildPlan | undefined;
-    if (entry.launch_method === "build") {
-      try {
-        if (args.build) {
-          built = await buildFromSource(entry, { runtime: active.runtime, cacheDir, progress });
-          // A new image: what ran before stops, and the new one starts.
-          if (active.has(entry.id)) await active.remove(entry.id);
-        } else if (!(await active.runtime.imageExists(builtImage(entry.id, entry.build?.commit)))) {
-          const plan = await resolveBuild(entry, { cacheDir, progress });
-          return toolResult(describeBuild(entry, plan), {
-            id: entry.id,
-            status: "needs-build",
-            container: "",
-            tools: [],
-            ms: 0,
-            build: plan,
-          });
-        }
-      } catch (error) {
-        return toolError(`Cannot build ${entry.id}: ${(error as Error).message}`);
+    let built: RunPlan | undefined;
+    let toStart = entry;
+    try {
+      const answer = await prepareRun(entry, {
+        build: args.build === true,
+        cacheDir,
+        runtime: active.runtime,
+        progress,
+        signal: call.signal,
+      });
+      if (answer.status === "needs-consent") {
+        return toolResult(describeConsent(entry, answer.plan), {
+          id: entry.id,
+          status: "needs-build",
+          container: "",
+          tools: [],
+          ms: 0,
+          build: answer.plan,
+        });
       }
+      toStart = answer.entry;
+      if (answer.built) {
+        built = answer.plan ?? undefined;
+        // A new image: what ran before stops, and the new one starts.
+        if (active.has(entry.id)) await active.remove(entry.id);
+      }
+    } catch (error) {
+      return toolError(`Cannot build ${entry.id}: ${(error as Error).message}`);
     }
     let outcome;
     try {
       call.progress({ subject: entry.id, message: "starting" });
-      outcome = await active.add(entry, config, {
+      outcome = await active.add(toStart, config, {
         progress,
       });
     } catch (error) {
@@ -112,15 +121,11 @@ export const addTool = defineTool({
   },
 });
 
-/** What a build of `entry` would run, and how the person goes on. */
-function describeBuild(entry: CatalogEntry, plan: BuildPlan): string {
-  const where = plan.directory ? `${plan.directory}/${plan.file}` : plan.file;
+/** What a start of `entry` would run, and how the person goes on. */
+function describeConsent(entry: CatalogEntry, plan: RunPlan): string {
   return [
-    `${entry.id} is built from source; nothing was built or started. The build would run:`,
-    `- repository: ${plan.repo}`,
-    `- commit: ${plan.commit}`,
-    `- file: ${where} (podman build, no host folder but the clone, nothing pulled)`,
-    `- image: ${plan.image}`,
+    `${entry.id} runs from its repository; nothing was built or started. It would run:`,
+    ...describePlan(plan),
     `Ask the user; if they agree, call registry-add {id: "${entry.id}", build: true}.`,
   ].join("\n");
 }
