@@ -64,9 +64,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   add: {
     help: {
-      synopsis: "add <id> [--check] | remove <id>",
+      synopsis: "add <id> [--check] [--yes] | remove <id>",
       summary: "start (or stop starting) a server with the registry;\n" +
-        "--check starts it once now to see that it works",
+        "--check starts it once now to see that it works;\n" +
+        "one built from source is built only after you say yes",
     },
     load: async () => (await import("./servers.ts")).addCommand,
   },

@@ -7,7 +7,10 @@
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
 import type { AddOutcome } from "../proxy/active_servers.ts";
+import { builtImage } from "../runtime/container_runtime.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
+import { Podman } from "../runtime/podman.ts";
+import { needsRunFlow, type RunPlan } from "../registry/build_flow.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./command.ts";
@@ -24,6 +27,7 @@ import {
   textWidth,
   wrap,
 } from "./_io.ts";
+import { consentToRun } from "./_run_consent.ts";
 import { type CliSession, openSession } from "./_session.ts";
 
 /** When an added server runs, and how to run it sooner. */
@@ -31,7 +35,7 @@ const NEXT_START = "restart your MCP client to start it now; an agent can also c
 
 export const addCommand: Command = {
   name: "add",
-  usage: `Usage: mcp-registry add <id> [--check] [--json]
+  usage: `Usage: mcp-registry add <id> [--check] [--yes] [--rebuild] [--json]
 
 Records that the registry starts <id> whenever it starts, so its tools are there for your agent
 from the next start on. A registry running now does not start it: restart your MCP client (it
@@ -40,14 +44,27 @@ restarts mcp-registry), or let the agent call registry-add.
 Settings the server requires must be set first; add says which are missing and the exact
 mcp-registry config set command for each.
 
-  --check    start it once now (pulling its image if needed), list its tools and stop it again,
-             before recording it; when it does not start, nothing is recorded
+A server built from its repository (launch method build) is built only with your yes: add
+shows what would run (repository, exact commit, the file built, the image) and asks "Build
+and start it? [y/N]". Without a terminal to ask at, it builds nothing and prints the command
+with --yes. Once built, its image is used until you ask for a build again (--rebuild; an
+entry not pinned to a commit then takes the newest one).
+
+  --check    start it once now (pulling or building its image if needed), list its tools and
+             stop it again, before recording it; when it does not start, nothing is recorded
+  --yes      answer yes to the build question (for scripts); ignored when nothing is built
+  --rebuild  build it again (asking first, as for a first build)
   --json     JSON for scripts
 
 Exit codes: 0 recorded, 1 it cannot run (required settings missing, the catalog does not say
-how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
+how to run it, a build was declined, needs --yes or failed, or --check failed), 2 bad
+arguments, 3 no such id.`,
   async run(args, out) {
-    const { values, positionals } = parseCommand(args, { check: { type: "boolean" } });
+    const { values, positionals } = parseCommand(args, {
+      check: { type: "boolean" },
+      yes: { type: "boolean", short: "y" },
+      rebuild: { type: "boolean" },
+    });
     checkArgs(positionals, { what: "one id", min: 1 });
     const json = values.json === true;
     await using session = await openSession();
@@ -56,7 +73,7 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
       out.note(entry.replace("registry-find", "mcp-registry find <words>"));
       return EXIT.notFound;
     }
-    const why = whyNotRunnable(entry);
+    const why = needsRunFlow(entry) ? null : whyNotRunnable(entry);
     if (why) {
       out.note(why);
       if (json) out.line(jsonText({ id: entry.id, added: false, error: "cannot be started" }));
@@ -69,9 +86,22 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
       if (json) out.line(jsonText({ id: entry.id, added: false, missing: keysOf(missing) }));
       return EXIT.failed;
     }
+    // A server built from source: the person decides first (nothing is built without a yes).
+    let toStart = entry;
+    let built: RunPlan | null = null;
+    if (needsRunFlow(entry)) {
+      const consented = await consentToRun(session, entry, out, {
+        yes: values.yes === true,
+        json,
+        check: values.check === true,
+        rebuild: values.rebuild === true,
+      });
+      if ("exit" in consented) return consented.exit;
+      ({ entry: toStart, built } = consented);
+    }
     let check: Checked | null = null;
     if (values.check === true) {
-      const started = await checkStart(session, entry, out);
+      const started = await checkStart(session, toStart, out);
       if ("error" in started) {
         // The pool's messages are written for an agent: name the commands a person types.
         const error = started.error
@@ -89,6 +119,10 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
         return EXIT.failed;
       }
       check = started;
+      if (needsRunFlow(entry)) {
+        await session.stores.runMarks.verified(entry.id, built?.commit ?? entry.build?.commit)
+          .catch(() => {});
+      }
     }
     const already = (await session.mounts.list()).some((m) => m.id === entry.id);
     const mount = await session.mounts.put(entry.id);
@@ -102,11 +136,17 @@ how to run it, or --check failed), 2 bad arguments, 3 no such id.`,
         already_added: already,
         added_at: mount.added_at,
         launch_method: entry.launch_method,
+        ...(needsRunFlow(entry) ? { image: toStart.container_image ?? null, built } : {}),
         check: check ? { ms: check.ms, container: check.container, tools: check.tools } : null,
       },
       () => {
         const width = textWidth();
         return [
+          ...(built
+            ? [`Built ${built.image ?? entry.id} from ${built.repo} at ${built.commit}.`]
+            : needsRunFlow(entry) && toStart.container_image
+            ? [`${entry.id} runs ${toStart.container_image}, built before.`]
+            : []),
           ...(check
             ? [
               `${entry.id} started in ${check.ms} ms with ${check.tools.length} tools, ` +
@@ -221,7 +261,11 @@ async function describeMount(session: CliSession, mount: { id: string; added_at:
     };
   }
   const missing = missingConfig(entry, await session.configs.get(entry.id));
-  const why = whyNotRunnable(entry);
+  const why = needsRunFlow(entry) ? null : whyNotRunnable(entry);
+  // Built from source: the next start runs the image built, and builds none without a yes.
+  const unbuilt = entry.launch_method === "build" &&
+    !(await new Podman({ binary: session.config.podman })
+      .imageExists(builtImage(entry.id, entry.build?.commit)).catch(() => false));
   return {
     id: entry.id,
     title: entry.title,
@@ -230,6 +274,8 @@ async function describeMount(session: CliSession, mount: { id: string; added_at:
     missing: keysOf(missing),
     problem: why
       ? "the catalog does not say how to run it"
+      : unbuilt
+      ? `not built yet (mcp-registry add ${entry.id} builds it, asking first)`
       : missing.length
       ? `settings missing: ${
         missing.map((k) => `${k.key} (mcp-registry config set ${entry.id} ${k.key})`).join(", ")
