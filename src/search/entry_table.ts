@@ -1,0 +1,100 @@
+/**
+ * The catalog's entries kept compactly: one line of JSON each, all in one byte array (outside
+ * the JS heap), parsed only when an entry is asked for. A search needs a handful of whole
+ * entries (its hits); holding 10,000 parsed entries cost about 21 MB of heap, and parsing them
+ * at every start most of its time and its peak (issue 18).
+ *
+ * The same bytes are what the cache stores (`CatalogStore.saveMerged`), so a start reads them
+ * back without parsing, decoding or copying them again.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "../catalog/entry.ts";
+
+/** How many parsed entries stay at hand (the last hits, the servers being started). */
+const PARSED_KEPT = 128;
+
+const NEWLINE = 0x0a;
+
+/** Entries by position, stored as JSON lines and parsed on demand. */
+export class EntryTable {
+  /** Every entry's JSON, each followed by a newline (JSON text never holds a raw one). */
+  readonly bytes: Uint8Array;
+  /** Where entry `i` starts; `offsets[size]` is the end. */
+  readonly #offsets: Uint32Array;
+  /** Recently parsed entries, oldest first (a Map keeps insertion order). */
+  readonly #parsed = new Map<number, CatalogEntry>();
+  readonly #decoder = new TextDecoder();
+
+  private constructor(bytes: Uint8Array, offsets: Uint32Array) {
+    this.bytes = bytes;
+    this.#offsets = offsets;
+  }
+
+  /** A table of `entries`, in that order. */
+  static of(entries: readonly CatalogEntry[]): EntryTable {
+    const lines = entries.map((entry) => JSON.stringify(entry)).join("\n");
+    const bytes = new TextEncoder().encode(entries.length > 0 ? `${lines}\n` : "");
+    return EntryTable.fromBytes(bytes, entries.length)!;
+  }
+
+  /**
+   * The table over stored bytes; null when they do not hold exactly `count` lines (a torn or
+   * foreign value), so the caller builds the catalog again instead of serving half of it.
+   */
+  static fromBytes(bytes: Uint8Array, count: number): EntryTable | null {
+    const offsets = new Uint32Array(count + 1);
+    let line = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      if (bytes[at] !== NEWLINE) continue;
+      if (line === count) return null;
+      offsets[++line] = at + 1;
+    }
+    if (line !== count || (count > 0 && bytes[bytes.length - 1] !== NEWLINE)) return null;
+    if (count === 0 && bytes.length > 0) return null;
+    return new EntryTable(bytes, offsets);
+  }
+
+  /** How many entries the table holds. */
+  get size(): number {
+    return this.#offsets.length - 1;
+  }
+
+  /** Entry `i` (parsed now, or kept from a recent call); a `RangeError` outside the table. */
+  at(i: number): CatalogEntry {
+    if (!Number.isInteger(i) || i < 0 || i >= this.size) {
+      throw new RangeError(`no entry ${i} in a table of ${this.size}`);
+    }
+    const kept = this.#parsed.get(i);
+    if (kept) {
+      // Used again: it becomes the newest.
+      this.#parsed.delete(i);
+      this.#parsed.set(i, kept);
+      return kept;
+    }
+    const text = this.#decoder.decode(
+      this.bytes.subarray(this.#offsets[i], this.#offsets[i + 1]! - 1),
+    );
+    const entry = deepFreeze(JSON.parse(text) as CatalogEntry);
+    this.#parsed.set(i, entry);
+    if (this.#parsed.size > PARSED_KEPT) this.#parsed.delete(this.#parsed.keys().next().value!);
+    return entry;
+  }
+
+  /** Every entry, parsed: for a merge or a save, never on a search's path. */
+  *[Symbol.iterator](): IterableIterator<CatalogEntry> {
+    for (let i = 0; i < this.size; i++) yield this.at(i);
+  }
+}
+
+/**
+ * Entries are shared by every caller that asks for them, so none may change one for the
+ * others: they are frozen, as the catalog's entries always were meant to be.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
