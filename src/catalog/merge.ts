@@ -7,6 +7,13 @@
  */
 import { type CatalogEntry, withId } from "./entry.ts";
 import { imageKey, repoKey } from "./names.ts";
+import { withRepoBuild } from "./repo_build.ts";
+
+/**
+ * Changes whenever the merge makes other entries from the same sources (a merged catalog
+ * stored by an older version is then made again).
+ */
+export const MERGE_FORMAT = 2;
 
 /** The id each source entry was given last time: member key → id (see {@linkcode memberKey}). */
 export type IdMemory = ReadonlyMap<string, string>;
@@ -36,6 +43,9 @@ interface Member {
  *
  * Ids: an entry keeps the id remembered for it in `memory`; a new entry takes its
  * highest-priority source's id when free, then another source's, then `<id>-<source>`.
+ *
+ * A merged entry that names a repository and no other way to run becomes a `build` entry
+ * (`repo_build.ts`), after the merge: another source's image, package or remote wins.
  */
 export function mergeSources(
   lists: readonly (readonly CatalogEntry[])[],
@@ -48,7 +58,7 @@ export function mergeSources(
   const entries = groups.map((group, i) => {
     const id = chosen[i]!;
     for (const member of group) ids.set(member.key, id);
-    return combine(group, id);
+    return withRepoBuild(combine(group, id));
   });
   return { entries, ids };
 }
@@ -205,6 +215,7 @@ function combine(group: Member[], id: string): CatalogEntry {
     run: launcher.run,
     config: launcher.config,
     remote: launcher.remote,
+    build: launcher.build ?? null,
     oauth: launcher.oauth,
     warnings: union((e) => e.warnings),
   };

@@ -21,6 +21,7 @@ import {
   sourceStatus,
 } from "./catalog_status.ts";
 import { MergedIds } from "./merged_ids.ts";
+import { MERGE_FORMAT } from "../catalog/merge.ts";
 import { checkRefreshResult } from "./refresh_guard.ts";
 import { RefreshSchedule, type Serving } from "./refresh_schedule.ts";
 
@@ -514,7 +515,7 @@ export class Catalog {
    * revision), in priority order. Null when a source serves entries the cache does not hold.
    */
   #mergedKey(): string | null {
-    const parts: string[] = [];
+    const parts: string[] = [`merge:${MERGE_FORMAT}`];
     for (const slot of this.#slots) {
       const name = slot.source.name;
       if (slot.serving === "nothing") parts.push(`${name}:none`);

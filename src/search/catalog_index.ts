@@ -4,25 +4,18 @@
  * @module
  */
 import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
-import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import { shareRepoString } from "../catalog/repo_build.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
 import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
 import { Postings } from "./_postings.ts";
+import { filterChecks, type SearchFilters } from "./_filters.ts";
+import { MARKED, type MarkLookup, RUNNABLE, runnableTier } from "./_runnable.ts";
 
-/** Filters narrow the catalog before anything is ranked. */
-export interface SearchFilters {
-  /** Entries that came from this source (any of their sources). Case-insensitive. */
-  source?: string;
-  /** Case-insensitive. */
-  category?: string;
-  /** Case-insensitive. */
-  tag?: string;
-  official?: boolean;
-  featured?: boolean;
-  requires_api_key?: boolean;
-  launch_method?: LaunchMethod;
-}
+export { STARTABLE } from "./_filters.ts";
+export type { SearchFilters, Startable } from "./_filters.ts";
+export type { MarkLookup, RunState } from "./_runnable.ts";
 
 /** One ranked result. */
 export interface SearchHit {
@@ -44,11 +37,15 @@ export interface SearchOptions {
   filters?: SearchFilters;
   /** @default 10 */
   limit?: number;
+  /** What running entries taught: verified ones rank a little higher, failed ones lower. */
+  marks?: MarkLookup;
 }
 
 /** Options for {@linkcode CatalogIndex.list}. */
 export interface ListOptions {
   filters?: SearchFilters;
+  /** For the `startable` filter. */
+  marks?: MarkLookup;
   /** @default 0 */
   offset?: number;
   /** @default 20 */
@@ -128,7 +125,10 @@ export class CatalogIndex {
     const { boost = DEFAULT_BOOST, coverage = 1 } = tuning;
     this.#coverage = coverage;
     this.#entries = entries;
-    entries.forEach((entry, i) => this.#byId.set(entry.id, i));
+    entries.forEach((entry, i) => {
+      this.#byId.set(entry.id, i);
+      shareRepoString(entry); // read back from the cache, a build entry holds its URL twice
+    });
     entries.forEach((entry, i) => {
       for (const alias of entry.aliases ?? []) {
         if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
@@ -209,8 +209,8 @@ export class CatalogIndex {
    * words only) returns the filtered catalog in browsing order with score 0.
    */
   search(query: string, options: SearchOptions = {}): SearchResults {
-    const { filters = {}, limit = 10 } = options;
-    const allowed = this.#allowed(filters);
+    const { filters = {}, limit = 10, marks } = options;
+    const allowed = this.#allowed(filters, marks);
     // Repeated words add nothing but cost; 32 distinct words are plenty for any need.
     const groups = this.#queryGroups(query);
     if (groups.length === 0) {
@@ -221,7 +221,7 @@ export class CatalogIndex {
         browsing: true,
       };
     }
-    const { entryAt, score, count } = this.#rank(groups, allowed, query);
+    const { entryAt, score, count } = this.#rank(groups, allowed, query, marks);
     const slots = new Array<number>(count);
     for (let slot = 0; slot < count; slot++) slots[slot] = slot;
     const best = topK(
@@ -244,7 +244,12 @@ export class CatalogIndex {
    * (a slot per matching entry), where `MiniSearch.search()` made an object and a map per
    * entry and sorted them all.
    */
-  #rank(groups: readonly QueryGroup[], allowed: Uint8Array | undefined, query: string) {
+  #rank(
+    groups: readonly QueryGroup[],
+    allowed: Uint8Array | undefined,
+    query: string,
+    marks: MarkLookup | undefined,
+  ) {
     const G = groups.length;
     // Each distinct term once, at its highest weight, with the groups it stands for.
     const terms = new Map<string, { boost: number; groups: number[]; weights: number[] }>();
@@ -316,6 +321,7 @@ export class CatalogIndex {
       m.score[slot] = m.score[slot]! * m.matched[slot]! *
         (covered / totalWeight) ** this.#coverage *
         (1 + NAME_HIT * name / totalWeight) * (RUNNABLE[entry.launch_method] ?? 1) *
+        (marks ? MARKED[marks(entry.id) ?? "unknown"] : 1) *
         (exact?.includes(i) ? exactBonus(entry, query) : 1);
     }
     return { entryAt: m.entryAt, score: m.score, count: m.count };
@@ -351,8 +357,8 @@ export class CatalogIndex {
 
   /** The filtered catalog, a page at a time, in browsing order. */
   list(options: ListOptions = {}): { entries: CatalogEntry[]; total: number } {
-    const { filters = {}, offset = 0, limit = 20 } = options;
-    const allowed = this.#allowed(filters);
+    const { filters = {}, offset = 0, limit = 20, marks } = options;
+    const allowed = this.#allowed(filters, marks);
     const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
     return {
       entries: order.slice(offset, offset + limit).map((i) => this.#entries[i]!),
@@ -361,8 +367,8 @@ export class CatalogIndex {
   }
 
   /** A flag per entry when any filter is set; `undefined` when nothing is filtered. */
-  #allowed(filters: SearchFilters): Uint8Array | undefined {
-    const checks = filterChecks(filters);
+  #allowed(filters: SearchFilters, marks: MarkLookup | undefined): Uint8Array | undefined {
+    const checks = filterChecks(filters, marks);
     if (checks.length === 0) return undefined;
     const entries = this.#entries;
     const allowed = new Uint8Array(entries.length).fill(1);
@@ -469,30 +475,6 @@ function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
-function filterChecks(filters: SearchFilters): ((entry: CatalogEntry) => boolean)[] {
-  const checks: ((entry: CatalogEntry) => boolean)[] = [];
-  const { source, category, tag, official, featured, requires_api_key, launch_method } = filters;
-  if (source !== undefined) {
-    const s = source.toLowerCase();
-    checks.push((e) => e.sources.includes(s));
-  }
-  if (category !== undefined) {
-    const c = category.toLowerCase();
-    checks.push((e) => e.categories.includes(c));
-  }
-  if (tag !== undefined) {
-    const t = tag.toLowerCase();
-    checks.push((e) => e.tags.includes(t));
-  }
-  if (official !== undefined) checks.push((e) => e.official === official);
-  if (featured !== undefined) checks.push((e) => e.featured === featured);
-  if (requires_api_key !== undefined) {
-    checks.push((e) => e.requires_api_key === requires_api_key);
-  }
-  if (launch_method !== undefined) checks.push((e) => e.launch_method === launch_method);
-  return checks;
-}
-
 function toDoc(entry: CatalogEntry, id: number): IndexedDoc {
   return {
     id,
@@ -541,14 +523,8 @@ export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) =>
   return best;
 }
 
-/**
- * An entry the registry can start outranks one it only knows by description (listed by
- * mcpservers.org or the awesome list alone), at equal relevance: agents search to run.
- */
-const RUNNABLE: Partial<Record<LaunchMethod, number>> = { none: 0.65 };
-
 function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
-  const runnable = Number(b.launch_method !== "none") - Number(a.launch_method !== "none");
+  const runnable = runnableTier(b) - runnableTier(a);
   return runnable || Number(b.official) - Number(a.official) ||
     Number(b.featured) - Number(a.featured) ||
     a.title.localeCompare(b.title, "en") || a.id.localeCompare(b.id);
