@@ -51,6 +51,12 @@ export interface RegistryConfig {
   dataDir: string;
   /** `MCP_REGISTRY_PODMAN`: the podman binary. @default "podman" */
   podman: string;
+  /**
+   * `MCP_REGISTRY_PODMAN_ATTACH`: `service` attaches every server over one shared podman API
+   * service (`run` when it cannot start); `run` gives each its own `podman run -i` client.
+   * @default "run"
+   */
+  podmanAttach: "service" | "run";
   /** `MCP_REGISTRY_CONTAINER_MEMORY`, `_CPUS`, `_PIDS`. @default 512m, 1, 256 */
   limits: ContainerLimits;
   /** `MCP_REGISTRY_CALL_TIMEOUT`: seconds a proxied tool call may take. @default 120 */
@@ -134,6 +140,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     refreshRetryMinutes: retryMinutes(env.MCP_REGISTRY_REFRESH_RETRY),
     dataDir,
     podman: nonEmpty(env.MCP_REGISTRY_PODMAN) ?? "podman",
+    podmanAttach: readPodmanAttach(env.MCP_REGISTRY_PODMAN_ATTACH),
     limits: { memory, cpus, pids },
     callTimeoutSeconds,
     allowInsecureRemotes: flag(env.MCP_REGISTRY_ALLOW_INSECURE_REMOTES),
@@ -151,6 +158,18 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     dockerRepo: nonEmpty(env.MCP_REGISTRY_DOCKER_REPO) ?? DOCKER_REGISTRY_URL,
     logLevel: level as LogLevel,
   };
+}
+
+/** `MCP_REGISTRY_PODMAN_ATTACH`: `service` or `run` (the default). */
+function readPodmanAttach(raw: string | undefined): "service" | "run" {
+  const value = nonEmpty(raw)?.toLowerCase() ?? "run";
+  if (value !== "service" && value !== "run") {
+    throw new RangeError(
+      `MCP_REGISTRY_PODMAN_ATTACH is "${value}": use service (servers attached over one shared ` +
+        "podman API service) or run (one podman run -i client per server)",
+    );
+  }
+  return value;
 }
 
 /** `MCP_REGISTRY_TOOL_SCHEMAS`: `full` (the default) or `lazy`. */

@@ -16,3 +16,7 @@ export { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 export { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/transport"
+export type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";

@@ -14,6 +14,7 @@ import {
   containerName,
   type ContainerRuntime,
   serverLabels,
+  type ServerStdio,
 } from "../runtime/container_runtime.ts";
 import {
   buildLaunchSpec,
@@ -66,8 +67,12 @@ export interface LaunchPlan {
   failure(error: unknown, startedAt: Date): Promise<unknown>;
 }
 
-/** How to reach a server once checked: a local command (a container) or a remote. */
+/**
+ * How to reach a server once checked: a container attached over the runtime (else its local
+ * command), a local command, or a remote.
+ */
 interface Connect {
+  attach?: () => Promise<ServerStdio | null>;
   command?: UpstreamCommand;
   remote?: RemoteSpec;
   container: string;
@@ -243,14 +248,12 @@ export class Launcher {
     }
     const container = containerName(entry.id);
     progress(`starting the container ${container}`);
-    const command = runtime.serverCommand({
-      spec,
-      name: container,
-      labels: serverLabels(entry.id, owner),
-      limits,
-    });
+    const request = { spec, name: container, labels: serverLabels(entry.id, owner), limits };
+    const command = runtime.serverCommand(request);
     log.info("starting server", { server: entry.id, container, args: command.args });
-    return { command, container, volumes: catalogVolumes };
+    // Attached over the runtime's shared service when it can; else `command` runs.
+    const attach = runtime.attachServer ? () => runtime.attachServer!(request) : undefined;
+    return { ...(attach ? { attach } : {}), command, container, volumes: catalogVolumes };
   }
 
   /**

@@ -282,6 +282,7 @@ export class ActiveServers {
     await Promise.allSettled([...this.#starting.values()].map((s) => s.promise));
     const all = this.#state.takeAll();
     await Promise.allSettled(all.map((a) => this.#stop(a)));
+    await this.#options.runtime.close?.(); // podman's API service, once nothing is attached
   }
 
   /** Removes containers of ours whose registry process is gone; returns their names. */

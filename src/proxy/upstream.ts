@@ -1,6 +1,7 @@
 /**
- * One running MCP server we are a client of: the SDK `Client` over a stdio transport (today
- * `podman run -i ...`), its tools, and the tail of its stderr for error messages.
+ * One running MCP server we are a client of: the SDK `Client` over the server's stdio (attached
+ * over podman's API service, or a `podman run -i ...` child), its tools, and the tail of its
+ * stderr for error messages.
  *
  * @module
  */
@@ -14,7 +15,9 @@ import {
   StreamableHTTPClientTransport,
 } from "../mcp/sdk_client.ts";
 import { SafeJsonSchemaValidator } from "../mcp/safe_validator.ts";
+import type { ServerStdio } from "../runtime/container_runtime.ts";
 import type { RemoteSpec } from "../runtime/remote_spec.ts";
+import { AttachTransport } from "./_attach_transport.ts";
 import { MAX_MESSAGE_BYTES, withLineBuffer } from "./_line_buffer.ts";
 import { type NumberedLine, outputExcerpt } from "./_output_excerpt.ts";
 import { VERSION } from "../util/version.ts";
@@ -109,6 +112,11 @@ export interface UpstreamOptions {
   id: string;
   /** A local process to run (a container), or a remote server to connect to. */
   command?: UpstreamCommand;
+  /**
+   * Starts the container and attaches to its stdio (`ContainerRuntime.attachServer`); when it
+   * gives null, `command` runs instead.
+   */
+  attach?: () => Promise<ServerStdio | null>;
   remote?: RemoteSpec;
   /** Time allowed for start and initialize. @default 60_000 */
   startTimeoutMs?: number;
@@ -139,7 +147,8 @@ export class Upstream implements ServerConnection {
 
   /** Starts the child (or connects to the remote server), initializes it and lists its tools. */
   static async start(options: UpstreamOptions): Promise<Upstream> {
-    const { id, command, remote, startTimeoutMs = 60_000, onToolsChanged, onExit } = options;
+    const { id, command, attach, remote, startTimeoutMs = 60_000, onToolsChanged, onExit } =
+      options;
     const redact = options.redact ?? [];
     const upstream = new Upstream(id, Upstream.#newClient(), redact);
     const wire = (client: Client) => {
@@ -153,7 +162,14 @@ export class Upstream implements ServerConnection {
       });
     };
     try {
-      if (command) {
+      const stdio = await attach?.() ?? null;
+      if (stdio) {
+        const transport = new AttachTransport(stdio, MAX_MESSAGE_BYTES, (text) => {
+          upstream.stderr.push(text);
+        });
+        wire(upstream.#client);
+        await upstream.#client.connect(transport, { timeout: startTimeoutMs });
+      } else if (command) {
         // The SDK's read buffer costs the square of a message's length (see _line_buffer.ts).
         const transport = withLineBuffer(
           new StdioClientTransport({
@@ -304,7 +320,11 @@ export class Upstream implements ServerConnection {
     }
   }
 
-  /** Closes stdin, then SIGTERM, then SIGKILL, 2 s apart (the SDK transport's escalation). */
+  /**
+   * Closes stdin, then SIGTERM, then SIGKILL, 2 s apart (the SDK transport's escalation); an
+   * attached server gets 2 s after the end of its input, then its connection is dropped (the
+   * pool removes its container).
+   */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#client.close().catch(() => {});

@@ -36,7 +36,7 @@ export interface Pool {
 /** Builds the pool over `stores`. */
 export function newPool(config: RegistryConfig, stores: Stores, options: PoolOptions): Pool {
   const { log, catalog, remember = true, onToolsChanged = () => {} } = options;
-  const podman = new Podman({ binary: config.podman });
+  const podman = new Podman({ binary: config.podman, attach: config.podmanAttach, log });
   const legacyVolumes = new LegacyVolumes(stores.state, podman);
   const mountPolicy = mountPolicyOf(config, stores.allowedPaths);
   const active = new ActiveServers({

@@ -60,6 +60,22 @@ export interface ServerCommand {
   env: Record<string, string>;
 }
 
+/**
+ * A long-lived server's stdio, attached without a client process of its own (podman: over the
+ * socket of one API service shared by all servers). Its stdout carries MCP messages; stderr is
+ * for people. Both end when the server exits or the connection breaks.
+ */
+export interface ServerStdio {
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Writes to the server's stdin. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Ends the server's stdin (a stdio server exits on it); its output may still arrive. */
+  endInput(): Promise<void>;
+  /** Drops the connection at once; both streams end. */
+  abort(): void;
+}
+
 /** What a one-shot container left: its exit code (-1 when stopped) and output. */
 export interface RunOutput {
   code: number;
@@ -116,6 +132,14 @@ export interface ContainerRuntime {
    * command's stdin ends the server; `remove()` by name makes sure.
    */
   serverCommand(request: ContainerRequest): ServerCommand;
+  /**
+   * Starts `request` as a long-lived server and attaches to its stdio with no process of its
+   * own per server; null when this runtime cannot now (the caller spawns `serverCommand()`).
+   * Ending its input ends the server; `remove()` by name makes sure.
+   */
+  attachServer?(request: ContainerRequest): Promise<ServerStdio | null>;
+  /** Stops what the runtime keeps running for itself (podman's API service); idempotent. */
+  close?(): Promise<void>;
   /** Runs `request` to its end and returns its exit code and output, whatever the code. */
   runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput>;
   /**

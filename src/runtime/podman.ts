@@ -1,7 +1,8 @@
 /**
- * The one place that runs `podman`: the `ContainerRuntime` of the registry (the long-lived
- * `podman run` of each server is spawned by the SDK's stdio transport from the command
- * `serverCommand()` builds).
+ * The one place that runs `podman`: the `ContainerRuntime` of the registry. Long-lived servers
+ * are attached over one shared API service (`attachServer()`, podman_attached.ts); with
+ * `attach: "run"`, or when the service cannot start, each runs under a `podman run -i` client
+ * that the SDK's stdio transport spawns from the command `serverCommand()` builds.
  *
  * @module
  */
@@ -17,10 +18,15 @@ import {
   type RunOnceOptions,
   type RunOutput,
   type ServerCommand,
+  type ServerStdio,
 } from "./container_runtime.ts";
-import { podmanRunArgs } from "./podman_args.ts";
+import type { Logger } from "../util/log.ts";
+import { podmanBuildArgs, podmanRunArgs } from "./podman_args.ts";
+import { startAttached } from "./podman_attached.ts";
+import { PodmanService } from "./podman_service.ts";
 
 export { ownerAlive, ownerTag } from "./container_runtime.ts";
+export { podmanBuildArgs } from "./podman_args.ts";
 
 /** podman failed or is missing; `message` says what to do, `kind` whether a retry can help. */
 export class PodmanError extends ContainerRuntimeError {
@@ -62,6 +68,23 @@ export interface PodmanOptions {
   binary?: string;
   /** The environment to take podman's variables from. @default Deno.env.toObject() */
   env?: Record<string, string>;
+  /**
+   * How long-lived servers run: `service` attaches them over one shared `podman system service`
+   * (falling back to `run` when it cannot start), `run` gives each its own `podman run -i`.
+   * The registry's setting is `MCP_REGISTRY_PODMAN_ATTACH`. @default "run"
+   */
+  attach?: "service" | "run";
+  /** Told when the service cannot start and servers fall back to `podman run -i`. */
+  log?: Logger;
+}
+
+/** How long-lived servers run now, and why not through the service when they do not. */
+export interface AttachStatus {
+  mode: "service" | "run";
+  /** Why `run` although `service` was asked for. */
+  reason?: string;
+  /** The service's process id while it runs. */
+  servicePid?: number;
 }
 
 /** Runs podman commands. */
@@ -70,12 +93,60 @@ export class Podman implements ContainerRuntime {
   readonly binary: string;
   readonly #baseEnv: Record<string, string>;
   #version: Promise<string> | null = null;
+  readonly #attach: "service" | "run";
+  readonly #log: Logger | undefined;
+  #service: PodmanService | null = null;
+  #fallback: string | null = null;
 
-  constructor({ binary = "podman", env = Deno.env.toObject() }: PodmanOptions = {}) {
+  constructor(
+    { binary = "podman", env = Deno.env.toObject(), attach = "run", log }: PodmanOptions = {},
+  ) {
     this.binary = binary;
     this.#baseEnv = Object.fromEntries(
       PODMAN_ENV.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]),
     );
+    this.#attach = attach;
+    this.#log = log;
+  }
+
+  /** How long-lived servers run now (see {@linkcode PodmanOptions.attach}). */
+  attachStatus(): AttachStatus {
+    if (this.#attach === "run") return { mode: "run" };
+    if (this.#fallback) return { mode: "run", reason: this.#fallback };
+    const pid = this.#service?.pid;
+    return { mode: "service", ...(pid ? { servicePid: pid } : {}) };
+  }
+
+  /**
+   * Creates, attaches and starts `request` over the shared API service; null when servers run
+   * under `podman run -i` instead (asked for, or the service cannot start: said once in the log).
+   */
+  async attachServer(request: ContainerRequest): Promise<ServerStdio | null> {
+    if (this.#attach === "run" || this.#fallback) return null;
+    this.#service ??= new PodmanService({ binary: this.binary, env: this.#baseEnv });
+    try {
+      await this.#service.socket();
+    } catch (error) {
+      this.#fallback = `${(error as Error).message}; each server runs under podman run -i`;
+      this.#log?.warn("podman API service unavailable", { reason: this.#fallback });
+      return null;
+    }
+    return await startAttached(
+      {
+        binary: this.binary,
+        env: (extra) => this.env(extra),
+        remove: (names) => this.remove(names),
+        fail: (message) => new PodmanError(message),
+      },
+      this.#service,
+      request,
+    );
+  }
+
+  /** Stops the API service, if one runs; servers attached to it lose their stdio. */
+  async close(): Promise<void> {
+    await this.#service?.close();
+    this.#service = null;
   }
 
   /** podman's version; throws a `PodmanError` with the fix when podman cannot run. */
@@ -368,44 +439,4 @@ interface RawPodmanInfo {
     cgroupControllers?: string[];
     serviceIsRemote?: boolean;
   };
-}
-
-/**
- * The capabilities a build's `RUN` steps keep: what package managers need to install files as
- * root and switch users; everything else is dropped.
- */
-const BUILD_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "SETGID", "SETUID"];
-
-/**
- * `podman build` arguments for `request`, as data: the clone is the only host folder it sees
- * (the context), nothing is pulled (`--pull=never`: base images must be local), no layer is
- * kept on the way (`--layers=false`, `--force-rm`: a failed build leaves no half image or
- * container), memory and CPU limits, the capabilities of {@linkcode BUILD_CAPS}, labels, tags.
- */
-export function podmanBuildArgs(request: BuildRequest): string[] {
-  const { context, file, tags, labels, limits } = request;
-  const cpus = Number(limits.cpus);
-  const quota = Number.isFinite(cpus) && cpus > 0 ? Math.round(cpus * 100_000) : 100_000;
-  return [
-    "build",
-    "--pull=never",
-    "--layers=false",
-    "--force-rm",
-    "--memory",
-    limits.memory,
-    "--cpu-period",
-    "100000",
-    "--cpu-quota",
-    String(quota),
-    "--cap-drop",
-    "all",
-    "--cap-add",
-    BUILD_CAPS.join(","),
-    ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
-    ...tags.flatMap((tag) => ["--tag", tag]),
-    "--file",
-    `${context}/${file}`,
-    "--",
-    context,
-  ];
 }

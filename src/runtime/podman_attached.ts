@@ -1,0 +1,77 @@
+/**
+ * A long-lived server through podman's API service: the container is created by a short-lived
+ * `podman create` with exactly the hardened arguments of `podman run` (podman_args.ts; its
+ * environment values reach podman through its environment, never argv), then attached and
+ * started over the service's socket. Nothing of ours runs per server but podman's own conmon.
+ *
+ * @module
+ */
+import type { ContainerRequest, ServerStdio } from "./container_runtime.ts";
+import { podmanRunArgs } from "./podman_args.ts";
+import { attachStdio } from "./podman_attach.ts";
+import type { PodmanService } from "./podman_service.ts";
+
+/** What {@linkcode startAttached} needs of `Podman`. */
+export interface AttachHost {
+  readonly binary: string;
+  /** podman's environment plus `extra`. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  remove(names: string[]): Promise<void>;
+  /** Makes the error a runtime error (`PodmanError`). */
+  fail(message: string): Error;
+}
+
+/**
+ * Creates the container of `request`, attaches to its stdio, starts it; whatever fails on the
+ * way leaves no container (nor connection) behind and throws what podman said.
+ */
+export async function startAttached(
+  host: AttachHost,
+  service: PodmanService,
+  request: ContainerRequest,
+  timeoutMs = 60_000,
+): Promise<ServerStdio> {
+  const { name } = request;
+  let created: Deno.CommandOutput;
+  try {
+    created = await new Deno.Command(host.binary, {
+      args: podmanRunArgs(request, "create"),
+      env: host.env(request.spec.env),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(timeoutMs),
+    }).output();
+  } catch (error) {
+    throw host.fail(`Cannot run podman create: ${(error as Error).message}`);
+  }
+  if (!created.success) {
+    const said = new TextDecoder().decode(created.stderr).trim().split("\n").slice(-3).join(" ");
+    throw host.fail(`podman create ${name} failed: ${said || `exit ${created.code}`}`);
+  }
+  let stdio: ServerStdio | null = null;
+  try {
+    stdio = await service.withSocket((socket) => attachStdio(socket, name, timeoutMs));
+    const answer = await service.request(
+      "POST",
+      `/containers/${encodeURIComponent(name)}/start`,
+      timeoutMs,
+    );
+    // 204: started; 304: it runs already.
+    if (answer.status !== 204 && answer.status !== 304) {
+      let message = answer.body.trim().slice(0, 300);
+      try {
+        message = String(JSON.parse(answer.body).message ?? message);
+      } catch {
+        // not JSON
+      }
+      throw new Error(`podman could not start ${name} (${answer.status}): ${message}`);
+    }
+    return stdio;
+  } catch (error) {
+    stdio?.abort();
+    await host.remove([name]).catch(() => {});
+    throw host.fail((error as Error).message);
+  }
+}
