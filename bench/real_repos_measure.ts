@@ -290,6 +290,10 @@ if (import.meta.main) {
     console.log(`${String(r.rank).padStart(3)} ${r.repo.slice(19).padEnd(45)} ${line}`);
   }
   const sum = totals(results);
+  if (sum.measured === 0) {
+    console.log(`skipped: no repository of the sample has a mirror in ${mirrors}`);
+    Deno.exit(0);
+  }
   console.log(JSON.stringify(sum, null, 2));
   if (values.write) {
     const file = new URL("./real_repos.json", import.meta.url);
