@@ -45,6 +45,8 @@ export interface RepoResult {
   ways?: string[];
   package_checks?: (PackageCheck & { registry: string; name: string })[];
   offline_build?: { possible: boolean; why: string };
+  /** Milliseconds for findRunWay over the mirror plus the package registry round trips. */
+  resolve_ms?: number;
   error?: string;
 }
 
@@ -181,6 +183,7 @@ export async function measureOne(mirrors: string, c: Candidate): Promise<RepoRes
     return { ...result, kind: "none", error: `no folder ${c.directory} at this commit` };
   }
   result.language = languageOf(tree, directory);
+  const started = performance.now();
   const { ways } = await findRunWay(tree, directory);
   const checks: RepoResult["package_checks"] = [];
   const holds: RunWay[] = [];
@@ -194,9 +197,11 @@ export async function measureOne(mirrors: string, c: Candidate): Promise<RepoRes
     if (check.ok) holds.push(way);
   }
   const kind: Kind = holds[0]?.kind ?? "none";
+  const resolveMs = Math.round(performance.now() - started);
   return {
     ...result,
     kind,
+    resolve_ms: resolveMs,
     ways: ways.map(describe),
     package_checks: checks,
     offline_build: await offlineBuild(tree, kind, ways),
@@ -228,6 +233,7 @@ export function totals(results: RepoResult[]) {
     const why = r.offline_build?.why.replace(/: .*$/, "") ?? r.error ?? "not resolved";
     offlineWhy[why] = (offlineWhy[why] ?? 0) + 1;
   }
+  const ms = measured.map((r) => r.resolve_ms ?? 0).sort((a, b) => a - b);
   return {
     drawn: results.length,
     no_snapshot: results.length - measured.length,
@@ -242,6 +248,7 @@ export function totals(results: RepoResult[]) {
     offline_buildable: measured.filter((r) => r.offline_build?.possible).length,
     offline_why: offlineWhy,
     by_language: byLanguage,
+    resolve_ms: { p50: ms[Math.floor(ms.length / 2)] ?? 0, max: ms.at(-1) ?? 0 },
   };
 }
 
