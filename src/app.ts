@@ -13,6 +13,7 @@ import type { Registry, ToolContext } from "./registry/context.ts";
 export type { Registry };
 import { type CatalogSource, SOURCE_NAMES } from "./sources/source.ts";
 import { newPool } from "./registry/pool.ts";
+import { runnableEntry } from "./registry/build_flow.ts";
 import { newCatalog, openStores } from "./registry/stores.ts";
 import { VERSION } from "./util/version.ts";
 
@@ -65,7 +66,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   const ready = catalog.load();
   // Orphans first, so a restored server never meets its own ghost from a killed run.
   const restored = Promise.all([swept, ready, recorded])
-    .then(() => active.restore((id) => catalog.index.get(id)))
+    .then(() => active.restore((id) => runnableEntry(catalog.index.get(id), stores.runPlans)))
     .catch((error) => log.error("restoring servers failed", { error: String(error) }));
   const refreshed = refreshOnStart
     ? ready.then(() => catalog.refreshDue()).then(() => {}, () => {})
@@ -83,6 +84,9 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     allSources: SOURCE_NAMES,
     allowedPaths: async () => (await mountPolicy()).roots.slice(),
     toolSchemas: config.toolSchemas,
+    runMarks: stores.runMarks,
+    runPlans: stores.runPlans,
+    build: config.build,
   };
   const newServer = () => {
     const made = createRegistryServer({

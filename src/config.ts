@@ -7,6 +7,10 @@ import { LOG_LEVELS, type LogLevel } from "./util/log.ts";
 import { type ContainerLimits, DEFAULT_LIMITS } from "./runtime/podman_args.ts";
 import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.ts";
 import {
+  DEFAULT_PACKAGE_REGISTRIES,
+  type PackageRegistryUrls,
+} from "./sources/package_registry.ts";
+import {
   AWESOME_REPO_URL,
   DOCKER_REGISTRY_URL,
   MCPSERVERS_URL,
@@ -80,6 +84,78 @@ export interface RegistryConfig {
    * back. @default "full"
    */
   toolSchemas: "full" | "lazy";
+  /** Builds from source and package resolution (`MCP_REGISTRY_BUILD_*`). */
+  build: BuildSettings;
+}
+
+/** The base images of source recipes: a builder and a runtime image per language. */
+export interface RecipeImages {
+  /** `MCP_REGISTRY_BUILD_NODE_IMAGE`. @default "docker.io/library/node:22-slim" */
+  nodeBuilder: string;
+  /** `MCP_REGISTRY_BUILD_NODE_RUNTIME`. @default the Node builder */
+  nodeRuntime: string;
+  /** `MCP_REGISTRY_BUILD_PYTHON_IMAGE`. @default "docker.io/library/python:3.12-slim" */
+  pythonBuilder: string;
+  /** `MCP_REGISTRY_BUILD_PYTHON_RUNTIME` (the same Python at the same path). @default builder */
+  pythonRuntime: string;
+  /** `MCP_REGISTRY_BUILD_GO_IMAGE`. @default "docker.io/library/golang:1.23" */
+  goBuilder: string;
+  /** `MCP_REGISTRY_BUILD_GO_RUNTIME`. @default "gcr.io/distroless/static-debian12" */
+  goRuntime: string;
+}
+
+/** Settings of builds from source. */
+export interface BuildSettings {
+  images: RecipeImages;
+  /** `MCP_REGISTRY_NPM_REGISTRY`, `MCP_REGISTRY_PYPI_URL`: where package metadata is read. */
+  packageRegistries: PackageRegistryUrls;
+  /** `MCP_REGISTRY_BUILD_MAX_CLONE_MB`: a bigger clone is refused. @default 500 */
+  maxCloneMb: number;
+  /** `MCP_REGISTRY_BUILD_MAX_IMAGE_MB`: a bigger image is removed. @default 3000 */
+  maxImageMb: number;
+  /** `MCP_REGISTRY_BUILD_TIMEOUT`: seconds a build may take. @default 900 */
+  timeoutSeconds: number;
+}
+
+/** The build settings with nothing set. */
+export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
+  images: {
+    nodeBuilder: "docker.io/library/node:22-slim",
+    nodeRuntime: "docker.io/library/node:22-slim",
+    pythonBuilder: "docker.io/library/python:3.12-slim",
+    pythonRuntime: "docker.io/library/python:3.12-slim",
+    goBuilder: "docker.io/library/golang:1.23",
+    goRuntime: "gcr.io/distroless/static-debian12",
+  },
+  packageRegistries: DEFAULT_PACKAGE_REGISTRIES,
+  maxCloneMb: 500,
+  maxImageMb: 3000,
+  timeoutSeconds: 900,
+};
+
+/** `MCP_REGISTRY_BUILD_*` and the package registries' URLs. */
+function readBuildSettings(env: Record<string, string | undefined>): BuildSettings {
+  const d = DEFAULT_BUILD_SETTINGS;
+  const image = (name: string, fallback: string) => nonEmpty(env[name]) ?? fallback;
+  const nodeBuilder = image("MCP_REGISTRY_BUILD_NODE_IMAGE", d.images.nodeBuilder);
+  const pythonBuilder = image("MCP_REGISTRY_BUILD_PYTHON_IMAGE", d.images.pythonBuilder);
+  return {
+    images: {
+      nodeBuilder,
+      nodeRuntime: image("MCP_REGISTRY_BUILD_NODE_RUNTIME", nodeBuilder),
+      pythonBuilder,
+      pythonRuntime: image("MCP_REGISTRY_BUILD_PYTHON_RUNTIME", pythonBuilder),
+      goBuilder: image("MCP_REGISTRY_BUILD_GO_IMAGE", d.images.goBuilder),
+      goRuntime: image("MCP_REGISTRY_BUILD_GO_RUNTIME", d.images.goRuntime),
+    },
+    packageRegistries: {
+      npm: httpUrl(env, "MCP_REGISTRY_NPM_REGISTRY", d.packageRegistries.npm),
+      pypi: httpUrl(env, "MCP_REGISTRY_PYPI_URL", d.packageRegistries.pypi),
+    },
+    maxCloneMb: number(env, "MCP_REGISTRY_BUILD_MAX_CLONE_MB", d.maxCloneMb, 1, 100_000),
+    maxImageMb: number(env, "MCP_REGISTRY_BUILD_MAX_IMAGE_MB", d.maxImageMb, 1, 100_000),
+    timeoutSeconds: number(env, "MCP_REGISTRY_BUILD_TIMEOUT", d.timeoutSeconds, 10, 86_400),
+  };
 }
 
 /** Reads the settings; a bad value is a `RangeError` naming the variable and the fix. */
@@ -148,6 +224,7 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
     allowedPaths,
     home,
     toolSchemas: readToolSchemas(env.MCP_REGISTRY_TOOL_SCHEMAS),
+    build: readBuildSettings(env),
     runtimes: {
       nodeImage: nonEmpty(env.MCP_REGISTRY_NODE_IMAGE) ?? DEFAULT_RUNTIMES.nodeImage,
       pythonImage: nonEmpty(env.MCP_REGISTRY_PYTHON_IMAGE) ?? DEFAULT_RUNTIMES.pythonImage,

@@ -23,49 +23,26 @@
  *   way needs a build, and answers `ready` with the entry to start.
  * - Nothing can run: a {@linkcode BuildError} whose message says what was looked for and what
  *   the person can do. A failed build's error ends with its last lines and the log's path.
+ * - With `runPlans`, the plan of a build (or package) that went ahead is kept: later calls with
+ *   `build: false` answer `ready` from it (no clone, no network) while its image is at hand,
+ *   and {@linkcode runnableEntry} gives the pool the same entry for restores and restarts.
  * - With `runMarks`, a failed resolution or build is marked `failed`; after a successful start
- *   the caller marks it `verified` (the flow does not start servers).
+ *   the caller marks it `verified` with `plan.commit` (the flow does not start servers).
+ * - `settings` (`config.build`): recipe base images, package registry URLs, clone size limit
+ *   and build time limit.
  *
  * @module
  */
-import type { CatalogEntry } from "../catalog/entry.ts";
+import type { BuildSpec, CatalogEntry } from "../catalog/entry.ts";
+import type { BuildSettings } from "../config.ts";
 import { builtImage, type ContainerRuntime } from "../runtime/container_runtime.ts";
+import { redactUrl } from "../sources/git.ts";
 import type { RunMarkStore } from "../store/run_marks.ts";
-import { BuildError, buildFromSource, type BuildPlan, resolveBuild } from "./build.ts";
+import type { PlannedPackage, RunPlan, RunPlanStore, RunWayKind } from "../store/run_plans.ts";
+import { BuildError, buildRun, resolveRun } from "./build.ts";
 
 export { BuildError };
-
-/** How a repository entry runs. */
-export type RunWayKind = "package" | "containerfile" | "recipe";
-
-/** A published package a repository entry runs as (through `npx`/`uvx` in a container). */
-export interface PlannedPackage {
-  registry: "npm" | "pypi";
-  name: string;
-  /** The exact version resolved. */
-  version: string;
-}
-
-/** What a start of a repository entry runs: where from, at which commit, and how. */
-export interface RunPlan {
-  kind: RunWayKind;
-  /** The repository (credentials masked). */
-  repo: string;
-  /** The exact commit resolved (40 hex for a git repository). */
-  commit: string;
-  /** The folder of the repository the server is in ("" for its top). */
-  directory: string;
-  /**
-   * What was found: the Containerfile's name (`containerfile`), the recipe (`recipe`: `node`,
-   * `python`, `go`), or the manifest naming the package (`package`: `package.json`,
-   * `pyproject.toml`).
-   */
-  file: string;
-  /** For `containerfile` and `recipe`: the image the build makes and a start runs. */
-  image?: string;
-  /** For `package`: the package and its exact version. */
-  package?: PlannedPackage;
-}
+export type { PlannedPackage, RunPlan, RunWayKind };
 
 /** The flow's answer: a person must agree first, or what to start. */
 export type RunFlowAnswer =
@@ -97,11 +74,43 @@ export interface RunFlowOptions {
   signal?: AbortSignal;
   /** Where failed resolutions and builds are marked. */
   runMarks?: RunMarkStore;
+  /** Where resolved plans are kept, so later starts (and restarts) reuse them. */
+  runPlans?: RunPlanStore;
+  /** Base images, package registries, limits (`config.build`). @default the defaults */
+  settings?: BuildSettings;
 }
 
-/** True for an entry that is resolved from its repository before it can start. */
+/**
+ * True for an entry that is resolved from its repository before it can start: a `build`
+ * entry (a local catalog's `source.project`), or a `none` entry naming an https repository.
+ */
 export function needsRunFlow(entry: CatalogEntry): boolean {
-  return entry.launch_method === "build";
+  return buildSpecOf(entry) !== null;
+}
+
+/** Where a repository entry's code comes from; null for any other entry. */
+export function buildSpecOf(entry: CatalogEntry): BuildSpec | null {
+  if (entry.launch_method === "build") return entry.build;
+  if (entry.launch_method !== "none" || !entry.repo_url) return null;
+  if (!/^https:\/\/[a-z0-9.-]+\/[\w.-]+\/[\w.-]+$/i.test(entry.repo_url)) return null;
+  return {
+    repo: entry.repo_url,
+    ...(entry.repo_subfolder ? { directory: entry.repo_subfolder } : {}),
+  };
+}
+
+/**
+ * `entry` as it runs by the plan kept for it (a package or a built image), for the pool's
+ * restores and restarts; `entry` itself when it has no plan (or is no repository entry).
+ */
+export function runnableEntry<E extends CatalogEntry | undefined>(
+  entry: E,
+  plans: RunPlanStore | undefined,
+): E {
+  if (!entry) return entry;
+  const spec = buildSpecOf(entry);
+  const plan = spec && plans?.get(entry.id);
+  return (plan && planFits(plan, spec) ? asPlanned(entry, plan) : entry) as E;
 }
 
 /**
@@ -112,27 +121,45 @@ export async function prepareRun(
   entry: CatalogEntry,
   options: RunFlowOptions,
 ): Promise<RunFlowAnswer> {
-  if (!needsRunFlow(entry)) return { status: "ready", entry, plan: null, built: false };
-  const { runtime, cacheDir, progress, signal } = options;
+  const spec = buildSpecOf(entry);
+  if (!spec) return { status: "ready", entry, plan: null, built: false };
+  const { runtime, cacheDir, progress, signal, runPlans, settings } = options;
   const resolveOptions = {
     cacheDir,
+    ...(settings ? { settings } : {}),
     ...(progress ? { progress } : {}),
     ...(signal ? { signal } : {}),
   };
   try {
     if (options.build) {
-      const plan = toPlan(await buildFromSource(entry, { ...resolveOptions, runtime }));
-      return { status: "ready", entry: imageEntry(entry, plan.image!), plan, built: true };
+      const plan = await buildRun(entry, spec, { ...resolveOptions, runtime });
+      await runPlans?.set(entry.id, plan);
+      return {
+        status: "ready",
+        entry: asPlanned(entry, plan),
+        plan,
+        built: plan.kind !== "package",
+      };
     }
-    const image = builtImage(entry.id, entry.build?.commit);
-    if (await runtime.imageExists(image)) {
-      return { status: "ready", entry: imageEntry(entry, image), plan: null, built: false };
+    const kept = runPlans?.get(entry.id);
+    if (kept && planFits(kept, spec)) {
+      if (kept.kind === "package" || await runtime.imageExists(kept.image!)) {
+        return { status: "ready", entry: asPlanned(entry, kept), plan: kept, built: false };
+      }
     }
-    const plan = toPlan(await resolveBuild(entry, resolveOptions));
+    // An image built before plans were kept: the pinned commit's (or the last build's).
+    if (entry.launch_method === "build") {
+      const image = builtImage(entry.id, spec.commit);
+      if (await runtime.imageExists(image)) {
+        const entryOf = { ...entry, launch_method: "podman" as const, container_image: image };
+        return { status: "ready", entry: entryOf, plan: null, built: false };
+      }
+    }
+    const plan = await resolveRun(entry, spec, resolveOptions);
     return { status: "needs-consent", plan, question: consentQuestion(entry, plan) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await options.runMarks?.failed(entry.id, message, entry.build?.commit).catch(() => {});
+    await options.runMarks?.failed(entry.id, message, spec.commit).catch(() => {});
     if (error instanceof BuildError) throw error;
     throw new BuildError(message);
   }
@@ -146,7 +173,7 @@ export function consentQuestion(entry: CatalogEntry, plan: RunPlan): string {
     return `Run ${entry.id} as the ${registry} package ${name}@${version}, published from ${at}?`;
   }
   const where = plan.directory ? `${plan.directory}/${plan.file}` : plan.file;
-  const what = plan.kind === "recipe" ? `the ${plan.file} recipe` : where;
+  const what = plan.kind === "recipe" ? `the ${plan.file} source recipe` : where;
   return `Build ${entry.id} from ${at} (${what}) and run it in a container?`;
 }
 
@@ -162,24 +189,31 @@ export function describePlan(plan: RunPlan): string[] {
         `(named by ${where}; its registry metadata points back to this repository)`,
       ]
       : plan.kind === "recipe"
-      ? [`- recipe: ${plan.file} (a generated Containerfile; nothing pulled, no host folder)`]
-      : [`- file: ${where} (podman build, no host folder but the clone, nothing pulled)`]),
+      ? [
+        `- recipe: ${plan.recipe ?? plan.file}${plan.directory ? ` in ${plan.directory}` : ""} ` +
+        "(a generated Containerfile: a builder stage, then a small runtime image)",
+      ]
+      : [`- file: ${where} (podman build; the clone is its only host folder)`]),
     ...(plan.image ? [`- image: ${plan.image}`] : []),
   ];
 }
 
-function toPlan(build: BuildPlan): RunPlan {
-  return {
-    kind: "containerfile",
-    repo: build.repo,
-    commit: build.commit,
-    directory: build.directory,
-    file: build.file,
-    image: build.image,
-  };
+/** True when `plan` was made for what `spec` names now (same repository, folder, pin). */
+function planFits(plan: RunPlan, spec: BuildSpec): boolean {
+  const directory = (spec.directory ?? "").replace(/^\.?\/+|\/+$/g, "");
+  if (plan.repo !== redactUrl(spec.repo) || plan.directory !== directory) return false;
+  const pin = spec.commit;
+  return !pin || !/^[0-9a-f]{7,40}$/.test(pin) || plan.commit.startsWith(pin);
 }
 
-/** `entry` as the container entry of its built image. */
-function imageEntry(entry: CatalogEntry, image: string): CatalogEntry {
-  return { ...entry, launch_method: "podman", container_image: image };
+/** `entry` as its plan runs it: the package server, or the container of the built image. */
+function asPlanned(entry: CatalogEntry, plan: RunPlan): CatalogEntry {
+  if (plan.kind === "package" && plan.package) {
+    return {
+      ...entry,
+      launch_method: "stdio-proxy",
+      run: { ...entry.run, package: { ...plan.package } },
+    };
+  }
+  return { ...entry, launch_method: "podman", container_image: plan.image ?? null };
 }

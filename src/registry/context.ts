@@ -7,7 +7,10 @@
 import type { Server } from "../mcp/sdk.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
 import type { SourceName } from "../sources/source.ts";
+import type { BuildSettings } from "../config.ts";
 import type { ConfigStore } from "../store/config_store.ts";
+import type { RunMarkStore } from "../store/run_marks.ts";
+import type { RunPlanStore } from "../store/run_plans.ts";
 import type { Logger } from "../util/log.ts";
 import type { Catalog } from "./catalog.ts";
 
@@ -26,6 +29,12 @@ export interface ToolContext {
   allowedPaths?: () => Promise<string[]>;
   /** How active servers' tools are listed (`MCP_REGISTRY_TOOL_SCHEMAS`). @default "full" */
   toolSchemas?: "full" | "lazy";
+  /** What running each server taught (verified, failed). */
+  runMarks?: RunMarkStore;
+  /** How servers that run from their repository were resolved. */
+  runPlans?: RunPlanStore;
+  /** Builds from source: base images, package registries, limits. */
+  build?: BuildSettings;
 }
 
 /** A running registry: its MCP server, catalog and what must be closed at the end. */

@@ -10,6 +10,7 @@ import { ActiveServers } from "../proxy/active_servers.ts";
 import type { MountPolicy } from "../runtime/mount_policy.ts";
 import { ownerTag, Podman } from "../runtime/podman.ts";
 import type { Logger } from "../util/log.ts";
+import { runnableEntry } from "./build_flow.ts";
 import type { Catalog } from "./catalog.ts";
 import { LegacyVolumes } from "./legacy_volumes.ts";
 import { mountPolicyOf } from "./mount_roots.ts";
@@ -46,7 +47,7 @@ export function newPool(config: RegistryConfig, stores: Stores, options: PoolOpt
     log,
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     ...(remember ? { mounts: stores.mounts } : {}),
-    lookupEntry: (id) => catalog.index.get(id),
+    lookupEntry: (id) => runnableEntry(catalog.index.get(id), stores.runPlans),
     mountPolicy,
     legacyVolumes: legacyVolumes.adopt,
     allowInsecureRemotes: config.allowInsecureRemotes,

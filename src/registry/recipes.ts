@@ -4,37 +4,18 @@
  * image that gets only what the server needs. Every step is in exec (JSON) form, so a runtime
  * image needs no shell, and every name or path written here passed the allow-lists of
  * `_manifests.ts` (a `RangeError` otherwise). Base images are settings
- * (`MCP_REGISTRY_BUILD_*_IMAGE`).
+ * (`MCP_REGISTRY_BUILD_*_IMAGE` and `_RUNTIME`).
  *
  * @module
  */
+import { DEFAULT_BUILD_SETTINGS, type RecipeImages } from "../config.ts";
 import { isSafePath } from "./_manifests.ts";
 import type { Recipe } from "./run_way.ts";
 
-/** The base images of the recipes. */
-export interface RecipeImages {
-  /** @default "docker.io/library/node:22-slim" */
-  nodeBuilder: string;
-  /** @default "docker.io/library/node:22-slim" */
-  nodeRuntime: string;
-  /** @default "docker.io/library/python:3.12-slim" */
-  pythonBuilder: string;
-  /** Must hold the same Python at the same path as the builder. @default the builder */
-  pythonRuntime: string;
-  /** @default "docker.io/library/golang:1.23" */
-  goBuilder: string;
-  /** @default "gcr.io/distroless/static-debian12" */
-  goRuntime: string;
-}
+export type { RecipeImages };
 
-export const DEFAULT_RECIPE_IMAGES: RecipeImages = {
-  nodeBuilder: "docker.io/library/node:22-slim",
-  nodeRuntime: "docker.io/library/node:22-slim",
-  pythonBuilder: "docker.io/library/python:3.12-slim",
-  pythonRuntime: "docker.io/library/python:3.12-slim",
-  goBuilder: "docker.io/library/golang:1.23",
-  goRuntime: "gcr.io/distroless/static-debian12",
-};
+/** The default base images (see `MCP_REGISTRY_BUILD_*_IMAGE` and `_RUNTIME`). */
+export const DEFAULT_RECIPE_IMAGES: RecipeImages = DEFAULT_BUILD_SETTINGS.images;
 
 /** An image reference: registry/name[:tag][@digest], no spaces or quotes. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\/:-]{0,200}(@sha256:[0-9a-f]{64})?$/;

@@ -13,6 +13,7 @@ import { ConfigStore } from "../store/config_store.ts";
 import { MountStore } from "../store/mount_store.ts";
 import { openKvSafely } from "../store/open_kv.ts";
 import { RunMarkStore } from "../store/run_marks.ts";
+import { RunPlanStore } from "../store/run_plans.ts";
 import type { Logger } from "../util/log.ts";
 import { Catalog } from "./catalog.ts";
 import { configuredSources } from "./configured_sources.ts";
@@ -28,6 +29,8 @@ export interface Stores {
   allowedPaths: AllowedPathStore;
   /** What running each server taught: verified or failed (loaded by `openStores`). */
   runMarks: RunMarkStore;
+  /** How servers that run from their repository were resolved (loaded by `openStores`). */
+  runPlans: RunPlanStore;
   close(): void;
 }
 
@@ -38,7 +41,8 @@ export async function openStores(config: RegistryConfig, log: Logger): Promise<S
   await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const state = await openKvSafely(`${config.dataDir}/state.kv`, log);
   const runMarks = new RunMarkStore(state);
-  await runMarks.load();
+  const runPlans = new RunPlanStore(state);
+  await Promise.all([runMarks.load(), runPlans.load()]);
   return {
     catalogKv,
     state,
@@ -46,6 +50,7 @@ export async function openStores(config: RegistryConfig, log: Logger): Promise<S
     mounts: new MountStore(state),
     allowedPaths: new AllowedPathStore(state),
     runMarks,
+    runPlans,
     close() {
       catalogKv.close();
       state.close();

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { missingConfig } from "../runtime/launch_spec.ts";
-import { describePlan, prepareRun, type RunPlan } from "../registry/build_flow.ts";
+import { describePlan, needsRunFlow, prepareRun, type RunPlan } from "../registry/build_flow.ts";
 import { describeMissing } from "../registry/config_view.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { checkConfigValues } from "../registry/config_values.ts";
@@ -45,10 +45,13 @@ export const addTool = defineTool({
     }).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-  async handler(args, { catalog, active, configs, cacheDir }, call) {
+  async handler(args, context, call) {
+    const { catalog, active, configs, cacheDir, runMarks, runPlans, build: settings } = context;
     const entry = lookupEntry(catalog.index, args.id);
     if (typeof entry === "string") return toolError(entry);
-    if (entry.launch_method === "none") return toolError(cannotRun(entry));
+    if (entry.launch_method === "none" && !needsRunFlow(entry)) {
+      return toolError(cannotRun(entry));
+    }
     if (args.config && Object.keys(args.config).length > 0) {
       const checked = await checkConfigValues(entry, args.config);
       if (!checked.ok) {
@@ -62,41 +65,56 @@ export const addTool = defineTool({
     const progress = (step: string) => call.progress({ subject: entry.id, message: step });
     let built: RunPlan | undefined;
     let toStart = entry;
+    const flow = {
+      cacheDir,
+      runtime: active.runtime,
+      progress,
+      signal: call.signal,
+      ...(runMarks ? { runMarks } : {}),
+      ...(runPlans ? { runPlans } : {}),
+      ...(settings ? { settings } : {}),
+    };
     try {
-      const answer = await prepareRun(entry, {
-        build: args.build === true,
-        cacheDir,
-        runtime: active.runtime,
-        progress,
-        signal: call.signal,
-      });
+      let answer = await prepareRun(entry, { ...flow, build: args.build === true });
       if (answer.status === "needs-consent") {
-        return toolResult(describeConsent(entry, answer.plan), {
-          id: entry.id,
-          status: "needs-build",
-          container: "",
-          tools: [],
-          ms: 0,
-          build: answer.plan,
-        });
+        // A client that can ask its user does; one that cannot gets the plan to ask with.
+        const yes = await call.confirm?.(answer.question);
+        if (yes !== true) {
+          return toolResult(describeConsent(entry, answer.plan, yes), {
+            id: entry.id,
+            status: "needs-build",
+            container: "",
+            tools: [],
+            ms: 0,
+            build: answer.plan,
+          });
+        }
+        answer = await prepareRun(entry, { ...flow, build: true });
+        if (answer.status !== "ready") return toolError(`Cannot build ${entry.id}`);
       }
       toStart = answer.entry;
-      if (answer.built) {
+      if (args.build === true || answer.built) {
         built = answer.plan ?? undefined;
-        // A new image: what ran before stops, and the new one starts.
-        if (active.has(entry.id)) await active.remove(entry.id);
+        // A new image or package version: what ran before stops, and the new one starts.
+        if (built && active.has(entry.id)) await active.remove(entry.id);
       }
     } catch (error) {
-      return toolError(`Cannot build ${entry.id}: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      const why = message.startsWith(`${entry.id}: `)
+        ? message.slice(entry.id.length + 2)
+        : message;
+      return toolError(`Cannot run ${entry.id}: ${why}`);
     }
     let outcome;
     try {
       call.progress({ subject: entry.id, message: "starting" });
-      outcome = await active.add(toStart, config, {
-        progress,
-      });
+      outcome = await active.add(toStart, config, { progress });
     } catch (error) {
       return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);
+    }
+    if (toStart !== entry && outcome.status !== "already-running") {
+      await runMarks?.verified(entry.id, built?.commit ?? runPlans?.get(entry.id)?.commit)
+        .catch(() => {});
     }
     const info = active.list().find((a) => a.id === entry.id);
     const head = outcome.status === "already-running"
@@ -106,7 +124,7 @@ export const addTool = defineTool({
       }running (${outcome.ms} ms). Its ${outcome.tools.length} tools, callable ` +
         "directly or through registry-exec:";
     const text = [
-      ...(built ? [`Built ${built.image} from ${built.repo} at ${built.commit}.`] : []),
+      ...(built ? [builtLine(built)] : []),
       head,
       ...outcome.tools.map((t) => `- ${t.name}: ${t.description.split("\n")[0]!.slice(0, 160)}`),
     ].join("\n");
@@ -122,12 +140,24 @@ export const addTool = defineTool({
 });
 
 /** What a start of `entry` would run, and how the person goes on. */
-function describeConsent(entry: CatalogEntry, plan: RunPlan): string {
+function describeConsent(entry: CatalogEntry, plan: RunPlan, asked: boolean | undefined): string {
   return [
     `${entry.id} runs from its repository; nothing was built or started. It would run:`,
     ...describePlan(plan),
-    `Ask the user; if they agree, call registry-add {id: "${entry.id}", build: true}.`,
+    asked === false
+      ? "The user declined when asked. Call registry-add with build: true only if they change " +
+        "their mind."
+      : `Ask the user; if they agree, call registry-add {id: "${entry.id}", build: true}.`,
   ].join("\n");
+}
+
+/** One line on what this call built or resolved. */
+function builtLine(plan: RunPlan): string {
+  const at = `${plan.repo} at ${plan.commit}`;
+  return plan.kind === "package" && plan.package
+    ? `Runs ${plan.package.registry} ${plan.package.name}@${plan.package.version}, published ` +
+      `from ${at}.`
+    : `Built ${plan.image} from ${at}.`;
 }
 
 /** Why an entry without launch details cannot be added, and what the agent can do instead. */

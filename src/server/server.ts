@@ -92,7 +92,7 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     try {
       const result = await callTool(
         request.params,
-        callInfo(request.params._meta?.progressToken, extra),
+        withConfirm(callInfo(request.params._meta?.progressToken, extra), server, extra.signal),
       );
       return withinSizeLimit(result, request.params.name);
     } finally {
@@ -167,6 +167,32 @@ function mebibytes(bytes: number): string {
 interface HandlerExtra {
   signal: AbortSignal;
   sendNotification: (notification: ServerNotification) => Promise<void>;
+}
+
+/**
+ * `call` with {@linkcode CallInfo.confirm} when the client declared elicitation: a form with
+ * one yes/no field; a decline, a cancel, a "no" or a failed request are all a no.
+ */
+function withConfirm(call: CallInfo, server: Server, signal: AbortSignal): CallInfo {
+  if (!server.getClientCapabilities()?.elicitation) return call;
+  return {
+    ...call,
+    async confirm(question) {
+      try {
+        const answer = await server.elicitInput({
+          message: question,
+          requestedSchema: {
+            type: "object",
+            properties: { confirm: { type: "boolean", title: "Yes, go on", default: false } },
+            required: ["confirm"],
+          },
+        }, { signal });
+        return answer.action === "accept" && answer.content?.confirm === true;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** Progress notifications for a call whose client passed `token`; none without one. */

@@ -30,6 +30,11 @@ export interface CallInfo {
   progress(step: ProgressStep): void;
   /** Aborted when the client cancels the call or disconnects. */
   signal: AbortSignal;
+  /**
+   * Asks the client's user a yes/no `question` by MCP elicitation: true on accept, false on
+   * decline or cancel; absent (or undefined) when the client cannot ask.
+   */
+  confirm?(question: string): Promise<boolean | undefined>;
 }
 
 /** A call without a client asking for progress (for direct use and tests). */

@@ -198,6 +198,12 @@ Deno.test({
       equal(labels["io.mcp-registry.build.commit"], v1);
       equal(labels["io.mcp-registry.build.repo"], `file://${dir}/mono`);
       const builtId = await podman("images", "--quiet", image(v1.slice(0, 12)));
+      const marks = t.registry.context.runMarks!;
+      deepEqual(
+        { state: marks.get("hello-build")?.state, commit: marks.get("hello-build")?.commit },
+        { state: "verified", commit: v1 },
+        "a build that started is marked verified with its commit",
+      );
 
       // 3. A second start reuses the image: no clone, no build.
       equal((await t.call("registry-remove", { id: "hello-build" })).isError, undefined);
@@ -211,7 +217,11 @@ Deno.test({
       for (const args of [{ id: "nothing-build" }, { id: "nothing-build", build: true }]) {
         const refused = await t.call("registry-add", args);
         equal(refused.isError, true);
-        match(textOf(refused), /no Containerfile or Dockerfile in its top folder/);
+        match(
+          textOf(refused),
+          /^Cannot run nothing-build: nothing to run in .*empty at [0-9a-f]{12}/,
+        );
+        match(textOf(refused), /looked for .*a Containerfile or Dockerfile at the top.*found none/);
         match(textOf(refused), /MCP_REGISTRY_CATALOGS.*with an image/);
       }
       deepEqual(await leftovers(), ["hello-build.log"]);
@@ -231,6 +241,9 @@ Deno.test({
       equal(await labelled("broken-build"), "", "no image or container of the failed build");
       equal(await working(), workingBefore, "no build container is left");
       equal(await labelled("nothing-build"), "");
+      equal(marks.get("broken-build")?.state, "failed");
+      match(marks.get("broken-build")?.reason ?? "", /build of .* failed/);
+      match(marks.get("nothing-build")?.reason ?? "", /nothing to run/);
     } finally {
       if (v1) {
         await podman("rmi", "--force", "--ignore", image(v1.slice(0, 12)), image("latest"))
