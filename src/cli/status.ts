@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeRunShare, runShare } from "../registry/catalog_status.ts";
 import { allowedRoots } from "../registry/mount_roots.ts";
 import { VERSION } from "../util/version.ts";
 import type { Command } from "./command.ts";
@@ -14,8 +15,8 @@ export const statusCommand: Command = {
   name: "status",
   usage: `Usage: mcp-registry status [--json]
 
-The catalog's sources (entries, last refresh, next refresh, last error), the catalog size, the
-servers the registry starts when it starts and the host folders containers may mount. Reads the shared cache: it fetches nothing.
+The catalog's sources (entries, last refresh, next refresh, last error), the catalog size and
+how many entries name a way to run (by kind, and how many started or failed here), the servers the registry starts when it starts and the host folders containers may mount. Reads the shared cache: it fetches nothing.
 
 Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad arguments.`,
   async run(args, out) {
@@ -29,6 +30,7 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
     const data = {
       version: VERSION,
       catalog_entries: session.catalog.index.size,
+      runnable: runShare(session.catalog.index.entries, session.stores.runMarks.all()),
       cache_dir: session.config.cacheDir,
       data_dir: session.config.dataDir,
       sources,
@@ -38,6 +40,7 @@ Exit codes: 0 every source is fine, 1 a source's last refresh failed, 2 bad argu
     emit(out, values.json === true, data, () =>
       [
         `mcp-registry ${VERSION}: ${data.catalog_entries} servers in the catalog.`,
+        wrap(describeRunShare(data.runnable)),
         "",
         ...sources.map((s) => {
           const indent = " ".repeat(12);

@@ -1,9 +1,12 @@
 /**
  * What the live catalog says about its sources and refreshes: one source's status as
- * `registry-status` shows it, a refresh's outcome, and whether `registry-refresh` may refresh.
+ * `registry-status` shows it, a refresh's outcome, whether `registry-refresh` may refresh, and
+ * how many entries name a way to run.
  *
  * @module
  */
+import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
+import type { RunMark } from "../store/run_marks.ts";
 import type { RefreshSchedule, ScheduledSource, Serving } from "./refresh_schedule.ts";
 
 /** One source, as `registry-status` reports it. */
@@ -100,4 +103,67 @@ export function refreshPermit(schedule: RefreshSchedule, slot: ScheduledSource):
   return next === null
     ? { allowed: true, next_allowed: null, since: null }
     : { allowed: false, next_allowed: new Date(next.at).toISOString(), since: next.since };
+}
+
+/** How an entry runs, in the words `registry-status` counts them by. */
+export type RunKind = "image" | "package" | "remote" | "repository" | "none";
+
+const KIND_OF: Record<LaunchMethod, RunKind> = {
+  podman: "image",
+  "stdio-proxy": "package",
+  "remote-http": "remote",
+  build: "repository",
+  none: "none",
+};
+
+/** How many catalog entries name a way to run, by kind, and what running them taught. */
+export interface RunShare {
+  entries: number;
+  /** Entries that name an image, a package, a remote or a repository to resolve. */
+  runnable: number;
+  /** `runnable / entries`, rounded to 0.1 %; 0 for an empty catalog. */
+  percent: number;
+  by_kind: Record<RunKind, number>;
+  /** Entries that started here before (their last start succeeded). */
+  verified: number;
+  /** Entries whose last start or build here failed. */
+  failed: number;
+}
+
+/** Counts `entries` by how they run, and their marks (`marks`: id → mark). */
+export function runShare(
+  entries: readonly Pick<CatalogEntry, "id" | "launch_method">[],
+  marks: { get(id: string): RunMark | undefined } = new Map(),
+): RunShare {
+  const by_kind: Record<RunKind, number> = {
+    image: 0,
+    package: 0,
+    remote: 0,
+    repository: 0,
+    none: 0,
+  };
+  let verified = 0;
+  let failed = 0;
+  for (const entry of entries) {
+    by_kind[KIND_OF[entry.launch_method] ?? "none"]++;
+    const state = marks.get(entry.id)?.state;
+    if (state === "verified") verified++;
+    else if (state === "failed") failed++;
+  }
+  const runnable = entries.length - by_kind.none;
+  const percent = entries.length ? Math.round((runnable / entries.length) * 1000) / 10 : 0;
+  return { entries: entries.length, runnable, percent, by_kind, verified, failed };
+}
+
+/**
+ * `9,153 of 10,043 entries (91.1 %) name a way to run: image 325, package 242, remote 76,
+ * repository to build 8,510; none 890. Started here: 3; failed: 1.`
+ */
+export function describeRunShare(share: RunShare): string {
+  const n = (value: number) => value.toLocaleString("en");
+  const k = share.by_kind;
+  return `${n(share.runnable)} of ${n(share.entries)} entries (${share.percent} %) name a way ` +
+    `to run: image ${n(k.image)}, package ${n(k.package)}, remote ${n(k.remote)}, ` +
+    `repository to build ${n(k.repository)}; none ${n(k.none)}. Started here: ` +
+    `${n(share.verified)}; failed: ${n(share.failed)}.`;
 }

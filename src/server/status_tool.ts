@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { describeRunShare, runShare } from "../registry/catalog_status.ts";
 import { defineTool, toolResult } from "./tool.ts";
 
 const SourceStatusSchema = z.object({
@@ -52,6 +53,23 @@ export const statusTool = defineTool({
     started_at: z.string(),
     uptime_seconds: z.number(),
     catalog_entries: z.number().int(),
+    runnable: z.object({
+      entries: z.number().int(),
+      runnable: z.number().int(),
+      percent: z.number(),
+      by_kind: z.object({
+        image: z.number().int(),
+        package: z.number().int(),
+        remote: z.number().int(),
+        repository: z.number().int(),
+        none: z.number().int(),
+      }),
+      verified: z.number().int(),
+      failed: z.number().int(),
+    }).describe(
+      "Entries that name a way to run (an image, a package, a remote, or a repository to " +
+        "build), by kind; verified: started here before; failed: the last start or build failed.",
+    ),
     refresh_interval_hours: z.number(),
     cache_dir: z.string(),
     sources: z.array(SourceStatusSchema),
@@ -74,6 +92,7 @@ export const statusTool = defineTool({
       started_at: ctx.startedAt.toISOString(),
       uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       catalog_entries: ctx.catalog.index.size,
+      runnable: runShare(ctx.catalog.index.entries, ctx.runMarks?.all()),
       refresh_interval_hours: ctx.refreshIntervalHours,
       cache_dir: ctx.cacheDir,
       sources,
@@ -86,6 +105,7 @@ export const statusTool = defineTool({
     };
     const lines = [
       `mcp-registry ${ctx.version}: ${data.catalog_entries} servers in the catalog.`,
+      describeRunShare(data.runnable),
       ...sources.map((s) =>
         `- ${s.name} (${s.location}): ${s.entries} entries from ${SERVING_TEXT[s.serving]}` +
         `${s.revision ? ` @ ${s.revision.slice(0, 12)}` : ""}; last refresh ${
