@@ -22,7 +22,9 @@ import {
 } from "./container_runtime.ts";
 import type { Logger } from "../util/log.ts";
 import { podmanBuildArgs, podmanRunArgs } from "./podman_args.ts";
-import { startAttached } from "./podman_attached.ts";
+import { type AttachStatus, startAttached } from "./podman_attached.ts";
+
+export type { AttachStatus } from "./podman_attached.ts";
 import { PodmanService } from "./podman_service.ts";
 
 export { ownerAlive, ownerTag } from "./container_runtime.ts";
@@ -76,15 +78,8 @@ export interface PodmanOptions {
   attach?: "service" | "run";
   /** Told when the service cannot start and servers fall back to `podman run -i`. */
   log?: Logger;
-}
-
-/** How long-lived servers run now, and why not through the service when they do not. */
-export interface AttachStatus {
-  mode: "service" | "run";
-  /** Why `run` although `service` was asked for. */
-  reason?: string;
-  /** The service's process id while it runs. */
-  servicePid?: number;
+  /** Seconds the service stays with nothing attached. @default 30 */
+  serviceIdleSeconds?: number;
 }
 
 /** Runs podman commands. */
@@ -98,8 +93,11 @@ export class Podman implements ContainerRuntime {
   #service: PodmanService | null = null;
   #fallback: string | null = null;
 
+  readonly #idleSeconds: number | undefined;
+
   constructor(
-    { binary = "podman", env = Deno.env.toObject(), attach = "run", log }: PodmanOptions = {},
+    { binary = "podman", env = Deno.env.toObject(), attach = "run", log, serviceIdleSeconds }:
+      PodmanOptions = {},
   ) {
     this.binary = binary;
     this.#baseEnv = Object.fromEntries(
@@ -107,6 +105,7 @@ export class Podman implements ContainerRuntime {
     );
     this.#attach = attach;
     this.#log = log;
+    this.#idleSeconds = serviceIdleSeconds;
   }
 
   /** How long-lived servers run now (see {@linkcode PodmanOptions.attach}). */
@@ -123,7 +122,11 @@ export class Podman implements ContainerRuntime {
    */
   async attachServer(request: ContainerRequest): Promise<ServerStdio | null> {
     if (this.#attach === "run" || this.#fallback) return null;
-    this.#service ??= new PodmanService({ binary: this.binary, env: this.#baseEnv });
+    this.#service ??= new PodmanService({
+      binary: this.binary,
+      env: this.#baseEnv,
+      ...(this.#idleSeconds ? { idleSeconds: this.#idleSeconds } : {}),
+    });
     try {
       await this.#service.socket();
     } catch (error) {

@@ -11,6 +11,15 @@ import { podmanRunArgs } from "./podman_args.ts";
 import { attachStdio } from "./podman_attach.ts";
 import type { PodmanService } from "./podman_service.ts";
 
+/** How long-lived servers run now, and why not through the service when they do not. */
+export interface AttachStatus {
+  mode: "service" | "run";
+  /** Why `run` although `service` was asked for. */
+  reason?: string;
+  /** The service's process id while it runs. */
+  servicePid?: number;
+}
+
 /** What {@linkcode startAttached} needs of `Podman`. */
 export interface AttachHost {
   readonly binary: string;
