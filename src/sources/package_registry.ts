@@ -141,7 +141,7 @@ export async function checkPublishedFrom(
  * local repository; null for what is no repository URL.
  */
 export function repoIdentity(url: string): string | null {
-  let text = url.trim();
+  let text = url.trim().replace(/^git\+/, "");
   if (!text) return null;
   if (text.startsWith("/") || text.startsWith("file://")) {
     const path = text.replace(/^file:\/\//, "").replace(/\/+$/, "").replace(/\/\.git$/, "");
