@@ -300,3 +300,70 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a failed recipe build leaves no image, stage or container, and keeps its whole log",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "run_way_test_" });
+    const fake = await setUp(dir);
+    const dangling = async () =>
+      (await podman("images", "--all", "--quiet", "--filter", "dangling=true")).split("\n")
+        .filter(Boolean).sort();
+    const containers = async () =>
+      (await podman("ps", "--all", "--external", "--quiet")).split("\n").filter(Boolean).sort();
+    try {
+      // npm is not in the local node image: the builder stage's `npm install` fails.
+      await commit(fake.recipe, {
+        "package.json": packageJson({
+          name: "rw-hello",
+          bin: { "rw-hello": "bin/server.js" },
+          scripts: { build: "node -e 1" },
+        }),
+      });
+      await using t = await open(dir, fake.catalog, fake.npm);
+      const [danglingBefore, containersBefore] = [await dangling(), await containers()];
+      const failed = await t.call("registry-add", { id: "rw-recipe", build: true });
+      equal(failed.isError, true, textOf(failed));
+      match(textOf(failed), /^Cannot run rw-recipe: the build of .* failed; its last lines:/);
+      match(textOf(failed), /npm/);
+      const log = /whole log: (\S+\.log)\)/.exec(textOf(failed))?.[1];
+      ok(log, textOf(failed));
+      match(
+        await Deno.readTextFile(log),
+        /STEP 1\/\d+: FROM localhost\/mcp-registry-test\/node:base AS builder/,
+      );
+      equal(
+        await podman(
+          "images",
+          "--all",
+          "--quiet",
+          "--filter",
+          "label=io.mcp-registry.server=rw-recipe",
+        ),
+        "",
+      );
+      // Other tests may leave dangling images meanwhile: only ours (its steps) count.
+      for (const id of (await dangling()).filter((i) => !danglingBefore.includes(i))) {
+        const history = await podman("image", "inspect", "--format", "{{json .History}}", id)
+          .catch(() => "");
+        ok(!history.includes("COPY . /app") && !history.includes("npm"), "no half image");
+      }
+      deepEqual(
+        (await containers()).filter((c) => !containersBefore.includes(c)),
+        [],
+        "no build container",
+      );
+      equal(t.registry.context.runMarks!.get("rw-recipe")?.state, "failed");
+      deepEqual(
+        await Array.fromAsync(Deno.readDir(`${dir}/cache/builds`), (e) => e.name),
+        ["rw-recipe.log"],
+        "the clone is gone, the log stays",
+      );
+    } finally {
+      await fake.server.shutdown().catch(() => {});
+      await removeImages();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
