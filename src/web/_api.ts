@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Registry } from "../registry/context.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
+import { redactUrl } from "../sources/git.ts";
 import { secretMasker } from "../util/mask.ts";
 import type { ActiveInfo } from "../proxy/active_servers.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
@@ -202,6 +203,14 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
       method: entry.launch_method,
       image: entry.container_image,
       package: entry.run.package ?? null,
+      /** Built from source: the repository (credentials masked), pinned commit and folder. */
+      build: entry.build
+        ? {
+          repo: redactUrl(entry.build.repo),
+          commit: entry.build.commit ?? null,
+          directory: entry.build.directory ?? null,
+        }
+        : null,
       remote: entry.remote ? { url: entry.remote.url, transport: entry.remote.transport } : null,
     },
     tool_details: entry.tools.map((t) => ({ name: t.name, description: t.description })),
@@ -319,9 +328,18 @@ export function progressCall(
   };
 }
 
-/** `POST /api/active {id}`: `registry-add`. */
-export function addServer(registry: Registry, id: string, call: CallInfo): Promise<ApiResult> {
-  return runTool(registry, addTool, { id }, call);
+/**
+ * `POST /api/active {id, build?}`: `registry-add`. A server built from source answers
+ * `status: "needs-build"` with the plan (`build`) and starts nothing; the page shows the plan,
+ * and a person's click sends `build: true`.
+ */
+export function addServer(
+  registry: Registry,
+  id: string,
+  call: CallInfo,
+  { build = false }: { build?: boolean } = {},
+): Promise<ApiResult> {
+  return runTool(registry, addTool, build ? { id, build } : { id }, call);
 }
 
 /** `DELETE /api/active/<id>`: `registry-remove`. */

@@ -16,6 +16,7 @@ export const PAGE_FILES: ReadonlySet<string> = new Set([
   "entry.js",
   "settings.js",
   "running.js",
+  "build_plan.js",
   "sources.js",
   "preact_htm.js",
 ]);

@@ -169,8 +169,16 @@ export function createWebApp(options: WebAppOptions): WebApp {
       if (typeof value.id !== "string") {
         return json({ status: 400, body: { error: 'Send {"id": "<catalog id>"}' } });
       }
+      if (value.build !== undefined && typeof value.build !== "boolean") {
+        return json({
+          status: 400,
+          body: { error: '"build" is true (the person agreed to the build) or false' },
+        });
+      }
       hub.check();
-      const result = await addServer(registry, value.id, progressCall("add", report));
+      const result = await addServer(registry, value.id, progressCall("add", report), {
+        build: value.build === true,
+      });
       hub.check();
       return json(result);
     },

@@ -100,7 +100,7 @@ Deno.test({
 
     // Nothing to build: what was looked for, and what the person can do.
     const nothing = await expect(t, ["add", ids.nothing, "--yes"], 1);
-    match(flat(nothing.stderr), /nothing to build in .*: no Containerfile or Dockerfile/);
+    match(flat(nothing.stderr), /nothing to (build|run) in .*empty-repo/);
     match(flat(nothing.stderr), /MCP_REGISTRY_CATALOGS.*mcp-registry refresh local/);
     deepEqual(await recorded(t), [ids.hello]);
 

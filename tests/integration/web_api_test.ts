@@ -7,6 +7,8 @@ import { generateToken } from "../../src/http/serve_http.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
 import { streamableServer } from "../_helpers/remote_server.ts";
 import { eventually, testEntry } from "../_helpers/registry.ts";
+import { makeBuildRepos } from "../_helpers/build_repos.ts";
+import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { openWeb, serverSentEvents } from "../_helpers/web.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -389,4 +391,48 @@ Deno.test("`serve --http` prints the page's address with a token it made, not on
     await registry.stop();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "POST /api/active on a server built from source answers the plan and builds nothing; " +
+    "build must be a boolean; the entry shows its repository without credentials",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "mcp-registry-web-build-" });
+    try {
+      await using repos = await makeBuildRepos(dir, "api-build");
+      const build = (id: string, repo: string) =>
+        testEntry({ id, title: id, launch_method: "build", build: { repo, commit: repos.commit } });
+      await using web = await openWeb([
+        build(repos.ids.hello, `file://${dir}/hello-repo`),
+        build("leaky-build", "https://builder:hunter2-token@example.invalid/x.git"),
+      ]);
+      const detail = await (await web.page("GET", "/api/entries/leaky-build")).text();
+      ok(!detail.includes("hunter2"), detail);
+      deepEqual(JSON.parse(detail).launch.build, {
+        repo: "https://***@example.invalid/x.git",
+        commit: repos.commit,
+        directory: null,
+      });
+
+      for (const bad of ["yes", 1, null]) {
+        const refused = await web.page("POST", "/api/active", { id: repos.ids.hello, build: bad });
+        equal(refused.status, 400);
+        match((await refused.json()).error, /"build" is true .* or false/);
+      }
+      const asked = await web.page("POST", "/api/active", { id: repos.ids.hello });
+      equal(asked.status, 200);
+      const body = await asked.json();
+      equal(body.status, "needs-build", JSON.stringify(body));
+      deepEqual(
+        [body.build.commit, body.build.file, body.build.image],
+        [repos.commit, "Containerfile", repos.image(repos.ids.hello)],
+      );
+      equal(body.container, "");
+      deepEqual(await (await web.page("GET", "/api/active")).json(), []);
+      equal(await podman("images", "--quiet", repos.image(repos.ids.hello)), "", "nothing built");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

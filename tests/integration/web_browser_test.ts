@@ -11,7 +11,8 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 // deno-lint-ignore no-import-prefix
 import { chromium, type Page } from "npm:playwright-core@1.65.1";
 import { generateToken } from "../../src/http/serve_http.ts";
-import { HAS_PODMAN } from "../_helpers/podman.ts";
+import { labelled, makeBuildRepos } from "../_helpers/build_repos.ts";
+import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { registryEnv, ROOT, spawnHttpRegistry } from "../_helpers/processes.ts";
 import { streamableServer } from "../_helpers/remote_server.ts";
 
@@ -279,6 +280,127 @@ Deno.test({
       await page.getByRole("button", { name: "Remove", exact: true }).click();
       await page.getByRole("heading", { name: "Tools (0)" }).waitFor();
       equal(errors.length, 0, errors.join("\n"));
+    } finally {
+      await browser.close();
+      await registry.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "the web page in chromium: a server built from source shows what the build would run " +
+    "before a 'Build and start' button; it builds, starts, and a failed build shows its log",
+  ignore: !HAS_CHROMIUM || !HAS_PODMAN,
+  async fn() {
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    const dir = await Deno.makeTempDir({ prefix: "mcp-registry-web-" });
+    await using repos = await makeBuildRepos(dir, "web-build");
+    const { ids, commit } = repos;
+    const token = generateToken();
+    const registry = await spawnHttpRegistry(
+      registryEnv(dir, {
+        MCP_REGISTRY_TOKEN: token,
+        MCP_REGISTRY_SOURCES: "docker,local",
+        MCP_REGISTRY_CATALOGS: repos.catalog,
+      }),
+    );
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--headless=new"],
+    });
+    const shot = (page: Page, step: number, name: string) =>
+      page.screenshot({ path: `${ARTIFACTS}/build-${step}-${name}.png`, fullPage: true });
+    try {
+      const base = new URL(registry.url).origin;
+      for (let i = 0; i < 100; i++) {
+        const found = await fetch(`${base}/api/entries/${ids.nothing}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await found.body?.cancel();
+        if (found.ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(`${base}/?token=${token}`);
+      await page.getByRole("heading", { name: "Catalog", level: 1 }).waitFor();
+
+      // The entry says how it runs; Add answers with the plan and builds nothing.
+      await page.goto(`${base}/#/entry/${ids.hello}`);
+      await page.getByRole("heading", { name: "Hello from source", level: 1 }).waitFor();
+      await page.getByText("built from source (asks first)").first().waitFor();
+      const status = page.locator("#entry-status");
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      const plan = page.locator("#build-plan");
+      await plan.getByText("nothing is built until you say so").waitFor({ timeout: 30_000 });
+      await plan.getByText(commit, { exact: true }).waitFor();
+      await plan.getByText(`file://${dir}/hello-repo`, { exact: true }).waitFor();
+      await plan.getByText("Containerfile", { exact: true }).waitFor();
+      await plan.getByText(repos.image(ids.hello), { exact: true }).waitFor();
+      equal(await page.getByRole("button", { name: "Add (start it)" }).count(), 0);
+      equal(await podman("images", "--quiet", repos.image(ids.hello)), "", "nothing built");
+      await shot(page, 1, "plan");
+      if (Deno.env.get("UPDATE_SCREENSHOTS")) {
+        await Deno.mkdir(README_SHOTS, { recursive: true });
+        await Deno.copyFile(`${ARTIFACTS}/build-1-plan.png`, `${README_SHOTS}/build-plan.png`);
+      }
+      // "Do not build" forgets the plan.
+      await plan.getByRole("button", { name: "Do not build" }).click();
+      await page.getByRole("button", { name: "Add (start it)" }).waitFor();
+
+      // Build and start: progress as for any add (each message the status line showed is
+      // kept), then it runs and its tool is listed.
+      await page.evaluate(`{
+        window.seen = [];
+        new MutationObserver(() => {
+          const text = document.querySelector("#entry-status [role=status]")?.textContent;
+          if (text && window.seen.at(-1) !== text) window.seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      }`);
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      await plan.getByRole("button", { name: "Build and start" }).click();
+      await status.locator(".badge.state-running").waitFor({ timeout: 120_000 });
+      await page.getByRole("heading", { name: "Tools (1)" }).waitFor();
+      const seen = await page.evaluate<string[]>("window.seen");
+      ok(seen.includes("Building…"), seen.join(" | "));
+      ok(seen.some((s) => /STEP \d+\/\d+:|building Containerfile/.test(s)), seen.join(" | "));
+      ok(await podman("images", "--quiet", repos.image(ids.hello)), "the image is built");
+      equal(await page.locator("#build-plan").count(), 0, "the plan is gone once it runs");
+      await shot(page, 2, "built-running");
+
+      // A build that fails: its last lines, where its whole log is; nothing runs.
+      await page.goto(`${base}/#/entry/${ids.broken}`);
+      await page.getByRole("heading", { name: "Broken build", level: 1 }).waitFor();
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      await plan.getByRole("button", { name: "Build and start" }).click({ timeout: 30_000 });
+      await status.getByText(/The last start failed/).waitFor({ timeout: 120_000 });
+      await status.getByText(/boom at step 2/).waitFor();
+      const hint = await status.locator(".log-hint").textContent();
+      match(hint ?? "", new RegExp(`whole build log .*${dir}/cache/builds/${ids.broken}\\.log`));
+      equal(await labelled(ids.broken), "", "no image or container of the failed build");
+      await shot(page, 3, "build-failed");
+      await page.getByRole("link", { name: /^Running/ }).click();
+      const card = page.locator("article", { hasText: "Broken build" });
+      await card.getByText("failed to start").waitFor();
+      await card.locator(".log-hint").waitFor();
+
+      // Nothing to build: the reason and what to do, on the entry.
+      await page.goto(`${base}/#/entry/${ids.nothing}`);
+      await page.getByRole("heading", { name: "Nothing to build", level: 1 }).waitFor();
+      await page.getByRole("button", { name: "Add (start it)" }).click();
+      await status.getByText(/nothing to (build|run) in .*empty-repo/).waitFor({ timeout: 30_000 });
+      await status.getByText(/MCP_REGISTRY_CATALOGS/).waitFor();
+      equal(await page.locator("#build-plan").count(), 0);
+
+      // The running one is removed again.
+      await page.goto(`${base}/#/entry/${ids.hello}`);
+      await page.getByRole("button", { name: "Remove", exact: true }).click();
+      await status.getByText("Not running.").waitFor();
+      equal(errors.filter((e) => !/status of 422/.test(e)).length, 0, errors.join("\n"));
     } finally {
       await browser.close();
       await registry.stop();

@@ -1,10 +1,20 @@
 // An entry of the catalog: what it is, whether it runs (add, restart, remove), how it runs,
 // its settings and its tools.
 import { html, useEffect, useState } from "./preact_htm.js";
+import { BuildPlan } from "./build_plan.js";
 import { add, dismissFailure, remove, restart } from "./running.js";
 import { Settings } from "./settings.js";
 import { api, idPath, say, store } from "./state.js";
-import { Badges, Fact, LAUNCH, SafeLink, Time, Uptime, useHeadingFocus } from "./ui.js";
+import {
+  Badges,
+  ErrorWithLog,
+  Fact,
+  LAUNCH,
+  SafeLink,
+  Time,
+  Uptime,
+  useHeadingFocus,
+} from "./ui.js";
 
 /** The entry `id`: loaded again when the active servers change or its settings were saved. */
 export function Entry({ id }) {
@@ -76,6 +86,15 @@ function HowItRuns({ entry }) {
     <dl class="facts">
       <${Fact} term="Runs as">${LAUNCH[launch.method]}<//>
       ${launch.image && html`<${Fact} term="Image"><code>${launch.image}</code><//>`}
+      ${launch.build && html`
+        <${Fact} term="Built from">
+          <code>${launch.build.repo}</code>
+          ${launch.build.directory ? ` (folder ${launch.build.directory})` : ""}
+          ${launch.build.commit
+            ? html`${" at commit "}<code>${launch.build.commit}</code>`
+            : " at the newest commit of its default branch when it builds"}
+        <//>
+      `}
       ${pkg && html`
         <${Fact} term="Package">
           <code>${`${pkg.registry}: ${pkg.name}${pkg.version ? `@${pkg.version}` : ""}`}</code>
@@ -141,18 +160,24 @@ function Status({ entry }) {
     body = html`
       <p>Not running.</p>
       ${failed && html`
-        <p class="error">The last start failed (<${Time} at=${failed.at} />): ${failed.error}</p>
+        <p class="error">
+          The last start failed (<${Time} at=${failed.at} />): <${ErrorWithLog} error=${failed
+            .error} />
+        </p>
         <button type="button" class="secondary" onClick=${() => dismissFailure(entry.id)}>
           Dismiss this error
         </button>
       `}
       ${entry.missing.length > 0 &&
         html`<p class="hint">${`Set ${entry.missing.join(", ")} below before adding it.`}</p>`}
-      <div class="actions">
-        <button type="button" id="add-button"
-          disabled=${entry.missing.length > 0 || progress !== undefined}
-          onClick=${() => add(entry.id, entry.title)}>Add (start it)</button>
-      </div>
+      <${BuildPlan} entry=${entry} busy=${progress !== undefined} />
+      ${!store.buildPlans.has(entry.id) && html`
+        <div class="actions">
+          <button type="button" id="add-button"
+            disabled=${entry.missing.length > 0 || progress !== undefined}
+            onClick=${() => add(entry.id, entry.title)}>Add (start it)</button>
+        </div>
+      `}
     `;
   }
   return html`

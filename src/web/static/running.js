@@ -2,7 +2,7 @@
 // and the actions on servers: add, restart, remove, dismiss a failed start.
 import { html } from "./preact_htm.js";
 import { api, changed, idPath, say, store } from "./state.js";
-import { Fact, Time, Uptime, useHeadingFocus } from "./ui.js";
+import { ErrorWithLog, Fact, Time, Uptime, useHeadingFocus } from "./ui.js";
 
 /** The active servers changed: the views that show them follow. */
 function activeChanged() {
@@ -10,19 +10,33 @@ function activeChanged() {
   changed();
 }
 
-/** Starts server `id` (`registry-add`); a failure stays in Running until dismissed. */
-export async function add(id, title = id) {
-  store.progress.add.set(id, { message: "Starting…" });
+/**
+ * Starts server `id` (`registry-add`); a failure stays in Running until dismissed. A server
+ * built from source answers with the plan instead (nothing built): the entry shows it with a
+ * "Build and start" button, which calls this again with `build` true.
+ */
+export async function add(id, title = id, { build = false } = {}) {
+  store.progress.add.set(id, { message: build ? "Building…" : "Starting…" });
   changed();
   try {
-    const result = await api("/api/active", { method: "POST", body: { id } });
+    const body = build ? { id, build: true } : { id };
+    const result = await api("/api/active", { method: "POST", body });
     store.failedAdds.delete(id);
-    say(`${id} is running with ${result.tools?.length ?? 0} tools.`);
+    if (result.status === "needs-build") {
+      store.buildPlans.set(id, result.build);
+      say(`${id} is built from source: see what the build would run, then decide.`);
+    } else {
+      store.buildPlans.delete(id);
+      say(`${id} is ${build ? "built and " : ""}running with ${result.tools?.length ?? 0} tools.`);
+    }
   } catch (error) {
+    store.buildPlans.delete(id);
     if (error.message !== "Not signed in") {
       store.failedAdds.set(id, { id, title, error: error.message, at: new Date().toISOString() });
     }
-    say(error.message, true);
+    // A failed build's message is long (its last lines): the toast keeps the first line.
+    const [first, ...more] = error.message.split("\n");
+    say(more.length ? `${first} (the whole message is on the entry and in Running)` : first, true);
   } finally {
     store.progress.add.delete(id);
   }
@@ -141,7 +155,7 @@ function FailedCard({ failed }) {
       <dl class="facts">
         <${Fact} term="State"><span class="badge state-failed">failed to start</span><//>
         <${Fact} term="Tried"><${Time} at=${failed.at} /><//>
-        <${Fact} term="Error" error=${true}>${failed.error}<//>
+        <${Fact} term="Error" error=${true}><${ErrorWithLog} error=${failed.error} /><//>
       </dl>
       ${progress && html`<p class="hint" role="status">${progress.message}</p>`}
       <div class="actions">

@@ -25,6 +25,12 @@ export const store = {
    * again, or the server shows up as active.
    */
   failedAdds: new Map(),
+  /**
+   * Servers built from source that answered an add with what the build would run, per id: the
+   * plan (`{kind, repo, commit, directory, file, image?, package?}`). Nothing is built until a
+   * person presses "Build and start".
+   */
+  buildPlans: new Map(),
   /** The event stream: "connecting", "live" or "reconnecting". */
   live: "connecting",
   /** The last short message: `{message, bad, seq}`. */

@@ -7,8 +7,22 @@ export const LAUNCH = {
   podman: "container (podman)",
   "stdio-proxy": "package (npm / PyPI)",
   "remote-http": "remote server",
+  build: "built from source (asks first)",
   none: "cannot run (no launch details)",
 };
+
+/** An error; when it names a build log, the log's path apart (a file on the registry's machine). */
+export function ErrorWithLog({ error }) {
+  const log = /\(whole log: ([^)\n]+)\)\s*$/.exec(error)?.[1];
+  return html`
+    ${log ? error.slice(0, error.lastIndexOf("(whole log:")).trimEnd() : error}
+    ${log && html`
+      <span class="log-hint">
+        ${"The whole build log is on the registry's machine: "}<code>${log}</code>
+      </span>
+    `}
+  `;
+}
 
 /** "5 min ago", "in 2 h 3 min". */
 export function ago(iso) {
