@@ -1,0 +1,103 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { minimalEntry } from "../catalog/entry.ts";
+import { readConfig } from "../config.ts";
+import { RunPlanStore } from "../store/run_plans.ts";
+import { baseImagesOf } from "./_build_files.ts";
+import { buildSpecOf, consentQuestion, needsRunFlow, runnableEntry } from "./build_flow.ts";
+
+const repoEntry = minimalEntry({
+  id: "aws-thing",
+  launch_method: "none",
+  repo_url: "https://github.com/acme/thing",
+  repo_subfolder: "src/thing",
+});
+
+Deno.test("`buildSpecOf()` takes build entries and none entries naming an https repository", () => {
+  deepEqual(buildSpecOf(repoEntry), {
+    repo: "https://github.com/acme/thing",
+    directory: "src/thing",
+  });
+  equal(needsRunFlow(minimalEntry({ id: "x", launch_method: "none", repo_url: null })), false);
+  equal(
+    needsRunFlow(minimalEntry({ id: "x", launch_method: "none", repo_url: "git@github.com:a/b" })),
+    false,
+    "only https repositories are cloned for a catalog entry",
+  );
+  equal(
+    needsRunFlow(minimalEntry({ id: "x", launch_method: "none", repo_url: "https://a.io/-x/y" })),
+    true,
+  );
+  equal(
+    needsRunFlow(
+      minimalEntry({ id: "x", launch_method: "podman", repo_url: "https://github.com/a/b" }),
+    ),
+    false,
+  );
+  const local = minimalEntry({
+    id: "l",
+    launch_method: "build",
+    build: { repo: "/tmp/r", commit: "abc1234" },
+  });
+  deepEqual(buildSpecOf(local), { repo: "/tmp/r", commit: "abc1234" });
+});
+
+Deno.test("`runnableEntry()` runs an entry by its kept plan, and only a plan that fits", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const plans = new RunPlanStore(kv);
+    equal(runnableEntry(repoEntry, plans), repoEntry, "no plan: the entry itself");
+    equal(runnableEntry(undefined, plans), undefined);
+    const plan = {
+      kind: "package" as const,
+      repo: "https://github.com/acme/thing",
+      commit: "a".repeat(40),
+      directory: "src/thing",
+      file: "package.json",
+      package: { registry: "npm" as const, name: "thing", version: "1.2.3" },
+    };
+    await plans.set("aws-thing", plan);
+    const pkg = runnableEntry(repoEntry, plans);
+    equal(pkg.launch_method, "stdio-proxy");
+    deepEqual(pkg.run.package, { registry: "npm", name: "thing", version: "1.2.3" });
+    const other = { ...repoEntry, repo_subfolder: "src/other" };
+    equal(runnableEntry(other, plans), other, "a plan for another folder does not fit");
+    await plans.set("aws-thing", { ...plan, kind: "recipe", file: "node", image: "localhost/x:1" });
+    const image = runnableEntry(repoEntry, plans);
+    deepEqual([image.launch_method, image.container_image], ["podman", "localhost/x:1"]);
+    // Read back from Kv, as after a restart.
+    const again = new RunPlanStore(kv);
+    await again.load();
+    equal(again.get("aws-thing")?.image, "localhost/x:1");
+    equal(
+      consentQuestion(repoEntry, again.get("aws-thing")!),
+      "Build aws-thing from https://github.com/acme/thing at commit aaaaaaaaaaaa (the node " +
+        "source recipe) and run it in a container?",
+    );
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("`baseImagesOf()` lists FROM images, not stages, scratch or ARG references", () => {
+  deepEqual(
+    baseImagesOf(
+      "ARG BASE=x\nFROM --platform=linux/amd64 golang:1.23 AS build\nRUN go build\n" +
+        "FROM build AS test\nFROM $BASE\nFROM scratch\nfrom \\\n  gcr.io/distroless/static\n",
+    ),
+    ["golang:1.23", "gcr.io/distroless/static"],
+  );
+});
+
+Deno.test("`readConfig()` reads the build settings, the runtime images defaulting to the builders", () => {
+  const config = readConfig({
+    HOME: "/home/u",
+    MCP_REGISTRY_BUILD_NODE_IMAGE: "localhost/node:base",
+    MCP_REGISTRY_NPM_REGISTRY: "http://127.0.0.1:4873/",
+    MCP_REGISTRY_BUILD_MAX_CLONE_MB: "20",
+  });
+  equal(config.build.images.nodeRuntime, "localhost/node:base");
+  equal(config.build.images.goRuntime, "gcr.io/distroless/static-debian12");
+  equal(config.build.packageRegistries.npm, "http://127.0.0.1:4873");
+  equal(config.build.packageRegistries.pypi, "https://pypi.org");
+  equal(config.build.maxCloneMb, 20);
+});
