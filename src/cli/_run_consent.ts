@@ -9,7 +9,7 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { describePlan, prepareRun, type RunPlan } from "../registry/build_flow.ts";
+import { buildSpecOf, describePlan, prepareRun, type RunPlan } from "../registry/build_flow.ts";
 import { Podman } from "../runtime/podman.ts";
 import { redactUrl } from "../sources/git.ts";
 import { confirm, type ConfirmOptions } from "./_confirm.ts";
@@ -27,11 +27,13 @@ export interface ConsentFlags {
   rebuild: boolean;
 }
 
-/** What to start (and record): the entry as it runs, and what was built for it, if anything. */
+/** What to start (and record): the entry as it runs, and how it was resolved. */
 export interface Consented {
   entry: CatalogEntry;
-  /** What this command built; null when nothing was (an image built before is at hand). */
-  built: RunPlan | null;
+  /** The plan it runs by (kept from before, or just made); null for an image built before. */
+  plan: RunPlan | null;
+  /** True when this command built it (or resolved its package) after a yes. */
+  built: boolean;
 }
 
 /**
@@ -51,6 +53,8 @@ export async function consentToRun(
     cacheDir: session.config.cacheDir,
     runtime,
     runMarks: session.stores.runMarks,
+    runPlans: session.stores.runPlans,
+    settings: session.config.build,
     progress: (step: string) => progress.step(`${entry.id}: ${step}`),
   };
   const failed = (error: unknown, what: "resolve" | "build") => {
@@ -78,16 +82,19 @@ export async function consentToRun(
       return failed(error, "resolve");
     }
     progress.end();
-    if (answer.status === "ready") return { entry: answer.entry, built: null };
+    if (answer.status === "ready") return { entry: answer.entry, plan: answer.plan, built: false };
     plan = answer.plan;
   }
 
   const command = `mcp-registry add ${entry.id}${flags.check ? " --check" : ""}` +
     `${flags.rebuild ? " --rebuild" : ""} --yes`;
+  const what = plan?.kind === "package"
+    ? `${entry.id} runs as the package its repository publishes; nothing is installed before ` +
+      "your yes."
+    : `${entry.id} is built from its repository before it can start.`;
   out.note(
     [
-      `${entry.id} is built from its repository before it can start. ` +
-      (flags.yes ? "--yes: building now:" : "The build would run:"),
+      `${what} ${flags.yes ? "--yes: going ahead with:" : "It would run:"}`,
       ...(plan ? describePlan(plan) : rebuildPlan(entry)).map((line) => `  ${line}`),
     ].join("\n"),
   );
@@ -123,7 +130,7 @@ export async function consentToRun(
     const built = await prepareRun(entry, { ...options, build: true, signal: stop.signal });
     progress.end();
     if (built.status !== "ready") throw new Error(`${entry.id}: the build was not done`);
-    return { entry: built.entry, built: built.plan };
+    return { entry: built.entry, plan: built.plan, built: true };
   } catch (error) {
     return failed(error, "build");
   } finally {
@@ -133,7 +140,7 @@ export async function consentToRun(
 
 /** What a rebuild runs, from the entry alone (the commit is resolved when it builds). */
 function rebuildPlan(entry: CatalogEntry): string[] {
-  const spec = entry.build;
+  const spec = buildSpecOf(entry);
   return [
     `- repository: ${redactUrl(spec?.repo ?? "")}`,
     `- commit: ${spec?.commit ?? "the newest of its default branch, resolved when it builds"}`,

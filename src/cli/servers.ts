@@ -10,7 +10,7 @@ import type { AddOutcome } from "../proxy/active_servers.ts";
 import { builtImage } from "../runtime/container_runtime.ts";
 import { type ConfigKey, missingConfig } from "../runtime/launch_spec.ts";
 import { Podman } from "../runtime/podman.ts";
-import { needsRunFlow, type RunPlan } from "../registry/build_flow.ts";
+import { needsRunFlow, runnableEntry, type RunPlan } from "../registry/build_flow.ts";
 import { describeUnrunnable } from "../registry/entry_summary.ts";
 import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./command.ts";
@@ -88,7 +88,8 @@ arguments, 3 no such id.`,
     }
     // A server built from source: the person decides first (nothing is built without a yes).
     let toStart = entry;
-    let built: RunPlan | null = null;
+    let plan: RunPlan | null = null;
+    let built = false;
     if (needsRunFlow(entry)) {
       const consented = await consentToRun(session, entry, out, {
         yes: values.yes === true,
@@ -97,7 +98,7 @@ arguments, 3 no such id.`,
         rebuild: values.rebuild === true,
       });
       if ("exit" in consented) return consented.exit;
-      ({ entry: toStart, built } = consented);
+      ({ entry: toStart, plan, built } = consented);
     }
     let check: Checked | null = null;
     if (values.check === true) {
@@ -120,7 +121,7 @@ arguments, 3 no such id.`,
       }
       check = started;
       if (needsRunFlow(entry)) {
-        await session.stores.runMarks.verified(entry.id, built?.commit ?? entry.build?.commit)
+        await session.stores.runMarks.verified(entry.id, plan?.commit ?? entry.build?.commit)
           .catch(() => {});
       }
     }
@@ -136,17 +137,15 @@ arguments, 3 no such id.`,
         already_added: already,
         added_at: mount.added_at,
         launch_method: entry.launch_method,
-        ...(needsRunFlow(entry) ? { image: toStart.container_image ?? null, built } : {}),
+        ...(needsRunFlow(entry)
+          ? { image: toStart.container_image ?? null, plan, built: built ? plan : null }
+          : {}),
         check: check ? { ms: check.ms, container: check.container, tools: check.tools } : null,
       },
       () => {
         const width = textWidth();
         return [
-          ...(built
-            ? [`Built ${built.image ?? entry.id} from ${built.repo} at ${built.commit}.`]
-            : needsRunFlow(entry) && toStart.container_image
-            ? [`${entry.id} runs ${toStart.container_image}, built before.`]
-            : []),
+          ...(needsRunFlow(entry) ? [describeRun(entry, toStart, plan, built)] : []),
           ...(check
             ? [
               `${entry.id} started in ${check.ms} ms with ${check.tools.length} tools, ` +
@@ -262,10 +261,7 @@ async function describeMount(session: CliSession, mount: { id: string; added_at:
   }
   const missing = missingConfig(entry, await session.configs.get(entry.id));
   const why = needsRunFlow(entry) ? null : whyNotRunnable(entry);
-  // Built from source: the next start runs the image built, and builds none without a yes.
-  const unbuilt = entry.launch_method === "build" &&
-    !(await new Podman({ binary: session.config.podman })
-      .imageExists(builtImage(entry.id, entry.build?.commit)).catch(() => false));
+  const unbuilt = needsRunFlow(entry) && !(await runsWithoutBuild(session, entry));
   return {
     id: entry.id,
     title: entry.title,
@@ -282,6 +278,23 @@ async function describeMount(session: CliSession, mount: { id: string; added_at:
       }`
       : null,
   };
+}
+
+/**
+ * Whether the next registry start can start a repository entry without a build, as its restore
+ * does: by the plan kept for it (a package, or an image that is still there), else by the image
+ * a build entry's pinned commit (or last build) made.
+ */
+async function runsWithoutBuild(session: CliSession, entry: CatalogEntry): Promise<boolean> {
+  const planned = runnableEntry(entry, session.stores.runPlans);
+  const image = planned.launch_method === "podman"
+    ? planned.container_image
+    : planned.launch_method === "build"
+    ? builtImage(entry.id, entry.build?.commit)
+    : null;
+  if (!image) return planned.launch_method === "stdio-proxy";
+  const runtime = new Podman({ binary: session.config.podman });
+  return await runtime.imageExists(image).catch(() => false);
 }
 
 /** What `add --check` saw: the start, and the container it ran in (removed since). */
@@ -339,6 +352,23 @@ function whyNotRunnable(entry: CatalogEntry): string | null {
       "podman), or describe it in your own catalog (MCP_REGISTRY_CATALOGS, server.yaml format) " +
       "and run mcp-registry refresh local.",
   );
+}
+
+/** How a server run from its repository runs: built now, or as resolved before. */
+function describeRun(
+  entry: CatalogEntry,
+  toStart: CatalogEntry,
+  plan: RunPlan | null,
+  built: boolean,
+): string {
+  const pkg = plan?.package;
+  if (pkg) {
+    return `${entry.id} runs the ${pkg.registry} package ${pkg.name}@${pkg.version}` +
+      (plan ? ` (published from ${plan.repo} at ${plan.commit})` : "") +
+      (built ? "." : ", as resolved before.");
+  }
+  if (built && plan) return `Built ${plan.image ?? entry.id} from ${plan.repo} at ${plan.commit}.`;
+  return `${entry.id} runs ${toStart.container_image ?? "its image"}, built before.`;
 }
 
 /** What is missing, with the command that sets each. */

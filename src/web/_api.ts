@@ -14,6 +14,7 @@ import { secretMasker } from "../util/mask.ts";
 import type { ActiveInfo } from "../proxy/active_servers.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
 import type { SearchFilters } from "../search/catalog_index.ts";
+import { buildSpecOf } from "../registry/build_flow.ts";
 import { type ConfigItem, configView } from "../registry/config_view.ts";
 import { type EntrySummary, summarize } from "../registry/entry_summary.ts";
 import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
@@ -203,14 +204,8 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
       method: entry.launch_method,
       image: entry.container_image,
       package: entry.run.package ?? null,
-      /** Built from source: the repository (credentials masked), pinned commit and folder. */
-      build: entry.build
-        ? {
-          repo: redactUrl(entry.build.repo),
-          commit: entry.build.commit ?? null,
-          directory: entry.build.directory ?? null,
-        }
-        : null,
+      /** Run from its repository: the repository (credentials masked), commit and folder. */
+      build: buildOf(entry),
       remote: entry.remote ? { url: entry.remote.url, transport: entry.remote.transport } : null,
     },
     tool_details: entry.tools.map((t) => ({ name: t.name, description: t.description })),
@@ -225,6 +220,14 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
     warnings: entry.warnings,
     last_refreshed: entry.last_refreshed,
   });
+}
+
+/** Where a repository entry's code comes from, as the page shows it; null for other entries. */
+function buildOf(entry: CatalogEntry) {
+  const spec = buildSpecOf(entry);
+  return spec
+    ? { repo: redactUrl(spec.repo), commit: spec.commit ?? null, directory: spec.directory ?? null }
+    : null;
 }
 
 /** One active server as the page shows it. */

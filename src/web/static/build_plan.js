@@ -11,25 +11,33 @@ export function BuildPlan({ entry, busy }) {
   const plan = store.buildPlans.get(entry.id);
   if (!plan) return null;
   const where = plan.directory ? `${plan.directory}/${plan.file}` : plan.file;
+  const pkg = plan.kind === "package";
   const cancel = () => {
     store.buildPlans.delete(entry.id);
     changed();
   };
   return html`
     <section id="build-plan" class="plan" aria-labelledby="build-plan-heading">
-      <h3 id="build-plan-heading">Built from source: nothing is built until you say so</h3>
-      <p>The build would run:</p>
+      <h3 id="build-plan-heading">
+        ${pkg
+          ? "Runs the package its repository publishes: nothing runs until you say so"
+          : "Built from source: nothing is built until you say so"}
+      </h3>
+      <p>${pkg ? "It would run:" : "The build would run:"}</p>
       <dl class="facts">
         <${Fact} term="Repository"><code>${plan.repo}</code><//>
         <${Fact} term="Commit"><code>${plan.commit}</code><//>
-        ${plan.kind === "package" && plan.package
+        ${pkg && plan.package
           ? html`<${Fact} term="Package">
             <code>${`${plan.package.registry}: ${plan.package.name}@${plan.package.version}`}</code>
             ${` (named by ${where})`}
           <//>`
           : plan.kind === "recipe"
           ? html`<${Fact} term="Recipe">
-            <code>${plan.file}</code>${" (a generated Containerfile, built in a container)"}
+            <code>${plan.file}</code>${
+            ` (${plan.recipe ?? "a generated Containerfile"}; ` +
+            "built in a container, no host folder)"
+          }
           <//>`
           : html`<${Fact} term="Builds">
             <code>${where}</code>${" (podman build; no host folder but the clone)"}
@@ -38,9 +46,11 @@ export function BuildPlan({ entry, busy }) {
       </dl>
       <div class="actions">
         <button type="button" id="build-button" disabled=${busy}
-          onClick=${() => add(entry.id, entry.title, { build: true })}>Build and start</button>
+          onClick=${() => add(entry.id, entry.title, { build: true })}>
+          ${pkg ? "Start it" : "Build and start"}
+        </button>
         <button type="button" class="secondary" disabled=${busy} onClick=${cancel}>
-          Do not build
+          ${pkg ? "Do not start" : "Do not build"}
         </button>
       </div>
     </section>

@@ -152,7 +152,7 @@ function Status({ entry }) {
         <button type="button" class="danger" onClick=${() => remove(entry.id)}>Remove</button>
       </div>
     `;
-  } else if (entry.launch_method === "none") {
+  } else if (entry.launch_method === "none" && !entry.launch.build) {
     body = html`
       <p>The sources describe this server but not how to run it, so it cannot be added.</p>
     `;
