@@ -129,7 +129,7 @@ export async function buildRun(
       timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
       onLine: (line) => {
-        if (/^STEP \d+\/\d+:/.test(line)) progress?.(line.slice(0, 160));
+        if (/^(\[\d+\/\d+\] )?STEP \d+\/\d+:/.test(line)) progress?.(line.slice(0, 160));
       },
     });
     const logFile = join(options.cacheDir, "builds", `${entry.id}.log`);

@@ -16,7 +16,7 @@ import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 import { LocalCatalogsSource } from "../../src/sources/local_catalogs.ts";
 import { runGit } from "../../src/sources/git.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
-import { openTestRegistry, type TestRegistry, textOf } from "../_helpers/registry.ts";
+import { eventually, openTestRegistry, type TestRegistry, textOf } from "../_helpers/registry.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -127,7 +127,12 @@ async function setUp(dir: string) {
 }
 
 /** A registry over the catalog, with the local test images as recipe and package images. */
-async function open(dir: string, catalog: string, npm: string): Promise<TestRegistry> {
+async function open(
+  dir: string,
+  catalog: string,
+  npm: string,
+  env: Record<string, string> = {},
+): Promise<TestRegistry> {
   const t = await openTestRegistry({
     dir,
     sources: [new LocalCatalogsSource({ paths: [catalog] })],
@@ -135,6 +140,7 @@ async function open(dir: string, catalog: string, npm: string): Promise<TestRegi
       MCP_REGISTRY_BUILD_NODE_IMAGE: BASE,
       MCP_REGISTRY_NODE_IMAGE: NODE_RUNTIME,
       MCP_REGISTRY_NPM_REGISTRY: npm,
+      ...env,
     },
   });
   await t.registry.catalog.refresh("local");
@@ -176,11 +182,25 @@ Deno.test({
         );
         match(textOf(asked), /recipe: Node: node bin\/server\.js/);
         const started = performance.now();
-        const built = await t.call("registry-add", { id: "rw-recipe", build: true });
+        const steps: string[] = [];
+        const built = await t.client.callTool(
+          { name: "registry-add", arguments: { id: "rw-recipe", build: true } },
+          undefined,
+          { onprogress: (p) => steps.push(p.message ?? "") },
+        ) as CallToolResult;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         console.log(`Node recipe: built and started in ${seconds} s`);
         equal(status(built), "started", textOf(built));
         equal(textOf(await t.call("rw-recipe__hello", { name: "ada" })), "hello ada from v1");
+        const said = steps.join("\n");
+        match(said, /^rw-recipe: cloning /m);
+        match(said, /^rw-recipe: cloned [0-9a-f]{12}: \d+\.\d MB$/m);
+        match(said, /^rw-recipe: checking npm rw-hello against /m);
+        match(
+          said,
+          /^rw-recipe: \[1\/2\] STEP 1\/\d+: FROM localhost\/mcp-registry-test\/node:base AS builder/m,
+        );
+        match(said, /^rw-recipe: built localhost\/mcp-registry-build\/rw-recipe:[0-9a-f]{12} in /m);
         equal(t.registry.context.runMarks!.get("rw-recipe")?.commit, fake.v1);
 
         // 2. A hijack and a private package: not used; each is built by its recipe instead.
@@ -311,7 +331,8 @@ Deno.test({
       (await podman("images", "--all", "--quiet", "--filter", "dangling=true")).split("\n")
         .filter(Boolean).sort();
     const containers = async () =>
-      (await podman("ps", "--all", "--external", "--quiet")).split("\n").filter(Boolean).sort();
+      (await podman("ps", "--all", "--external", "--format", "{{.Names}}")).split("\n")
+        .filter((name) => name.includes("working-container")).sort();
     try {
       // npm is not in the local node image: the builder stage's `npm install` fails.
       await commit(fake.recipe, {
@@ -349,10 +370,17 @@ Deno.test({
           .catch(() => "");
         ok(!history.includes("COPY . /app") && !history.includes("npm"), "no half image");
       }
-      deepEqual(
-        (await containers()).filter((c) => !containersBefore.includes(c)),
-        [],
-        "no build container",
+      // Another test's build may hold a working container for a moment; ours would stay.
+      ok(
+        await eventually(
+          async () =>
+            (await containers()).filter((c) => !containersBefore.includes(c)).length === 0,
+          {
+            timeoutMs: 15_000,
+            everyMs: 500,
+          },
+        ),
+        "no build container is left",
       );
       equal(t.registry.context.runMarks!.get("rw-recipe")?.state, "failed");
       deepEqual(
@@ -363,6 +391,33 @@ Deno.test({
     } finally {
       await fake.server.shutdown().catch(() => {});
       await removeImages();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a clone over the size limit is refused with the setting to change, and removed",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "run_way_test_" });
+    const fake = await setUp(dir);
+    try {
+      const noise = crypto.getRandomValues(new Uint8Array(60_000));
+      const big = Array.from({ length: 25 }, () => btoa(String.fromCharCode(...noise))).join("");
+      await commit(`${dir}/private`, { "big.txt": big });
+      await using t = await open(dir, fake.catalog, fake.npm, {
+        MCP_REGISTRY_BUILD_MAX_CLONE_MB: "1",
+      });
+      const refused = await t.call("registry-add", { id: "rw-private", build: true });
+      equal(refused.isError, true);
+      match(
+        textOf(refused),
+        /^Cannot run rw-private: the clone of .*private at [0-9a-f]{12} is \d+ MB, over the 1 MB limit \(MCP_REGISTRY_BUILD_MAX_CLONE_MB\)$/,
+      );
+      deepEqual(await Array.fromAsync(Deno.readDir(`${dir}/cache/builds`)), []);
+    } finally {
+      await fake.server.shutdown().catch(() => {});
       await Deno.remove(dir, { recursive: true });
     }
   },
