@@ -146,7 +146,18 @@ export async function buildRun(
           `${tail}\n(whole log: ${logFile})`,
       );
     }
-    progress?.(`built ${plan.image} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const size = await runtime.imageSize?.(plan.image!).catch(() => null) ?? null;
+    const mb = size === null ? null : size / 1_000_000;
+    if (mb !== null && mb > settings.maxImageMb) {
+      await runtime.removeImages([plan.image!, builtImage(entry.id)]).catch(() => {});
+      throw new BuildError(
+        `the image built from ${plan.repo} at ${plan.commit.slice(0, 12)} is ${mb.toFixed(0)} ` +
+          `MB, over the ${settings.maxImageMb} MB limit (MCP_REGISTRY_BUILD_MAX_IMAGE_MB); it ` +
+          "was removed",
+      );
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    progress?.(`built ${plan.image}${mb === null ? "" : ` (${mb.toFixed(0)} MB)`} in ${seconds} s`);
     return plan;
   });
 }
@@ -239,7 +250,8 @@ async function withClone<T>(
         "format) with an image you built or pulled, and call registry-refresh with source local",
     );
   } catch (error) {
-    if (error instanceof BuildError || !(error instanceof Error)) throw error;
+    // Every message names the entry first, once.
+    if (!(error instanceof Error) || error.message.startsWith(`${entry.id}: `)) throw error;
     throw new BuildError(`${entry.id}: ${error.message}`);
   } finally {
     await Deno.remove(clone, { recursive: true }).catch(() => {});

@@ -147,6 +147,11 @@ export interface ContainerRuntime {
    * a failed build leaves no image or container of its own. Returns its code and output.
    */
   build(request: BuildRequest, options: BuildOptions): Promise<BuildOutput>;
+  /**
+   * The size in bytes of a local image, or null when it is unknown. Optional: builds check a
+   * new image against their size limit when the runtime can tell.
+   */
+  imageSize?(image: string): Promise<number | null>;
   /** Removes images by name; ones already gone are fine. */
   removeImages(names: string[]): Promise<void>;
   /** Stops (with a short grace) and removes containers by name; ones already gone are fine. */

@@ -5,7 +5,10 @@
  * image is the local test image), and reused on the next start; a repository with nothing to
  * build gets a clear error and leaves nothing behind.
  */
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { readConfig } from "../../src/config.ts";
+import { prepareRun } from "../../src/registry/build_flow.ts";
+import { Podman } from "../../src/runtime/podman.ts";
 import { loadLocalCatalogs, LocalCatalogsSource } from "../../src/sources/local_catalogs.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { openTestRegistry, textOf } from "../_helpers/registry.ts";
@@ -249,6 +252,56 @@ Deno.test({
         await podman("rmi", "--force", "--ignore", image(v1.slice(0, 12)), image("latest"))
           .catch(() => {});
       }
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "`prepareRun()` removes an image over the size limit and says which setting to change",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "build_test_" });
+    const image = "localhost/mcp-registry-build/size-build";
+    try {
+      const { catalog } = await makeRepos(dir);
+      const { entries } = await loadLocalCatalogs([catalog]);
+      const entry = { ...entries.find((e) => e.id === "hello-build")!, id: "size-build" };
+      const podmanRuntime = new Podman({ binary: "podman" });
+      // The size as podman reports it (the product's Podman may not tell it yet).
+      const imageSize = async (name: string) =>
+        Number(await podman("image", "inspect", "--format", "{{.Size}}", name));
+      const runtime = new Proxy(podmanRuntime, {
+        get(target, key) {
+          if (key === "imageSize") return imageSize;
+          const value = Reflect.get(target, key, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const settings = { ...readConfig({ HOME: "/home/u" }).build, maxImageMb: 1 };
+      const steps: string[] = [];
+      await rejects(
+        () =>
+          prepareRun(entry, {
+            build: true,
+            cacheDir: `${dir}/cache`,
+            runtime,
+            settings,
+            progress: (step) => steps.push(step),
+          }),
+        (error: Error) => {
+          equal(error.name, "BuildError");
+          match(
+            error.message,
+            /^size-build: the image built from .* is \d+ MB, over the 1 MB limit \(MCP_REGISTRY_BUILD_MAX_IMAGE_MB\); it was removed$/,
+          );
+          return true;
+        },
+      );
+      equal(await podman("images", "--quiet", image), "", "no image of it is left");
+      equal(await labelled("size-build"), "");
+    } finally {
+      await podman("rmi", "--force", "--ignore", `${image}:latest`).catch(() => {});
       await Deno.remove(dir, { recursive: true });
     }
   },
