@@ -14,7 +14,7 @@
  * ```
  *
  * - {@linkcode needsRunFlow}: whether an entry goes through here at all (a `build` entry, or
- *   a `none` entry that names an https repository). Any other entry is answered `ready` with
+ *   a `none` entry that names a repository on a public forge). Any other entry is answered `ready` with
  *   itself, so a caller may call `prepareRun` for every entry.
  * - `build: false` never builds: when the image (or the resolved package) is at hand it is
  *   `ready`; otherwise it resolves what would run (cloning the repository shallow into the
@@ -82,17 +82,26 @@ export interface RunFlowOptions {
 
 /**
  * True for an entry that is resolved from its repository before it can start: a `build`
- * entry (a local catalog's `source.project`), or a `none` entry naming an https repository.
+ * entry (a local catalog's `source.project`), or a `none` entry naming a repository on a public
+ * forge (GitHub, GitLab, Codeberg, Bitbucket).
  */
 export function needsRunFlow(entry: CatalogEntry): boolean {
   return buildSpecOf(entry) !== null;
 }
 
+/**
+ * The repositories a catalog entry from the web may name to be cloned: an owner and a name on a
+ * public forge, over https (an allow-list: no other host, scheme, port or credentials). Local
+ * catalogs name any repository (`build` entries): the person wrote them.
+ */
+const PUBLIC_FORGE =
+  /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/[\w.-]+\/[\w.-]+$/;
+
 /** Where a repository entry's code comes from; null for any other entry. */
 export function buildSpecOf(entry: CatalogEntry): BuildSpec | null {
   if (entry.launch_method === "build") return entry.build;
   if (entry.launch_method !== "none" || !entry.repo_url) return null;
-  if (!/^https:\/\/[a-z0-9.-]+\/[\w.-]+\/[\w.-]+$/i.test(entry.repo_url)) return null;
+  if (!PUBLIC_FORGE.test(entry.repo_url)) return null;
   return {
     repo: entry.repo_url,
     ...(entry.repo_subfolder ? { directory: entry.repo_subfolder } : {}),

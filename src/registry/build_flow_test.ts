@@ -23,8 +23,29 @@ Deno.test("`buildSpecOf()` takes build entries and none entries naming an https 
     false,
     "only https repositories are cloned for a catalog entry",
   );
+  // A catalog from the web names only public forges: no other host, port, credentials or path.
+  for (
+    const url of [
+      "https://a.io/x/y",
+      "https://localhost/x/y",
+      "https://169.254.169.254/x/y",
+      "https://github.com:8443/x/y",
+      "https://token@github.com/x/y",
+      "https://github.com/x/y/../../z",
+      "http://github.com/x/y",
+      "file:///etc",
+    ]
+  ) {
+    equal(
+      needsRunFlow(minimalEntry({ id: "x", launch_method: "none", repo_url: url })),
+      false,
+      url,
+    );
+  }
   equal(
-    needsRunFlow(minimalEntry({ id: "x", launch_method: "none", repo_url: "https://a.io/-x/y" })),
+    needsRunFlow(
+      minimalEntry({ id: "x", launch_method: "none", repo_url: "https://codeberg.org/a/b.c" }),
+    ),
     true,
   );
   equal(
