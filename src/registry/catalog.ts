@@ -9,6 +9,7 @@
 import type { Logger } from "../util/log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import { type IndexSnapshot, restoreIndex, snapshotIndex } from "../search/index_snapshot.ts";
+import { EntryTable } from "../search/entry_table.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
 import type { CatalogStore, SourceState, StoredCatalogInfo } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
@@ -531,8 +532,10 @@ export class Catalog {
     if (key !== null && key === this.#indexKey) return;
     if (key !== null) {
       try {
-        const stored = await this.#store.loadMerged<IndexSnapshot>(key);
-        const index = stored && await restoreIndex(stored.entries, stored.index);
+        const stored = await this.#store.loadMerged<Omit<IndexSnapshot, "postings">>(key);
+        const table = stored && EntryTable.fromBytes(stored.lines, stored.count);
+        const index = stored && table &&
+          await restoreIndex(table, { ...stored.index, postings: stored.binary });
         if (index) {
           this.#swap(index, key, true);
           this.#log.debug("search index read from the cache", { entries: index.size });
@@ -552,7 +555,14 @@ export class Catalog {
     // Stored in the background: the next start with the same catalogs reads it back.
     this.#savingMerged = this.#savingMerged.then(async () => {
       const snapshot = await snapshotIndex(index);
-      await this.#store.saveMerged(key, { entries: [...index.entries], index: snapshot });
+      const { table } = index;
+      const { postings: binary, ...json } = snapshot;
+      await this.#store.saveMerged(key, {
+        lines: table.bytes,
+        count: table.size,
+        index: json,
+        binary,
+      });
     }).catch((error) => this.#log.warn("cannot store the search index", { error: String(error) }));
   }
 

@@ -314,7 +314,7 @@ Deno.test("Catalog merges its sources and keeps merged ids across a restart", as
       minimalEntry({ id: "beta", source: "local", repo_url: repo("x") }),
     ];
     await catalog.refresh("local");
-    const ids = () => catalog.index.entries.map((e) => [e.id, e.repo_url]).sort();
+    const ids = () => [...catalog.index.table].map((e) => [e.id, e.repo_url]).sort();
     const expected = [
       ["alpha", repo("alpha")],
       ["beta", repo("beta")],
@@ -323,7 +323,7 @@ Deno.test("Catalog merges its sources and keeps merged ids across a restart", as
     deepEqual(ids(), expected);
     await catalog.close();
     const restarted = await make();
-    deepEqual(restarted.index.entries.map((e) => [e.id, e.repo_url]).sort(), expected);
+    deepEqual([...restarted.index.table].map((e) => [e.id, e.repo_url]).sort(), expected);
     equal(restarted.index.get("io-github-o-beta"), undefined);
   });
 });

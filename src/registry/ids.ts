@@ -13,15 +13,13 @@ import { closest } from "./suggest.ts";
 export const idArgument = z.string().trim().min(1).max(200).refine(
   (id) => !/\p{Cc}/u.test(id),
   "must not contain control characters (ids are letters, digits and dashes)",
-).describe(
-  'The server\'s catalog id, as registry-find returns it (e.g. "memory").',
-);
+).describe('A catalog id from registry-find, e.g. "memory"');
 
 /** The entry with this id, or the error text that suggests the closest ids. */
 export function lookupEntry(index: CatalogIndex, id: string): CatalogEntry | string {
   const entry = index.get(id) ?? index.get(id.toLowerCase());
   if (entry) return entry;
-  const near = closest(id.toLowerCase(), index.entries.map((e) => e.id), 5);
+  const near = closest(id.toLowerCase(), index.ids(), 5);
   // Search hits only when they share a word with what was typed: fuzzy matches of a made-up
   // id ("nosuch") would suggest servers that have nothing to do with it.
   const words = id.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { CatalogEntry, LaunchMethod } from "../catalog/entry.ts";
+import type { LaunchMethod } from "../catalog/entry.ts";
+import type { IndexedEntry } from "./_indexed_entry.ts";
 import { type MarkLookup, STARTS_NOW } from "./_runnable.ts";
 
 /** Filters narrow the catalog before anything is ranked. */
@@ -34,8 +35,8 @@ export type Startable = typeof STARTABLE[number];
 export function filterChecks(
   filters: SearchFilters,
   marks: MarkLookup | undefined,
-): ((entry: CatalogEntry) => boolean)[] {
-  const checks: ((entry: CatalogEntry) => boolean)[] = [];
+): ((entry: IndexedEntry) => boolean)[] {
+  const checks: ((entry: IndexedEntry) => boolean)[] = [];
   const { source, category, tag, official, featured, requires_api_key, launch_method } = filters;
   if (source !== undefined) {
     const s = source.toLowerCase();

@@ -1,11 +1,19 @@
 /**
- * MiniSearch's inverted index read directly: which entries hold an indexed term, in which
- * field, how often, and the BM25 score MiniSearch would give that match. The ranking walks
- * these postings into flat arrays instead of calling `MiniSearch.search()`, whose per-entry
- * result objects, per-term maps and full sort were most of a query's time.
+ * The inverted index as flat typed arrays: which entries hold an indexed term, in which field,
+ * how often, and the BM25 score MiniSearch would give that match. The ranking walks these
+ * postings into flat arrays instead of calling `MiniSearch.search()`, whose per-entry result
+ * objects, per-term maps and full sort were most of a query's time.
  *
- * Reads MiniSearch's protected fields (`_index`, `_fieldIds`, ...) of the version pinned in
- * deno.json; `_postings_test.ts` checks the scores against `MiniSearch.search()` itself.
+ * MiniSearch builds the index (tokenizing, field lengths); {@linkcode Postings.fromMiniSearch}
+ * then copies what ranking reads out of its protected fields (`_index`, `_fieldIds`, ... of the
+ * version pinned in deno.json) and the MiniSearch instance is dropped. Stored, the postings are
+ * one byte array and a sorted term list ({@linkcode Postings.toStored}): a start reads them back
+ * as views over the stored bytes, with no parsing and no object per posting (MiniSearch's own
+ * `loadJS` made a map per term and field, about 20 MB and 300 ms at 10,000 entries, issue 18).
+ *
+ * Prefix and fuzzy lookups search the sorted terms (binary search; a bounded edit distance
+ * over the terms of a near length). `_postings_test.ts` checks the scores against
+ * `MiniSearch.search()` itself.
  *
  * @module
  */
@@ -14,15 +22,11 @@ import type MiniSearch from "minisearch";
 /** Entry (MiniSearch short id) → how often the term occurs in the field. */
 type DocFreqs = Map<number, number>;
 /** Field id → the entries that hold the term in that field. */
-export type FieldPostings = Map<number, DocFreqs>;
+type FieldPostings = Map<number, DocFreqs>;
 
 /** The protected state of a MiniSearch instance that the postings read. */
 interface Internals {
-  _index: {
-    get(term: string): FieldPostings | undefined;
-    atPrefix(prefix: string): Iterable<[string, FieldPostings]>;
-    fuzzyGet(term: string, maxDistance: number): Map<string, [FieldPostings, number]>;
-  };
+  _index: Iterable<[string, FieldPostings]>;
   _fieldIds: Record<string, number>;
   _fieldLength: Map<number, number[]>;
   _avgFieldLength: number[];
@@ -33,9 +37,10 @@ interface Internals {
 /** One indexed term a query term reached, and how much that way of reaching it counts. */
 export interface Expansion {
   term: string;
+  /** The term's position among the sorted terms: what {@linkcode Postings.range} takes. */
+  id: number;
   /** 1 for the term itself, less for a longer word it is a prefix of or a word a few edits away. */
   weight: number;
-  postings: FieldPostings;
 }
 
 /** A field as the ranking walks it. */
@@ -45,6 +50,16 @@ export interface PostingField {
   boost: number;
 }
 
+/** The postings as stored: JSON-able parts and one byte array. */
+export interface StoredPostings {
+  /** The indexed terms, sorted (JS string order). */
+  terms: string[];
+  /** Field name → id, as MiniSearch numbered them. */
+  fieldIds: Record<string, number>;
+  /** See the layout at {@linkcode Postings.toStored}. */
+  bytes: Uint8Array;
+}
+
 /** MiniSearch's defaults (7.x): BM25+ parameters and the weights of prefix and fuzzy matches. */
 const K = 1.2;
 const B = 0.7;
@@ -52,42 +67,150 @@ const D = 0.5;
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 
-/** Read access to a built (or loaded) MiniSearch index. */
+/** Bump when the byte layout changes. */
+const LAYOUT = 1;
+const HEADER_WORDS = 6;
+
+/** The postings of a built index, in flat arrays. */
 export class Postings {
-  readonly #index: Internals["_index"];
-  /**
-   * Per field, then per short id: BM25's length norm, `k·(1 − b + b·length / average)`;
-   * float32, 4 bytes an entry a field.
-   */
+  /** The indexed terms, sorted. */
+  readonly #terms: readonly string[];
+  /** Postings of term `t` in field `f`: `[start[t·F + f], start[t·F + f + 1])`. */
+  readonly #start: Uint32Array;
+  /** Each posting's entry (its position in the catalog). */
+  readonly doc: Uint32Array;
+  /** Each posting's count of the term in the field. */
+  readonly freq: Uint32Array;
+  /** Per field id, then per entry: BM25's length norm, `k·(1 − b + b·length / average)`. */
   readonly #norm: Float32Array[];
+  readonly #fieldCount: number;
+  readonly #fieldIds: Record<string, number>;
+  /** The stored form's bytes (kept: the arrays above are views over them). */
+  readonly #bytes: Uint8Array;
   /** Entries indexed. */
   readonly documentCount: number;
   /** The fields with a boost, in the order MiniSearch scores them. */
   readonly fields: readonly PostingField[];
-  /** MiniSearch's short id → the entry's position in the catalog (its MiniSearch id). */
-  readonly entryOf: Int32Array;
 
-  /** @param search A built or loaded index (its documents' ids are catalog positions). */
-  constructor(search: MiniSearch<never>, boost: Readonly<Record<string, number>>) {
-    const internals = search as unknown as Internals;
-    this.#index = internals._index;
-    this.documentCount = internals._documentCount;
+  private constructor(
+    stored: StoredPostings,
+    boost: Readonly<Record<string, number>>,
+    arrays: { start: Uint32Array; doc: Uint32Array; freq: Uint32Array; norm: Float32Array[] },
+    documentCount: number,
+  ) {
+    this.#terms = stored.terms;
+    this.#fieldIds = stored.fieldIds;
+    this.#fieldCount = Object.keys(stored.fieldIds).length;
+    this.#bytes = stored.bytes;
+    this.#start = arrays.start;
+    this.doc = arrays.doc;
+    this.freq = arrays.freq;
+    this.#norm = arrays.norm;
+    this.documentCount = documentCount;
     this.fields = Object.entries(boost)
       .filter(([, b]) => b > 0)
-      .map(([name, b]) => ({ name, id: internals._fieldIds[name]!, boost: b }));
-    let max = -1;
-    for (const shortId of internals._documentIds.keys()) max = Math.max(max, shortId);
-    this.entryOf = new Int32Array(max + 1).fill(-1);
-    for (const [shortId, id] of internals._documentIds) this.entryOf[shortId] = id as number;
-    this.#norm = [];
-    for (const field of this.fields) {
-      const norm = new Float32Array(max + 1);
-      const average = internals._avgFieldLength[field.id]!;
-      for (const [shortId, lengths] of internals._fieldLength) {
-        norm[shortId] = K * (1 - B + B * lengths[field.id]! / average);
+      .map(([name, b]) => ({ name, id: stored.fieldIds[name]!, boost: b }));
+  }
+
+  /**
+   * The postings of a built MiniSearch index whose documents' ids are catalog positions
+   * `0..n-1`. The index can be dropped afterwards.
+   */
+  static fromMiniSearch(
+    search: MiniSearch<never>,
+    boost: Readonly<Record<string, number>>,
+  ): Postings {
+    const m = search as unknown as Internals;
+    const fieldCount = Object.keys(m._fieldIds).length;
+    const n = m._documentCount;
+    const entryOf = new Map<number, number>();
+    for (const [shortId, id] of m._documentIds) entryOf.set(shortId, id as number);
+    const byTerm = [...m._index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let total = 0;
+    for (const [, fields] of byTerm) for (const docs of fields.values()) total += docs.size;
+    const T = byTerm.length;
+    const layout = byteLayout(T, fieldCount, total, n);
+    const bytes = new Uint8Array(layout.size);
+    const view = viewsOver(bytes, layout);
+    view.header.set([LAYOUT, T, fieldCount, total, n, 0]);
+    let at = 0;
+    byTerm.forEach(([, fields], t) => {
+      for (let f = 0; f < fieldCount; f++) {
+        view.start[t * fieldCount + f] = at;
+        const docs = [...(fields.get(f) ?? new Map<number, number>())]
+          .map(([shortId, freq]) => [entryOf.get(shortId)!, freq] as const)
+          .sort((a, b) => a[0] - b[0]);
+        for (const [entry, freq] of docs) {
+          view.doc[at] = entry;
+          view.freq[at++] = freq;
+        }
       }
-      this.#norm[field.id] = norm;
+    });
+    view.start[T * fieldCount] = at;
+    for (const [shortId, lengths] of m._fieldLength) {
+      const entry = entryOf.get(shortId)!;
+      for (let f = 0; f < fieldCount; f++) view.lengths[entry * fieldCount + f] = lengths[f] ?? 0;
     }
+    view.average.set(m._avgFieldLength.slice(0, fieldCount));
+    const stored = { terms: byTerm.map(([term]) => term), fieldIds: { ...m._fieldIds }, bytes };
+    return Postings.fromStored(stored, boost)!;
+  }
+
+  /**
+   * The postings read back from {@linkcode toStored}'s form; null when the bytes do not fit
+   * the terms and fields stored beside them (a torn, foreign or older value).
+   */
+  static fromStored(
+    stored: StoredPostings,
+    boost: Readonly<Record<string, number>>,
+  ): Postings | null {
+    const { terms, fieldIds, bytes } = stored;
+    if (!Array.isArray(terms) || !(bytes instanceof Uint8Array) || bytes.byteOffset % 8) {
+      return null;
+    }
+    if (!Object.keys(boost).every((name) => Number.isInteger(fieldIds?.[name]))) return null;
+    if (bytes.length < HEADER_WORDS * 4) return null;
+    const header = new Uint32Array(bytes.buffer, bytes.byteOffset, HEADER_WORDS);
+    const [layoutVersion, T, F, P, N] = header as unknown as number[];
+    if (layoutVersion !== LAYOUT || T !== terms.length || F !== Object.keys(fieldIds).length) {
+      return null;
+    }
+    const layout = byteLayout(T!, F!, P!, N!);
+    if (layout.size !== bytes.length) return null;
+    const view = viewsOver(bytes, layout);
+    if (view.start[T! * F!] !== P) return null;
+    for (let i = 0; i < P!; i++) if (view.doc[i]! >= N!) return null;
+    const norm: Float32Array[] = [];
+    for (let f = 0; f < F!; f++) {
+      const average = view.average[f]!;
+      const fieldNorm = new Float32Array(N!);
+      for (let e = 0; e < N!; e++) {
+        fieldNorm[e] = K * (1 - B + B * view.lengths[e * F! + f]! / average);
+      }
+      norm[f] = fieldNorm;
+    }
+    return new Postings(stored, boost, { ...view, norm }, N!);
+  }
+
+  /**
+   * The stored form. Bytes, little-endian as typed arrays are on every platform Deno runs:
+   * a header (layout, terms, fields, postings, entries, 0) as uint32; each field's average
+   * length as float64; `start` (terms × fields + 1), `doc` and `freq` (postings) and each
+   * entry's field lengths (entries × fields) as uint32.
+   */
+  toStored(): StoredPostings {
+    return { terms: [...this.#terms], fieldIds: { ...this.#fieldIds }, bytes: this.#bytes };
+  }
+
+  /** How many terms are indexed. */
+  get termCount(): number {
+    return this.#terms.length;
+  }
+
+  /** The postings of term `id` in field `field`: indexes into `doc` and `freq`. */
+  range(id: number, field: number): [start: number, end: number] {
+    const at = id * this.#fieldCount + field;
+    return [this.#start[at]!, this.#start[at + 1]!];
   }
 
   /**
@@ -96,37 +219,108 @@ export class Postings {
    * as MiniSearch weighs them.
    */
   expand(term: string, prefix: boolean, fuzzy: number | false): Expansion[] {
+    const terms = this.#terms;
     const found: Expansion[] = [];
-    const exact = this.#index.get(term);
-    if (exact) found.push({ term, weight: 1, postings: exact });
-    const fuzzyMatches = fuzzy ? this.#index.fuzzyGet(term, fuzzy) : undefined;
+    const first = lowerBound(terms, term);
+    if (terms[first] === term) found.push({ term, id: first, weight: 1 });
+    const seen = new Set<number>();
     if (prefix) {
-      for (const [longer, postings] of this.#index.atPrefix(term)) {
+      for (let id = first; id < terms.length && terms[id]!.startsWith(term); id++) {
+        const longer = terms[id]!;
         const distance = longer.length - term.length;
         if (!distance) continue;
-        fuzzyMatches?.delete(longer);
+        seen.add(id);
         const weight = PREFIX_WEIGHT * longer.length / (longer.length + 0.3 * distance);
-        found.push({ term: longer, weight, postings });
+        found.push({ term: longer, id, weight });
       }
     }
-    for (const [near, [postings, distance]] of fuzzyMatches ?? []) {
-      if (!distance) continue;
-      found.push({
-        term: near,
-        weight: FUZZY_WEIGHT * near.length / (near.length + distance),
-        postings,
-      });
+    if (fuzzy) {
+      for (let id = 0; id < terms.length; id++) {
+        const near = terms[id]!;
+        if (seen.has(id) || Math.abs(near.length - term.length) > fuzzy) continue;
+        const distance = editDistance(term, near, fuzzy);
+        if (distance === 0 || distance > fuzzy) continue;
+        found.push({
+          term: near,
+          id,
+          weight: FUZZY_WEIGHT * near.length / (near.length + distance),
+        });
+      }
     }
     return found;
   }
 
   /**
-   * BM25+ of `freq` occurrences in `field` of the entry with short id `shortId`, when
-   * `matching` entries hold the term in that field (MiniSearch's `calcBM25Score`).
+   * BM25+ of `freq` occurrences in `field` of `entry`, when `matching` entries hold the term
+   * in that field (MiniSearch's `calcBM25Score`).
    */
-  bm25(field: PostingField, shortId: number, freq: number, matching: number): number {
+  bm25(field: PostingField, entry: number, freq: number, matching: number): number {
     const idf = Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
-    const norm = this.#norm[field.id]![shortId]!;
+    const norm = this.#norm[field.id]![entry]!;
     return idf * (D + freq * (K + 1) / (freq + norm));
   }
+}
+
+interface Layout {
+  terms: number;
+  fields: number;
+  postings: number;
+  entries: number;
+  size: number;
+}
+
+function byteLayout(terms: number, fields: number, postings: number, entries: number): Layout {
+  const words = HEADER_WORDS + 2 * fields + (terms * fields + 1) + 2 * postings +
+    entries * fields;
+  return { terms, fields, postings, entries, size: words * 4 };
+}
+
+function viewsOver(bytes: Uint8Array, l: Layout) {
+  const { buffer, byteOffset } = bytes;
+  let at = byteOffset;
+  const u32 = (length: number) => {
+    const view = new Uint32Array(buffer, at, length);
+    at += length * 4;
+    return view;
+  };
+  const header = u32(HEADER_WORDS);
+  const average = new Float64Array(buffer, at, l.fields);
+  at += l.fields * 8;
+  const start = u32(l.terms * l.fields + 1);
+  const doc = u32(l.postings);
+  const freq = u32(l.postings);
+  const lengths = u32(l.entries * l.fields);
+  return { header, average, start, doc, freq, lengths };
+}
+
+/** The first position in sorted `terms` whose term is not below `term`. */
+function lowerBound(terms: readonly string[], term: string): number {
+  let lo = 0;
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid]! < term) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Levenshtein distance of `a` and `b`, or `max + 1` as soon as it must exceed `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  let previous = new Array<number>(b.length + 1);
+  let current = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current[j] = value;
+      if (value < best) best = value;
+    }
+    if (best > max) return max + 1;
+    [previous, current] = [current, previous];
+  }
+  return previous[b.length]!;
 }

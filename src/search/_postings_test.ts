@@ -14,30 +14,37 @@ const docs = [
   { id: 3, title: "Notes", text: "Plain notes, nothing about messaging" },
 ];
 
-/** The scores `Postings` gives a query of `terms`, summed as MiniSearch sums an OR query. */
+/** The scores `postings` gives a query of `terms`, summed as MiniSearch sums an OR query. */
 function postingScores(
-  search: MiniSearch<never>,
+  postings: Postings,
   terms: string[],
   options: { prefix: boolean; fuzzy: number | false },
 ): Map<number, number> {
-  const postings = new Postings(search, boost);
   const sums = new Map<number, { score: number; terms: Set<string> }>();
   for (const term of terms) {
     for (const expansion of postings.expand(term, options.prefix, options.fuzzy)) {
       for (const field of postings.fields) {
-        const freqs = expansion.postings.get(field.id);
-        freqs?.forEach((freq, shortId) => {
-          const id = postings.entryOf[shortId]!;
+        const [start, end] = postings.range(expansion.id, field.id);
+        for (let p = start; p < end; p++) {
+          const id = postings.doc[p]!;
           const sum = sums.get(id) ?? { score: 0, terms: new Set() };
           sum.score += expansion.weight * field.boost *
-            postings.bm25(field, shortId, freq, freqs.size);
+            postings.bm25(field, id, postings.freq[p]!, end - start);
           sum.terms.add(term);
           sums.set(id, sum);
-        });
+        }
       }
     }
   }
   return new Map([...sums].map(([id, { score, terms }]) => [id, score * terms.size]));
+}
+
+/** The postings of `search`, and the same read back from their stored form. */
+function builtAndStored(search: MiniSearch): Postings[] {
+  const built = Postings.fromMiniSearch(search as MiniSearch<never>, boost);
+  const stored = built.toStored();
+  const copy = { ...stored, bytes: stored.bytes.slice() };
+  return [built, Postings.fromStored(copy, boost)!];
 }
 
 for (
@@ -48,14 +55,13 @@ for (
     ["po", { prefix: true, fuzzy: 1 }],
   ] as const
 ) {
-  Deno.test(`Postings scores "${query}" as MiniSearch.search() does (built and loaded)`, () => {
-    const built = new MiniSearch({ fields: Object.keys(boost) });
-    built.addAll(docs);
-    const loaded = MiniSearch.loadJS(built.toJSON(), { fields: Object.keys(boost) });
-    for (const search of [built, loaded]) {
-      const expected = search.search(query, { boost, ...options, combineWith: "OR" });
-      const ours = postingScores(search as MiniSearch<never>, query.split(" "), options);
-      ok(expected.length > 0);
+  Deno.test(`Postings scores "${query}" as MiniSearch.search() does (built and stored)`, () => {
+    const search = new MiniSearch({ fields: Object.keys(boost) });
+    search.addAll(docs);
+    const expected = search.search(query, { boost, ...options, combineWith: "OR" });
+    ok(expected.length > 0);
+    for (const postings of builtAndStored(search)) {
+      const ours = postingScores(postings, query.split(" "), options);
       equal(ours.size, expected.length, "the same entries match");
       for (const { id, score } of expected) {
         ok(Math.abs(ours.get(id)! - score) < 1e-6 * score, `entry ${id}: ${ours.get(id)} ${score}`);
@@ -63,3 +69,20 @@ for (
     }
   });
 }
+
+Deno.test("stored postings that do not fit their terms or fields are refused", () => {
+  const search = new MiniSearch({ fields: Object.keys(boost) });
+  search.addAll(docs);
+  const stored = Postings.fromMiniSearch(search as MiniSearch<never>, boost).toStored();
+  equal(Postings.fromStored({ ...stored, terms: stored.terms.slice(1) }, boost), null);
+  equal(Postings.fromStored({ ...stored, bytes: stored.bytes.slice(0, -4) }, boost), null);
+  equal(Postings.fromStored({ ...stored, fieldIds: { title: 0 } }, boost), null);
+  const foreignDoc = stored.bytes.slice();
+  // The first posting's entry, past the catalog's end (the header is 24 bytes, then 2
+  // averages, then the term starts).
+  const terms = stored.terms.length;
+  const firstDoc = 24 + 2 * 8 + (terms * 2 + 1) * 4;
+  new DataView(foreignDoc.buffer).setUint32(firstDoc, 99, true);
+  equal(Postings.fromStored({ ...stored, bytes: foreignDoc }, boost), null);
+  equal(Postings.fromStored({ ...stored, bytes: new Uint8Array(8) }, boost), null);
+});

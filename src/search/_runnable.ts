@@ -33,10 +33,10 @@ export const STARTS_NOW: ReadonlySet<LaunchMethod> = new Set([
 export const MARKED: Record<RunState | "unknown", number> = {
   verified: 1.15,
   unknown: 1,
-  failed: 0.6,
+  failed: 0.7,
 };
 
 /** Browsing order's first key: what starts now, then what builds, then the rest. */
-export function runnableTier(entry: CatalogEntry): number {
+export function runnableTier(entry: Pick<CatalogEntry, "launch_method">): number {
   return STARTS_NOW.has(entry.launch_method) ? 2 : entry.launch_method === "build" ? 1 : 0;
 }

@@ -3,15 +3,22 @@
  *
  * @module
  */
-import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
+import MiniSearch, { type Options } from "minisearch";
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { shareRepoString } from "../catalog/repo_build.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
 import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
-import { Postings } from "./_postings.ts";
+import { Postings, type StoredPostings } from "./_postings.ts";
 import { filterChecks, type SearchFilters } from "./_filters.ts";
 import { MARKED, type MarkLookup, RUNNABLE, runnableTier } from "./_runnable.ts";
+import { EntryTable } from "./entry_table.ts";
+import {
+  type IndexedEntry,
+  indexedOf,
+  loadIndexed,
+  type StoredIndexedEntry,
+  storeIndexed,
+} from "./_indexed_entry.ts";
 
 export { STARTABLE } from "./_filters.ts";
 export type { SearchFilters, Startable } from "./_filters.ts";
@@ -87,13 +94,20 @@ function fuzziness(term: string, known: boolean): number | false {
   return term.length >= 5 ? 2 : 1;
 }
 
-/** Search and paging over catalog entries. Immutable: build a new one for a new catalog. */
+/**
+ * Search and paging over catalog entries. Immutable: build a new one for a new catalog.
+ *
+ * Whole entries live in an {@linkcode EntryTable} (bytes, parsed on demand); the index keeps
+ * in memory only what filters, ranking and browsing read for every entry ({@linkcode
+ * IndexedEntry}). Restoring a stored index ({@linkcode CatalogIndex.restore}) reads neither
+ * the entries' JSON nor sorts anything again.
+ */
 export class CatalogIndex {
-  readonly #entries: readonly CatalogEntry[];
+  readonly #entries: readonly IndexedEntry[];
+  readonly #table: EntryTable;
   readonly #byId = new Map<string, number>();
   /** Ids a source gave an entry before merging, where no entry has that id itself. */
   readonly #byAlias = new Map<string, number>();
-  readonly #search: MiniSearch<IndexedDoc>;
   readonly #postings: Postings;
   /** Scratch for a search: each entry's slot among the matches (-1: none yet). */
   readonly #slotOf: Int32Array;
@@ -119,30 +133,22 @@ export class CatalogIndex {
    * win (`coverage`); the defaults are tuned on `tests/search_quality_cases.ts`.
    */
   constructor(
-    entries: readonly CatalogEntry[],
-    tuning: { boost?: typeof DEFAULT_BOOST; coverage?: number; stored?: StoredIndex } = {},
+    source: readonly CatalogEntry[] | Restored,
+    tuning: { boost?: typeof DEFAULT_BOOST; coverage?: number } = {},
   ) {
     const { boost = DEFAULT_BOOST, coverage = 1 } = tuning;
     this.#coverage = coverage;
+    const stored = "stored" in source ? source.stored : undefined;
+    const full = "stored" in source ? [] : source;
+    this.#table = "stored" in source ? source.table : EntryTable.of(full);
+    const entries = "stored" in source ? source.indexed : full.map(indexedOf);
     this.#entries = entries;
-    entries.forEach((entry, i) => {
-      this.#byId.set(entry.id, i);
-      shareRepoString(entry); // read back from the cache, a build entry holds its URL twice
-    });
+    entries.forEach((entry, i) => this.#byId.set(entry.id, i));
     entries.forEach((entry, i) => {
       for (const alias of entry.aliases ?? []) {
         if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
       }
     });
-    const options: Options<IndexedDoc> = {
-      fields: Object.keys(boost),
-      storeFields: [],
-      tokenize,
-      processTerm,
-    };
-    // A stored index (`index_snapshot.ts`) spares the costly part: indexing every entry.
-    const { stored } = tuning;
-    this.#search = stored ? MiniSearch.loadJS(stored.search, options) : new MiniSearch(options);
     for (const [term, count] of stored?.docFreq ?? []) this.#docFreq.set(term, count);
     for (const [bucket, words] of stored?.words ?? []) this.#words.set(bucket, words);
     this.labels = {
@@ -150,9 +156,11 @@ export class CatalogIndex {
       category: new Set(entries.flatMap((e) => e.categories)),
       tag: new Set(entries.flatMap((e) => e.tags)),
     };
-    this.#idRank = new Int32Array(entries.length);
-    entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
-      .forEach(({ i }, rank) => this.#idRank[i] = rank);
+    this.#idRank = stored ? Int32Array.from(stored.idRank) : new Int32Array(entries.length);
+    if (!stored) {
+      entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
+        .forEach(({ i }, rank) => this.#idRank[i] = rank);
+    }
     entries.forEach((entry, i) => {
       for (const name of new Set([entry.id, entry.name, entry.title].map(normalizeName))) {
         if (!name) continue;
@@ -161,9 +169,21 @@ export class CatalogIndex {
         else this.#exactNames.set(name, [i]);
       }
     });
-    const docs = stored ? [] : entries.map(toDoc);
-    this.#search.addAll(docs);
-    this.#postings = new Postings(this.#search, boost);
+    const docs = full.map(toDoc);
+    if ("stored" in source) this.#postings = source.postings;
+    else {
+      // MiniSearch tokenizes and counts; its postings are then copied into flat arrays and
+      // the MiniSearch instance dropped (a stored index spares all of this: restore()).
+      const options: Options<IndexedDoc> = {
+        fields: Object.keys(boost),
+        storeFields: [],
+        tokenize,
+        processTerm,
+      };
+      const search = new MiniSearch(options);
+      search.addAll(docs);
+      this.#postings = Postings.fromMiniSearch(search as MiniSearch<never>, boost);
+    }
     this.#slotOf = new Int32Array(entries.length).fill(-1);
     const seen = new Set<string>();
     for (const doc of docs) {
@@ -183,9 +203,26 @@ export class CatalogIndex {
       }
       for (const term of terms) this.#docFreq.set(term, (this.#docFreq.get(term) ?? 0) + 1);
     }
-    this.#browseOrder = entries.map((_, i) => i).sort((a, b) =>
-      browseCompare(entries[a]!, entries[b]!)
-    );
+    this.#browseOrder = stored?.browse ??
+      entries.map((_, i) => i).sort((a, b) => browseCompare(entries[a]!, entries[b]!));
+  }
+
+  /**
+   * The index over `table` as `stored` says it was built (see `index_snapshot.ts`); null when
+   * the stored index does not fit the table (another count, a torn or older value).
+   */
+  static restore(
+    table: EntryTable,
+    stored: StoredIndex,
+    tuning: { boost?: typeof DEFAULT_BOOST } = {},
+  ): CatalogIndex | null {
+    const { boost = DEFAULT_BOOST } = tuning;
+    const indexed = loadIndexed(stored.entries);
+    const postings = Postings.fromStored(stored.postings, boost);
+    const n = table.size;
+    if (!indexed || indexed.length !== n || postings?.documentCount !== n) return null;
+    if (!isPermutation(stored.browse, n) || !isPermutation(stored.idRank, n)) return null;
+    return new CatalogIndex({ table, indexed, stored, postings }, tuning);
   }
 
   /** How many entries the index holds. */
@@ -193,15 +230,28 @@ export class CatalogIndex {
     return this.#entries.length;
   }
 
-  /** Every entry, in catalog order. */
-  get entries(): readonly CatalogEntry[] {
+  /** Every entry, in catalog order, as stored (JSON lines: see {@linkcode EntryTable}). */
+  get table(): EntryTable {
+    return this.#table;
+  }
+
+  /**
+   * What the index keeps of every entry, in catalog order (ids, names, labels, flags, launch
+   * method); a whole entry comes from {@linkcode get} or {@linkcode table}.
+   */
+  get entries(): readonly IndexedEntry[] {
     return this.#entries;
+  }
+
+  /** Every entry's id, in catalog order. */
+  ids(): string[] {
+    return this.#entries.map((e) => e.id);
   }
 
   /** The entry with this id (or this former id of a merged entry), if any. */
   get(id: string): CatalogEntry | undefined {
     const i = this.#byId.get(id) ?? this.#byAlias.get(id);
-    return i === undefined ? undefined : this.#entries[i];
+    return i === undefined ? undefined : this.#table.at(i);
   }
 
   /**
@@ -216,7 +266,7 @@ export class CatalogIndex {
     if (groups.length === 0) {
       const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
       return {
-        hits: order.slice(0, limit).map((i) => ({ entry: this.#entries[i]!, score: 0 })),
+        hits: order.slice(0, limit).map((i) => ({ entry: this.#table.at(i), score: 0 })),
         total: order.length,
         browsing: true,
       };
@@ -230,7 +280,7 @@ export class CatalogIndex {
       (a, b) => score[b]! - score[a]! || this.#idRank[entryAt[a]!]! - this.#idRank[entryAt[b]!]!,
     );
     return {
-      hits: best.map((slot) => ({ entry: this.#entries[entryAt[slot]!]!, score: score[slot]! })),
+      hits: best.map((slot) => ({ entry: this.#table.at(entryAt[slot]!), score: score[slot]! })),
       total: count,
       browsing: false,
     };
@@ -278,18 +328,18 @@ export class CatalogIndex {
       for (const expansion of postings.expand(term, prefix, fuzziness(term, known))) {
         const nameMask = typed.get(expansion.term) ?? 0;
         for (const field of postings.fields) {
-          const docs = expansion.postings.get(field.id);
-          if (!docs) continue;
+          const [start, end] = postings.range(expansion.id, field.id);
+          if (start === end) continue;
           const fieldCover = FIELD_COVER[field.name] ?? 1;
           const weight = expansion.weight * termBoost * field.boost;
           const inName = field.name === "names" ? nameMask : 0;
-          const matching = docs.size;
-          docs.forEach((freq, shortId) => {
-            const i = postings.entryOf[shortId]!;
-            if (allowed && !allowed[i]) return;
+          const matching = end - start;
+          for (let p = start; p < end; p++) {
+            const i = postings.doc[p]!;
+            if (allowed && !allowed[i]) continue;
             let slot = slotOf[i]!;
             if (slot < 0) slotOf[i] = slot = m.add(i);
-            m.score[slot]! += weight * postings.bm25(field, shortId, freq, matching);
+            m.score[slot]! += weight * postings.bm25(field, i, postings.freq[p]!, matching);
             if (m.lastTerm[slot] !== t) {
               m.lastTerm[slot] = t;
               m.matched[slot]!++;
@@ -300,7 +350,7 @@ export class CatalogIndex {
               const c = weights[k]! * fieldCover;
               if (c > m.cover[base + termGroups[k]!]!) m.cover[base + termGroups[k]!] = c;
             }
-          });
+          }
         }
       }
       t++;
@@ -361,7 +411,7 @@ export class CatalogIndex {
     const allowed = this.#allowed(filters, marks);
     const order = allowed ? this.#browseOrder.filter((i) => allowed[i]) : this.#browseOrder;
     return {
-      entries: order.slice(offset, offset + limit).map((i) => this.#entries[i]!),
+      entries: order.slice(offset, offset + limit).map((i) => this.#table.at(i)),
       total: order.length,
     };
   }
@@ -386,18 +436,47 @@ export class CatalogIndex {
    */
   toStored(): StoredIndex {
     return {
-      search: this.#search.toJSON(),
+      postings: this.#postings.toStored(),
       docFreq: [...this.#docFreq],
       words: [...this.#words],
+      entries: this.#entries.map(storeIndexed),
+      browse: this.#browseOrder,
+      idRank: [...this.#idRank],
     };
   }
 }
 
 /** A built index as plain data: {@linkcode CatalogIndex.toStored}. */
 export interface StoredIndex {
-  search: AsPlainObject;
+  /** The inverted index: sorted terms and flat arrays in one byte array. */
+  postings: StoredPostings;
   docFreq: [term: string, entries: number][];
   words: MapEntries<WordsByLength>;
+  /** What the index reads of every entry, in catalog order. */
+  entries: StoredIndexedEntry[];
+  /** Entry positions in browsing order. */
+  browse: number[];
+  /** Each entry's position in id order. */
+  idRank: number[];
+}
+
+/** What {@linkcode CatalogIndex.restore} hands the constructor. */
+interface Restored {
+  table: EntryTable;
+  indexed: IndexedEntry[];
+  stored: StoredIndex;
+  postings: Postings;
+}
+
+/** True when `list` holds each of 0..n-1 exactly once. */
+function isPermutation(list: unknown, n: number): list is number[] {
+  if (!Array.isArray(list) || list.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
 }
 
 type MapEntries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
@@ -506,7 +585,7 @@ function normalizeName(text: string): string {
 }
 
 /** A query that is an entry's name outranks partial matches; its exact id outranks its title. */
-function exactBonus(entry: CatalogEntry, query: string): number {
+function exactBonus(entry: IndexedEntry, query: string): number {
   return normalizeName(entry.id) === normalizeName(query) ? 5 : 4;
 }
 
@@ -523,7 +602,7 @@ export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) =>
   return best;
 }
 
-function browseCompare(a: CatalogEntry, b: CatalogEntry): number {
+function browseCompare(a: IndexedEntry, b: IndexedEntry): number {
   const runnable = runnableTier(b) - runnableTier(a);
   return runnable || Number(b.official) - Number(a.official) ||
     Number(b.featured) - Number(a.featured) ||

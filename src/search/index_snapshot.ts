@@ -13,15 +13,21 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { minimalEntry } from "../catalog/entry.ts";
 import { CatalogIndex, DEFAULT_BOOST, type StoredIndex } from "./catalog_index.ts";
+import type { StoredPostings } from "./_postings.ts";
 import { processTerm, tokenize } from "./_text.ts";
+import type { EntryTable } from "./entry_table.ts";
 
 /** Bump when the stored shape changes. */
-export const INDEX_SNAPSHOT_FORMAT = 1;
+export const INDEX_SNAPSHOT_FORMAT = 2;
 
-/** An index as stored: its settings' fingerprint and what building it produced. */
+/**
+ * An index as stored: its settings' fingerprint and what building it produced, as JSON
+ * (`index`, the postings' bytes left out) and bytes (`postings`).
+ */
 export interface IndexSnapshot {
   fingerprint: string;
-  index: StoredIndex;
+  index: Omit<StoredIndex, "postings"> & { postings: Omit<StoredPostings, "bytes"> };
+  postings: Uint8Array;
 }
 
 /** What the index is built with; every part defaults to the code's own. */
@@ -84,18 +90,24 @@ function currentFingerprint(): Promise<string> {
 
 /** `index` as stored beside its entries. */
 export async function snapshotIndex(index: CatalogIndex): Promise<IndexSnapshot> {
-  return { fingerprint: await currentFingerprint(), index: index.toStored() };
+  const stored = index.toStored();
+  const { bytes, ...postings } = stored.postings;
+  return {
+    fingerprint: await currentFingerprint(),
+    index: { ...stored, postings },
+    postings: bytes,
+  };
 }
 
 /**
- * The index over `entries` from `snapshot` when it was built with today's settings (and for
+ * The index over `table` from `snapshot` when it was built with today's settings (and over
  * as many entries); otherwise null, and the caller builds it.
  */
 export async function restoreIndex(
-  entries: readonly CatalogEntry[],
+  table: EntryTable,
   snapshot: IndexSnapshot,
 ): Promise<CatalogIndex | null> {
   if (snapshot.fingerprint !== await currentFingerprint()) return null;
-  if (snapshot.index.search?.documentCount !== entries.length) return null;
-  return new CatalogIndex(entries, { stored: snapshot.index });
+  const { index, postings: bytes } = snapshot;
+  return CatalogIndex.restore(table, { ...index, postings: { ...index.postings, bytes } });
 }

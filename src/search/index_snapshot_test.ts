@@ -3,13 +3,18 @@ import { loadSnapshot } from "../catalog/snapshot.ts";
 import { CatalogIndex, DEFAULT_BOOST } from "./catalog_index.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { indexFingerprint, restoreIndex, snapshotIndex } from "./index_snapshot.ts";
+import { EntryTable } from "./entry_table.ts";
 
 const { entries } = (await loadSnapshot("docker"))!;
 
 Deno.test("restoreIndex() ranks as the index it was stored from", async () => {
   const built = new CatalogIndex(entries);
-  const stored = JSON.parse(JSON.stringify(await snapshotIndex(built)));
-  const restored = await restoreIndex(entries, stored);
+  const { postings, ...json } = await snapshotIndex(built);
+  // As the cache stores it: the JSON part through JSON, the bytes as bytes.
+  const stored = { ...JSON.parse(JSON.stringify(json)), postings: postings.slice() };
+  // As a start reads them back: the entries' stored lines, the index's JSON.
+  const table = EntryTable.fromBytes(built.table.bytes.slice(), entries.length)!;
+  const restored = await restoreIndex(table, stored);
   if (!restored) throw new Error("the stored index was not used");
   for (
     const query of [
@@ -28,12 +33,37 @@ Deno.test("restoreIndex() ranks as the index it was stored from", async () => {
     deepEqual(ranked(restored), ranked(built), query);
   }
   deepEqual(restored.list({ limit: 50 }), built.list({ limit: 50 }));
+  deepEqual(restored.list({ filters: { tag: "git" } }), built.list({ filters: { tag: "git" } }));
+  deepEqual(restored.entries, built.entries);
+  deepEqual(restored.get(entries[3]!.id), entries[3]);
+  deepEqual([...restored.table], entries);
 });
 
 Deno.test("restoreIndex() refuses an index of other settings or other entries", async () => {
-  const stored = await snapshotIndex(new CatalogIndex(entries));
-  equal(await restoreIndex(entries, { ...stored, fingerprint: "0000" }), null);
-  equal(await restoreIndex(entries.slice(1), stored), null);
+  const built = new CatalogIndex(entries);
+  const stored = await snapshotIndex(built);
+  equal(await restoreIndex(built.table, { ...stored, fingerprint: "0000" }), null);
+  equal(await restoreIndex(EntryTable.of(entries.slice(1)), stored), null);
+  // A stored index whose parts do not fit its entries (torn, foreign or hand-edited).
+  const broken = (index: Partial<typeof stored.index>) => ({
+    ...stored,
+    index: { ...stored.index, ...index },
+  });
+  equal(await restoreIndex(built.table, broken({ browse: stored.index.browse.slice(1) })), null);
+  equal(
+    await restoreIndex(built.table, broken({ idRank: stored.index.idRank.map(() => 0) })),
+    null,
+  );
+  equal(await restoreIndex(built.table, broken({ entries: stored.index.entries.slice(1) })), null);
+  equal(
+    await restoreIndex(
+      built.table,
+      broken({
+        entries: stored.index.entries.map((row) => [...row.slice(0, 8), "teleport"]) as never,
+      }),
+    ),
+    null,
+  );
 });
 
 Deno.test("indexFingerprint() changes with any index setting", async () => {

@@ -62,6 +62,7 @@ const ID_MEMORY = "#ids";
 /** Where the merged catalog and its built index are kept (see `saveMerged`). */
 const MERGED = "#merged";
 const MERGED_INDEX = "#index";
+const MERGED_BINARY = "#index-bytes";
 
 /** What the meta of a source's stored catalog tells without reading its entries. */
 export interface StoredCatalogInfo {
@@ -73,10 +74,18 @@ export interface StoredCatalogInfo {
   withWarnings: number | null;
 }
 
-/** The merged catalog as stored with its index, under the key of what it was made from. */
+/**
+ * The merged catalog as stored with its index, under the key of what it was made from: the
+ * entries as JSON lines (`search/entry_table.ts`), kept as bytes so a start does not parse them.
+ */
 export interface StoredMerged<I> {
-  entries: CatalogEntry[];
+  /** `count` entries, one line of JSON each. */
+  lines: Uint8Array;
+  count: number;
+  /** The index's JSON part. */
   index: I;
+  /** The index's bytes (its postings), read back without parsing. */
+  binary: Uint8Array;
 }
 
 interface StoredList<T> {
@@ -127,12 +136,18 @@ export class CatalogStore {
    * from something else (or is missing, older, or torn).
    */
   async loadMerged<I>(key: string): Promise<StoredMerged<I> | null> {
-    const [entries, index] = await Promise.all([
-      this.#loadList<CatalogEntry>(MERGED, key),
+    const [lines, index, binary] = await Promise.all([
+      this.#loadBytes(MERGED, key),
       this.#loadList<I>(MERGED_INDEX, key),
+      this.#loadBytes(MERGED_BINARY, key),
     ]);
-    if (!entries || !index || index.list.length !== 1) return null;
-    return { entries: entries.list, index: index.list[0]! };
+    if (!lines || !index || !binary || index.list.length !== 1) return null;
+    return {
+      lines: lines.bytes,
+      count: lines.meta.count,
+      index: index.list[0]!,
+      binary: binary.bytes,
+    };
   }
 
   /**
@@ -141,23 +156,42 @@ export class CatalogStore {
    */
   async saveMerged<I>(key: string, merged: StoredMerged<I>): Promise<void> {
     await this.#saveList(MERGED_INDEX, [merged.index], key);
-    await this.#saveList(MERGED, merged.entries, key);
+    await this.#saveBytes(MERGED_BINARY, merged.binary, 1, key);
+    await this.#saveBytes(MERGED, merged.lines, merged.count, key);
   }
 
   async #loadList<T>(source: string, revision?: string): Promise<StoredList<T> | null> {
+    const stored = await this.#loadBytes(source, revision);
+    if (!stored) return null;
+    let list: T[];
+    try {
+      list = JSON.parse(new TextDecoder().decode(stored.bytes)) as T[];
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(list) || list.length !== stored.meta.count) return null;
+    return { list, revision: stored.meta.revision, saved_at: stored.meta.saved_at };
+  }
+
+  /** The bytes of the current generation of `source` (of `revision`, when given), whole. */
+  async #loadBytes(
+    source: string,
+    revision?: string,
+  ): Promise<{ bytes: Uint8Array; meta: CatalogMeta } | null> {
     // A reader can lose a race with a writer that switches generations and sweeps the old one:
     // the meta it read then points at deleted chunks. Reading again sees the new meta.
     for (let attempt = 0; attempt < 3; attempt++) {
       const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
       if (!meta || meta.format !== CATALOG_FORMAT) return null;
       if (revision !== undefined && meta.revision !== revision) return null;
-      const loaded = await this.#readGeneration<T>(source, meta);
-      if (loaded) return loaded;
+      const bytes = await this.#readGeneration(source, meta);
+      if (bytes) return { bytes, meta };
     }
     return null;
   }
 
-  async #readGeneration<T>(source: string, meta: CatalogMeta): Promise<StoredList<T> | null> {
+  /** The chunks of `meta`'s generation joined; null when one is missing (swept meanwhile). */
+  async #readGeneration(source: string, meta: CatalogMeta): Promise<Uint8Array | null> {
     const keys = Array.from(
       { length: meta.chunks },
       (_, i) => ["catalog", source, meta.generation, i],
@@ -170,14 +204,7 @@ export class CatalogStore {
         parts.push(item.value);
       }
     }
-    let list: T[];
-    try {
-      list = JSON.parse(new TextDecoder().decode(concat(parts))) as T[];
-    } catch {
-      return null;
-    }
-    if (!Array.isArray(list) || list.length !== meta.count) return null;
-    return { list, revision: meta.revision, saved_at: meta.saved_at };
+    return concat(parts);
   }
 
   /**
@@ -200,8 +227,18 @@ export class CatalogStore {
     revision: string | null,
     withWarnings?: number,
   ): Promise<string | null> {
-    const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     const bytes = new TextEncoder().encode(JSON.stringify(entries));
+    return await this.#saveBytes(source, bytes, entries.length, revision, withWarnings);
+  }
+
+  async #saveBytes(
+    source: string,
+    bytes: Uint8Array,
+    count: number,
+    revision: string | null,
+    withWarnings?: number,
+  ): Promise<string | null> {
+    const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     // Generations start with their creation time, so leftovers of a crashed save can be aged.
     const generation = `${Date.now().toString(36).padStart(9, "0")}-${crypto.randomUUID()}`;
     const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
@@ -219,7 +256,7 @@ export class CatalogStore {
       format: CATALOG_FORMAT,
       generation,
       chunks,
-      count: entries.length,
+      count,
       revision,
       saved_at: new Date().toISOString(),
       ...(withWarnings === undefined ? {} : { with_warnings: withWarnings }),
