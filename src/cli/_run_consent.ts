@@ -126,12 +126,20 @@ export async function consentToRun(
     stop.abort();
   };
   Deno.addSignalListener("SIGINT", interrupted);
+  const interruptedExit = () => {
+    out.note(`The build of ${entry.id} was stopped; nothing was recorded.`);
+    if (flags.json) out.line(jsonText({ id: entry.id, added: false, error: "interrupted" }));
+    return { exit: EXIT.failed };
+  };
   try {
     const built = await prepareRun(entry, { ...options, build: true, signal: stop.signal });
     progress.end();
+    // podman may exit 0 when stopped: an interrupted build is never taken as done.
+    if (stop.signal.aborted) return interruptedExit();
     if (built.status !== "ready") throw new Error(`${entry.id}: the build was not done`);
     return { entry: built.entry, plan: built.plan, built: true };
   } catch (error) {
+    if (stop.signal.aborted) return interruptedExit();
     return failed(error, "build");
   } finally {
     Deno.removeSignalListener("SIGINT", interrupted);

@@ -84,7 +84,11 @@ function connect() {
   };
   on("active", (active) => {
     store.active = active;
-    for (const a of active) if (a.state === "running") store.failedAdds.delete(a.id);
+    for (const a of active) {
+      if (a.state !== "running") continue;
+      store.failedAdds.delete(a.id);
+      store.buildPlans.delete(a.id); // built and started meanwhile (by an agent, say)
+    }
     store.activeChanges++;
   });
   on("sources", (sources) => {
