@@ -190,7 +190,10 @@ Deno.test({
       deepEqual(await leftovers(), [], "the clone is removed");
 
       // 2. build: true builds at the pinned commit and starts it; its tool answers.
+      const started = performance.now();
       const added = await t.call("registry-add", { id: "hello-build", build: true });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`Containerfile: cloned, built and started in ${seconds} s`);
       equal(added.isError, undefined, textOf(added));
       equal((added.structuredContent as Json).status, "started");
       const answer = await t.call("hello-build__hello", { name: "ada" });
