@@ -8,7 +8,9 @@
  */
 import { deepEqual, doesNotMatch, equal, match, ok } from "node:assert/strict";
 import { type CliFixture, cliFixture, describeRun } from "../_helpers/cli.ts";
-import { labelled, makeBuildRepos } from "../_helpers/build_repos.ts";
+import { BUILD_BASE, labelled, makeBuildRepos } from "../_helpers/build_repos.ts";
+import { ROOT } from "../_helpers/processes.ts";
+import { runGit } from "../../src/sources/git.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { HAS_SCRIPT, onTerminal } from "../_helpers/terminal.ts";
 
@@ -164,5 +166,83 @@ Deno.test({
     match(flat(agreed.screen), new RegExp(`${ids.hello2} started in \\d+ ms with 1 tools`));
     ok(await imageExists(repos.image(ids.hello2)));
     deepEqual(await recorded(t), [ids.hello2]);
+  },
+});
+
+Deno.test({
+  name: "add on a build entry: Ctrl-C during the build stops it; exit 1, nothing recorded",
+  ignore: !HAS_PODMAN,
+  async fn() {
+    await using t = await cliFixture({ MCP_REGISTRY_SOURCES: "docker,local" });
+    // A base image of this test's own (a new image id), so that what the stopped build leaves
+    // is found by its ancestor and removed, and nothing of another test is touched.
+    const mark = crypto.randomUUID().slice(0, 8);
+    const base = `localhost/mcp-registry-test/ctrlc-${mark}:base`;
+    await Deno.writeTextFile(`${t.dir}/Basefile`, `FROM ${BUILD_BASE}\nLABEL test=${mark}\n`);
+    await podman("build", "--pull=never", "--quiet", "-t", base, "-f", `${t.dir}/Basefile`, t.dir);
+    const id = `cli-ctrlc-${mark}`;
+    try {
+      const repo = `${t.dir}/slow-repo`;
+      await Deno.mkdir(repo);
+      await Deno.writeTextFile(
+        `${repo}/Containerfile`,
+        `FROM ${base}\nRUN ["/usr/bin/node", "-e", "console.log('sleeping'); ` +
+          `setTimeout(() => {}, 120000)"]\n`,
+      );
+      await runGit(["init", "--quiet"], { cwd: repo });
+      await runGit(["add", "-A"], { cwd: repo });
+      await runGit(["-c", "user.name=t", "-c", "user.email=t@invalid", "commit", "-qm", "x"], {
+        cwd: repo,
+      });
+      t.env.MCP_REGISTRY_CATALOGS = `${t.dir}/slow.yaml`;
+      await Deno.writeTextFile(
+        t.env.MCP_REGISTRY_CATALOGS,
+        `name: ${id}\ntype: server\nsource:\n  project: ${repo}\n`,
+      );
+      await expect(t, ["refresh", "local"], 0);
+
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "main.ts", "add", id, "--yes"],
+        cwd: ROOT,
+        env: t.env,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      let stderr = "";
+      while (!stderr.includes("sleeping")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stderr += value;
+      }
+      child.kill("SIGINT");
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stderr += value;
+      }
+      const { code } = await child.status;
+      clearTimeout(timer);
+      await child.stdout.cancel();
+      equal(code, 1, stderr);
+      match(stderr, /Interrupted; stopping the build\./);
+      match(stderr, new RegExp(`The build of ${id} was stopped; nothing was recorded\\.`));
+      deepEqual(await recorded(t), []);
+      equal(await podman("images", "--quiet", `localhost/mcp-registry-build/${id}`), "");
+    } finally {
+      const left = await podman(
+        "ps",
+        "--all",
+        "--external",
+        "--quiet",
+        "--filter",
+        `ancestor=${base}`,
+      ).catch(() => "");
+      if (left) await podman("rm", "--force", ...left.split("\n")).catch(() => {});
+      await podman("rmi", "--force", "--ignore", base, `localhost/mcp-registry-build/${id}:latest`)
+        .catch(() => {});
+    }
   },
 });
