@@ -25,6 +25,7 @@ import {
   parseCommand,
   progressReporter,
   textWidth,
+  UsageError,
   wrap,
 } from "./_io.ts";
 import { consentToRun } from "./_run_consent.ts";
@@ -72,6 +73,12 @@ arguments, 3 no such id.`,
     if (typeof entry === "string") {
       out.note(entry.replace("registry-find", "mcp-registry find <words>"));
       return EXIT.notFound;
+    }
+    if (values.rebuild === true && !needsRunFlow(entry)) {
+      throw new UsageError(
+        `${entry.id} is not built from source (it runs as ${entry.launch_method}); --rebuild ` +
+          `is for servers built from their repository: mcp-registry add ${entry.id}`,
+      );
     }
     const why = needsRunFlow(entry) ? null : whyNotRunnable(entry);
     if (why) {

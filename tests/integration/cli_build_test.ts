@@ -112,6 +112,8 @@ Deno.test({
     const memory = await expect(t, ["add", "memory", "--yes"], 0);
     match(memory.stdout, /^Added memory \(Memory \(Reference\)\)\./);
     doesNotMatch(memory.stderr, /build/i);
+    const notBuilt = await expect(t, ["add", "memory", "--rebuild"], 2);
+    match(flat(notBuilt.stderr), /memory is not built from source \(it runs as podman\)/);
     deepEqual((await recorded(t)).sort(), [ids.hello, "memory"].sort());
 
     // --rebuild asks again (here: --yes) and builds again; without the image, active says so.
