@@ -95,7 +95,7 @@ export function needsRunFlow(entry: CatalogEntry): boolean {
  * catalogs name any repository (`build` entries): the person wrote them.
  */
 const PUBLIC_FORGE =
-  /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/[\w.-]+\/[\w.-]+$/;
+  /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 
 /** Where a repository entry's code comes from; null for any other entry. */
 export function buildSpecOf(entry: CatalogEntry): BuildSpec | null {

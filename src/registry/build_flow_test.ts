@@ -34,6 +34,8 @@ Deno.test("`buildSpecOf()` takes build entries and none entries naming an https 
       "https://github.com/x/y/../../z",
       "http://github.com/x/y",
       "file:///etc",
+      "https://github.com/--upload-pack/x",
+      "https://github.com/../..",
     ]
   ) {
     equal(
