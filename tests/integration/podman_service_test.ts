@@ -25,7 +25,8 @@ import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 const MEMORY = "docker.io/mcp/memory:latest";
 const NODE = "localhost/mcp-registry-test/node:base";
 
-function request(id: string, spec: Partial<LaunchSpec> = {}, owner = ownerTag()): ContainerRequest {
+/** A request for server `id` (a test's own: its tag first), owned by this process. */
+function request(id: string, spec: Partial<LaunchSpec> = {}): ContainerRequest {
   return {
     spec: {
       image: MEMORY,
@@ -37,22 +38,25 @@ function request(id: string, spec: Partial<LaunchSpec> = {}, owner = ownerTag())
       ...spec,
     },
     name: containerName(id),
-    labels: serverLabels(id, owner),
+    labels: serverLabels(id, ownerTag()),
     limits: DEFAULT_LIMITS,
   };
 }
 
-/** Names of the containers carrying `owner`'s label, running or not. */
-async function containersOf(owner: string): Promise<string[]> {
+/**
+ * Names of a test's containers (its servers' ids begin with `tag`), running or not. Owned by
+ * this live process, so that no registry starting meanwhile (a parallel test) sweeps them.
+ */
+async function containersOf(tag: string): Promise<string[]> {
   const out = await podman(
     "ps",
     "--all",
     "--filter",
-    `label=${LABEL_OWNER}=${owner}`,
+    `label=${LABEL_OWNER}=${ownerTag()}`,
     "--format",
     "{{.Names}}",
   );
-  return out ? out.split("\n").sort() : [];
+  return out.split("\n").filter((n) => n.startsWith(`mcp-registry-${tag}-`)).sort();
 }
 
 async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000) {
@@ -63,16 +67,19 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
   }
 }
 
-/** The command lines of this process's children (what runs outside the containers for us). */
-async function childCommands(): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * This process's children (what runs outside the containers): with `--parallel`, other tests'
+ * registries and their services are among them.
+ */
+async function childProcesses(): Promise<{ pid: number; cmd: string }[]> {
+  const out: { pid: number; cmd: string }[] = [];
   for await (const item of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(item.name)) continue;
     const stat = await Deno.readTextFile(`/proc/${item.name}/stat`).catch(() => "");
     const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
     if (ppid !== Deno.pid) continue;
     const cmd = await Deno.readTextFile(`/proc/${item.name}/cmdline`).catch(() => "");
-    out.push(cmd.split("\0").join(" ").trim());
+    out.push({ pid: Number(item.name), cmd: cmd.split("\0").join(" ").trim() });
   }
   return out;
 }
@@ -86,20 +93,20 @@ function processGone(pid: number): boolean {
   }
 }
 
-function serviceTest(name: string, fn: (podman: Podman, owner: string) => Promise<void>) {
+function serviceTest(name: string, fn: (podman: Podman, tag: string) => Promise<void>) {
   Deno.test({
     name: `podman API service: ${name}`,
     ignore: !HAS_PODMAN,
     async fn() {
       const runtime = new Podman({ attach: "service" });
-      // An owner of its own, so that the checks see this test's containers only.
-      const owner = `${ownerTag()}:${crypto.randomUUID().slice(0, 8)}`;
+      // Its servers' ids begin with a tag of its own: the checks see its containers only.
+      const tag = `svc${crypto.randomUUID().slice(0, 8)}`;
       let failed = true;
       try {
-        await fn(runtime, owner);
+        await fn(runtime, tag);
         failed = false;
       } finally {
-        const left = await containersOf(owner);
+        const left = await containersOf(tag);
         await runtime.remove(left);
         await runtime.close();
         // Not over the test's own failure, which says more.
@@ -111,8 +118,8 @@ function serviceTest(name: string, fn: (podman: Podman, owner: string) => Promis
 
 serviceTest(
   "a server starts, answers a tool, keeps every hardening flag, and a clean stop leaves nothing",
-  async (runtime, owner) => {
-    const req = request("memory", { env: { MEMORY_FILE_PATH: "/tmp/memory.json" } }, owner);
+  async (runtime, tag) => {
+    const req = request(`${tag}-memory`, { env: { MEMORY_FILE_PATH: "/tmp/memory.json" } });
     let exited = "";
     const upstream = await Upstream.start({
       id: "memory",
@@ -128,13 +135,14 @@ serviceTest(
       match(JSON.stringify(created), /"name":"a"/);
       const graph = await upstream.callTool("read_graph", {});
       match(JSON.stringify(graph), /"entities":\[\{[^\]]*"name":"a"/);
-      // No podman client of its own: the only podman child of this process is the service.
-      const podmans = (await childCommands()).filter((c) => /podman/.test(c));
-      equal(podmans.length, 1, podmans.join("\n"));
+      // No podman client of its own: no process names it; the service runs beside.
+      const children = await childProcesses();
+      deepEqual(children.filter((c) => c.cmd.includes(req.name)), [], "no process names it");
+      const service = children.find((c) => c.pid === runtime.attachStatus().servicePid);
       const socket = /podman system service --time=30 unix:\/\/(\S+\/podman\.sock)$/.exec(
-        podmans[0]!,
+        service?.cmd ?? "",
       )?.[1];
-      ok(socket, podmans[0]);
+      ok(socket, service?.cmd);
       const folder = await Deno.stat(socket.slice(0, socket.lastIndexOf("/")));
       equal(folder.mode! & 0o777, 0o700, "only this user may reach the socket");
 
@@ -161,12 +169,12 @@ serviceTest(
     }
     equal(exited, "", "a stop is not a crash");
     // Its input ended: the server exits and --rm removes it, with no `podman rm` from us.
-    await eventually(async () => (await containersOf(owner)).length === 0, "the container gone");
+    await eventually(async () => (await containersOf(tag)).length === 0, "the container gone");
   },
 );
 
-serviceTest("five servers at once share the one service", async (runtime, owner) => {
-  const requests = Array.from({ length: 5 }, (_, i) => request(`memory${i}`, {}, owner));
+serviceTest("five servers at once share the one service", async (runtime, tag) => {
+  const requests = Array.from({ length: 5 }, (_, i) => request(`${tag}-memory${i}`));
   const upstreams = await Promise.all(
     requests.map((req) =>
       Upstream.start({ id: req.name, attach: () => runtime.attachServer(req) })
@@ -177,24 +185,25 @@ serviceTest("five servers at once share the one service", async (runtime, owner)
     ok(pid, "the service runs");
     const results = await Promise.all(upstreams.map((u) => u.callTool("read_graph", {})));
     for (const result of results) match(JSON.stringify(result), /entities/);
-    equal((await childCommands()).filter((c) => /podman/.test(c)).length, 1);
-    equal((await containersOf(owner)).length, 5);
+    const children = await childProcesses();
+    for (const req of requests) ok(!children.some((c) => c.cmd.includes(req.name)), req.name);
+    equal((await containersOf(tag)).length, 5);
     equal(runtime.attachStatus().servicePid, pid, "still the same service");
   } finally {
     await Promise.all(upstreams.map((u) => u.close()));
     await runtime.remove(requests.map((r) => r.name));
   }
-  deepEqual(await containersOf(owner), []);
+  deepEqual(await containersOf(tag), []);
 });
 
 serviceTest(
   "a container killed from outside: the pool notices, says why, and the next call starts it again",
-  async (runtime, owner) => {
-    const entry = minimalEntry({ id: "memory", container_image: MEMORY });
+  async (runtime, tag) => {
+    const entry = minimalEntry({ id: `${tag}-memory`, container_image: MEMORY });
     const pool = new ActiveServers({
       runtime,
       limits: DEFAULT_LIMITS,
-      owner,
+      owner: ownerTag(),
       log: createLogger("silent"),
       onToolsChanged: () => {},
       loadConfig: () => Promise.resolve({ params: {}, env: {}, secrets: {} }),
@@ -209,7 +218,7 @@ serviceTest(
       await podman("kill", first.container);
       await eventually(() => pool.list()[0]?.state === "exited", "the pool saw the exit");
       match(pool.list()[0]!.last_error ?? "", /the server exited/);
-      const result = await pool.call("memory", "read_graph", {});
+      const result = await pool.call(entry.id, "read_graph", {});
       match(JSON.stringify(result), /entities/);
       const [second] = pool.list();
       equal(second?.state, "running");
@@ -217,18 +226,18 @@ serviceTest(
     } finally {
       await pool.closeAll();
     }
-    deepEqual(await containersOf(owner), []);
+    deepEqual(await containersOf(tag), []);
   },
 );
 
 serviceTest(
   "a registry killed with SIGKILL leaves no container running, and the service ends by itself",
-  async (_runtime, owner) => {
+  async (_runtime, tag) => {
     const script = `
     import { Podman } from "${new URL("../../src/runtime/podman.ts", import.meta.url)}";
     import { Upstream } from "${new URL("../../src/proxy/upstream.ts", import.meta.url)}";
     const runtime = new Podman({ attach: "service", serviceIdleSeconds: 2 });
-    const req = ${JSON.stringify(request("memory", {}, owner))};
+    const req = ${JSON.stringify(request(`${tag}-memory`))};
     await Upstream.start({ id: "memory", attach: () => runtime.attachServer(req) });
     console.log(JSON.stringify({ name: req.name, service: runtime.attachStatus().servicePid }));
     setInterval(() => {}, 1000);
@@ -246,19 +255,19 @@ serviceTest(
     const { value } = await reader.read();
     const { name, service } = JSON.parse(value!);
     ok(service, "the child's service ran");
-    deepEqual(await containersOf(owner), [name]);
+    deepEqual(await containersOf(tag), [name]);
     child.kill("SIGKILL");
     await child.status;
     await reader.cancel();
     // Its stdin ended with the connection: the server exits and --rm removes it.
-    await eventually(async () => (await containersOf(owner)).length === 0, "the container gone");
+    await eventually(async () => (await containersOf(tag)).length === 0, "the container gone");
     await eventually(() => processGone(service), "the orphaned service exited when idle");
   },
 );
 
 serviceTest(
   "hostile servers: garbage lines are skipped, a runaway message stops only that server",
-  async (runtime, owner) => {
+  async (runtime, tag) => {
     // A tiny MCP server that writes garbage around each answer; the tool `flood` answers with
     // 80 MiB and no newline.
     const server = `
@@ -272,7 +281,7 @@ serviceTest(
       else if (m.method === "tools/call") { const chunk = "x".repeat(1 << 20); for (let i = 0; i < 80; i++) process.stdout.write(chunk); }
     });
   `;
-    const req = request("hostile", { image: NODE, command: ["node", "-e", server] }, owner);
+    const req = request(`${tag}-hostile`, { image: NODE, command: ["node", "-e", server] });
     let exited = "";
     const upstream = await Upstream.start({
       id: "hostile",
@@ -311,7 +320,7 @@ Deno.test({
     const log = createLogger("silent");
     log.warn = (message, fields) => void warnings.push(`${message} ${JSON.stringify(fields)}`);
     const runtime = new Podman({ binary: fake, attach: "service", log });
-    const req = request("memory");
+    const req = request(`svc${crypto.randomUUID().slice(0, 8)}-memory`);
     try {
       equal(await runtime.attachServer(req), null);
       const status = runtime.attachStatus();
@@ -326,8 +335,9 @@ Deno.test({
       });
       try {
         match(JSON.stringify(await upstream.callTool("read_graph", {})), /entities/);
-        const clients = (await childCommands()).filter((c) => / run --rm -i /.test(c));
+        const clients = (await childProcesses()).filter((c) => c.cmd.includes(req.name));
         equal(clients.length, 1, "its own podman run client");
+        match(clients[0]!.cmd, / run --rm -i /);
       } finally {
         await upstream.close();
       }
