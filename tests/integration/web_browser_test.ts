@@ -371,6 +371,12 @@ Deno.test({
       ok(await podman("images", "--quiet", repos.image(ids.hello)), "the image is built");
       equal(await page.locator("#build-plan").count(), 0, "the plan is gone once it runs");
       await shot(page, 2, "built-running");
+      // Build again: asked for by the click, built again, running again.
+      await status.getByRole("button", { name: "Build again" }).click();
+      await status.getByText(/Building…|STEP|cloning|building/).first().waitFor();
+      await status.locator(".badge.state-running").waitFor({ timeout: 120_000 });
+      await status.getByRole("button", { name: "Build again" }).waitFor();
+      await page.locator(".notice").getByText(/is built and running with 1 tools/).waitFor();
 
       // A build that fails: its last lines, where its whole log is; nothing runs.
       await page.goto(`${base}/#/entry/${ids.broken}`);

@@ -148,7 +148,13 @@ function Status({ entry }) {
       </p>
       ${active.last_error && html`<p class="error">${`Last error: ${active.last_error}`}</p>`}
       <div class="actions">
-        <button type="button" onClick=${() => restart(entry.id)}>Restart</button>
+        <button type="button" disabled=${progress !== undefined}
+          onClick=${() => restart(entry.id)}>Restart</button>
+        ${entry.launch.build && html`
+          <button type="button" class="secondary" disabled=${progress !== undefined}
+            title="Resolve and build it again from its repository (a new commit, unless pinned)"
+            onClick=${() => add(entry.id, entry.title, { build: true })}>Build again</button>
+        `}
         <button type="button" class="danger" onClick=${() => remove(entry.id)}>Remove</button>
       </div>
     `;
