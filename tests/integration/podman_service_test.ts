@@ -93,12 +93,20 @@ function processGone(pid: number): boolean {
   }
 }
 
-function serviceTest(name: string, fn: (podman: Podman, tag: string) => Promise<void>) {
+function serviceTest(
+  name: string,
+  fn: (podman: Podman, tag: string) => Promise<void>,
+  options: { idleSeconds?: number } = {},
+) {
   Deno.test({
     name: `podman API service: ${name}`,
     ignore: !HAS_PODMAN,
     async fn() {
-      const runtime = new Podman({ attach: "service" });
+      const idle = options.idleSeconds;
+      const runtime = new Podman({
+        attach: "service",
+        ...idle ? { serviceIdleSeconds: idle } : {},
+      });
       // Its servers' ids begin with a tag of its own: the checks see its containers only.
       const tag = `svc${crypto.randomUUID().slice(0, 8)}`;
       let failed = true;
@@ -171,6 +179,36 @@ serviceTest(
     // Its input ended: the server exits and --rm removes it, with no `podman rm` from us.
     await eventually(async () => (await containersOf(tag)).length === 0, "the container gone");
   },
+);
+
+serviceTest(
+  "the service ends when nothing is attached, and the next start brings a new one",
+  async (runtime, tag) => {
+    const start = async (id: string) => {
+      const req = request(`${tag}-${id}`);
+      const upstream = await Upstream.start({ id, attach: () => runtime.attachServer(req) });
+      match(JSON.stringify(await upstream.callTool("read_graph", {})), /entities/);
+      return { req, upstream };
+    };
+    const first = await start("one");
+    const pid = runtime.attachStatus().servicePid!;
+    ok(pid);
+    await new Promise((r) => setTimeout(r, 1_500));
+    equal(runtime.attachStatus().servicePid, pid, "an attached server keeps it alive");
+    await first.upstream.close();
+    await runtime.remove([first.req.name]);
+    await eventually(() => processGone(pid), "the idle service exited");
+    const second = await start("two");
+    try {
+      const again = runtime.attachStatus();
+      equal(again.mode, "service", "no fall back for an idle exit");
+      ok(again.servicePid && again.servicePid !== pid, "a new service");
+    } finally {
+      await second.upstream.close();
+      await runtime.remove([second.req.name]);
+    }
+  },
+  { idleSeconds: 1 },
 );
 
 serviceTest("five servers at once share the one service", async (runtime, tag) => {
