@@ -9,6 +9,7 @@ import {
   launchCommand,
   registrySettings,
   shellWord,
+  SMALL_YOUNG_GENERATION,
 } from "./client_config.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -46,8 +47,9 @@ function subcommandOf(words: string[]): string[] {
   if (/(^|\/)deno$/.test(command!)) {
     equal(args[0], "run");
     ok(["-A", "--allow-all"].includes(args[1]!), `deno run ${args[1]}`);
-    match(args[2]!, /main\.ts$/);
-    return args.slice(3);
+    const flags = args[2] === SMALL_YOUNG_GENERATION ? 1 : 0;
+    match(args[2 + flags]!, /main\.ts$/);
+    return args.slice(3 + flags);
   }
   if (command === "toolbox") {
     deepEqual(args.slice(0, 3), ["run", "--container", "mcp-registry"]);
@@ -67,11 +69,11 @@ Deno.test("launchCommand() runs this checkout's main.ts with the absolute path o
   ok(!isCompiled(), "these tests run under deno");
   ok(isAbsolute(launch.command), launch.command);
   ok(await isFile(launch.command), `${launch.command} exists`);
-  equal(launch.args.length, 3);
-  deepEqual(launch.args.slice(0, 2), ["run", "-A"]);
-  ok(isAbsolute(launch.args[2]!));
-  ok(await isFile(launch.args[2]!), `${launch.args[2]} exists`);
-  match(launch.args[2]!, /\/main\.ts$/);
+  equal(launch.args.length, 4);
+  deepEqual(launch.args.slice(0, 3), ["run", "-A", SMALL_YOUNG_GENERATION]);
+  ok(isAbsolute(launch.args[3]!));
+  ok(await isFile(launch.args[3]!), `${launch.args[3]} exists`);
+  match(launch.args[3]!, /\/main\.ts$/);
   deepEqual(launchCommand({ deno: true }), launch);
 });
 
