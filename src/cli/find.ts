@@ -5,7 +5,12 @@
  * @module
  */
 import { LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
-import type { SearchFilters } from "../search/catalog_index.ts";
+import {
+  type MarkLookup,
+  type SearchFilters,
+  STARTABLE,
+  type Startable,
+} from "../search/catalog_index.ts";
 import { checkFilterValues } from "../registry/filters.ts";
 import { type EntrySummary, renderLine, summarize } from "../registry/entry_summary.ts";
 import { shellWord } from "./client_config.ts";
@@ -21,6 +26,7 @@ const FILTER_OPTIONS = {
   featured: { type: "boolean" },
   "no-api-key": { type: "boolean" },
   "launch-method": { type: "string" },
+  startable: { type: "string" },
   limit: { type: "string" },
 } as const;
 
@@ -32,6 +38,8 @@ const FILTER_HELP = `Filters:
   --featured               only featured (sponsored) entries
   --no-api-key             only servers that need no API key or token
   --launch-method <m>      ${LAUNCH_METHODS.join(", ")}
+  --startable <when>       now: starts as it is (image, package, remote); after-build: built
+                           from its repository first; either skips what failed here before
   --limit <n>              how many (find: 1-50, default 10; list: 1-1000, default 50)
   --json                   JSON for scripts`;
 
@@ -54,8 +62,12 @@ Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
     const filters = readFilters(values);
     const problem = checkFilterValues(filters, index);
     if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
-    const results = index.search(query, { filters, limit });
-    const summaries = results.hits.map((h) => summarize(h.entry, h.score));
+    const { runMarks } = session.stores;
+    const marks: MarkLookup = (id) => runMarks.get(id)?.state;
+    const results = index.search(query, { filters, limit, marks });
+    const summaries = results.hits.map((h) =>
+      summarize(h.entry, h.score, runMarks.get(h.entry.id))
+    );
     emit(
       out,
       values.json === true,
@@ -105,7 +117,8 @@ Exit codes: 0 listed, 3 nothing matches the filters, 2 bad arguments.`,
     const filters = readFilters(values);
     const problem = checkFilterValues(filters, index);
     if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
-    const page = index.list({ filters, offset, limit });
+    const { runMarks } = session.stores;
+    const page = index.list({ filters, offset, limit, marks: (id) => runMarks.get(id)?.state });
     if (offset > 0 && offset >= page.total) {
       throw new UsageError(
         `--offset ${offset} is past the end: ${page.total} server${
@@ -114,7 +127,7 @@ Exit codes: 0 listed, 3 nothing matches the filters, 2 bad arguments.`,
           (page.total ? ` (give --offset 0 to ${page.total - 1})` : ""),
       );
     }
-    const summaries = page.entries.map((e) => summarize(e));
+    const summaries = page.entries.map((e) => summarize(e, 0, runMarks.get(e.id)));
     const next = offset + summaries.length;
     emit(
       out,
@@ -181,6 +194,15 @@ function readFilters(values: Values): SearchFilters {
       );
     }
     filters.launch_method = method as LaunchMethod;
+  }
+  const startable = values.startable;
+  if (typeof startable === "string") {
+    if (!(STARTABLE as readonly string[]).includes(startable)) {
+      throw new UsageError(
+        `--startable "${clip(startable, 40)}" is none of ${STARTABLE.join(", ")}`,
+      );
+    }
+    filters.startable = startable as Startable;
   }
   return filters;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ConfigItem, configView } from "../registry/config_view.ts";
+import { markText } from "../registry/entry_summary.ts";
 import { lookupEntry } from "../registry/ids.ts";
 import type { Command } from "./command.ts";
 import { checkArgs, clip, emit, EXIT, oneLine, parseCommand, textWidth, wrap } from "./_io.ts";
@@ -15,7 +16,8 @@ export const showCommand: Command = {
   usage: `Usage: mcp-registry show <id> [--json]
 
 Everything the catalog knows about a server: description, sources with links, how it runs
-(image, package or remote URL), its tools, the settings it declares and which are set (secret
+(image, package, remote URL, or the repository it is built from), whether it started or failed
+here before, its tools, the settings it declares and which are set (secret
 values are never shown), and whether the registry starts it.
 
 Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
@@ -30,8 +32,9 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
     }
     const config = configView(entry, await session.configs.get(entry.id));
     const active = (await session.mounts.list()).some((m) => m.id === entry.id);
+    const mark = session.stores.runMarks.get(entry.id);
     const { run, remote, ...rest } = entry;
-    const data = { ...rest, run, remote, settings: config, active };
+    const data = { ...rest, run, remote, settings: config, active, run_mark: mark ?? null };
     emit(out, values.json === true, data, () => {
       const width = textWidth();
       const lines = [
@@ -57,6 +60,7 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
           ].filter((m) => m).join(", ") || "-"
         }`,
         `Active:       ${active ? "yes: the registry starts it when it starts" : "no"}`,
+        `Last start:   ${mark ? markText(mark) : "never tried here"}`,
         "",
         entry.tools.length
           ? `Tools (${entry.tools.length}):\n${
@@ -82,10 +86,12 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
 
 function howItRuns(
   entry: {
+    id: string;
     launch_method: string;
     container_image: string | null;
     remote: { url: string } | null;
     run: { package?: { registry: string; name: string; version?: string | undefined } | undefined };
+    build: { repo: string; commit?: string | undefined; directory?: string | undefined } | null;
   },
 ): string {
   switch (entry.launch_method) {
@@ -99,6 +105,15 @@ function howItRuns(
     }
     case "remote-http":
       return `remote server ${entry.remote?.url ?? ""}`;
+    case "build": {
+      const build = entry.build;
+      const where = build
+        ? `${build.repo}${build.directory ? ` (${build.directory})` : ""}${
+          build.commit ? ` @ ${build.commit}` : ""
+        }`
+        : "its repository";
+      return `a build from ${where} (mcp-registry add ${entry.id} says what and asks first)`;
+    }
     default:
       return "unknown: its sources do not say how to run it";
   }

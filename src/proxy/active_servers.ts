@@ -74,6 +74,14 @@ export interface ActiveServersOptions {
   legacyVolumes?: LegacyVolumes;
   /** Pauses between restart attempts of a crashed server. @default [250, 1000, 3000] */
   restartBackoffMs?: number[];
+  /** Told each time a server started and listed its tools (first start, restart, restore). */
+  onStarted?: (entry: CatalogEntry) => void;
+  /**
+   * Told when a server was started but did not come up (it exited, broke the protocol or timed
+   * out), with the error as thrown (secrets masked). Not for what stood in the way before it
+   * ran: settings, folders, the runtime, the image.
+   */
+  onStartFailed?: (entry: CatalogEntry, error: unknown) => void;
 }
 
 /** The pool of running servers. */
@@ -360,9 +368,12 @@ export class ActiveServers {
       });
     } catch (error) {
       if (this.#state.get(entry.id) === active) this.#state.delete(entry.id);
-      throw await plan.failure(error, active.startedAt);
+      const failure = await plan.failure(error, active.startedAt);
+      if (!this.#state.closed) this.#options.onStartFailed?.(entry, failure);
+      throw failure;
     }
     active.state = "running";
+    this.#options.onStarted?.(entry);
     this.#toolsChanged();
     const tools = active.names.size;
     const ms = Math.round(performance.now() - started);

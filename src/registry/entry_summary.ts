@@ -6,7 +6,16 @@
  */
 import { z } from "zod";
 import { type CatalogEntry, LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
+import type { RunMark } from "../store/run_marks.ts";
 import { truncate } from "../util/text.ts";
+
+/** What running a server here taught, as results show it. */
+export const RunMarkSchema = z.object({
+  state: z.enum(["verified", "failed"]),
+  at: z.string(),
+  commit: z.string().optional(),
+  reason: z.string().optional(),
+});
 
 export const EntrySummarySchema = z.object({
   id: z.string(),
@@ -27,12 +36,14 @@ export const EntrySummarySchema = z.object({
   /** False when the source does not say which tools the server has. */
   tools_known: z.boolean(),
   score: z.number(),
+  /** Present when the registry started it (or failed to) before. */
+  run_mark: RunMarkSchema.optional(),
 });
 export type EntrySummary = z.infer<typeof EntrySummarySchema>;
 
-/** The result view of `entry`. */
-export function summarize(entry: CatalogEntry, score = 0): EntrySummary {
-  return {
+/** The result view of `entry`, with its run mark when it has one. */
+export function summarize(entry: CatalogEntry, score = 0, mark?: RunMark): EntrySummary {
+  const summary: EntrySummary = {
     id: entry.id,
     name: entry.name,
     title: entry.title,
@@ -50,6 +61,8 @@ export function summarize(entry: CatalogEntry, score = 0): EntrySummary {
     tools_known: entry.tools.length > 0,
     score: Math.round(score * 1000) / 1000,
   };
+  if (mark) summary.run_mark = { ...mark };
+  return summary;
 }
 
 /**
@@ -61,11 +74,13 @@ export interface EntryBrief {
   title: string;
   /** The description's first line, cut to 100 characters. */
   description: string;
-  /** How it runs: podman, stdio-proxy, remote-http, or none (cannot be added). */
+  /** How it runs: podman, stdio-proxy, remote-http, build (needs one first), or none. */
   runs: LaunchMethod;
   needs_key: boolean;
   /** Present (true) only for official entries. */
   official?: true;
+  /** What running it here taught: `verified 2026-12-04`, `failed: <reason>`; absent: never. */
+  mark?: string;
 }
 
 export const EntryBriefSchema = z.object({
@@ -75,10 +90,16 @@ export const EntryBriefSchema = z.object({
   runs: z.enum(LAUNCH_METHODS),
   needs_key: z.boolean(),
   official: z.literal(true).optional(),
+  mark: z.string().optional(),
 });
 
 /** The short view of `entry`. */
 export function brief(entry: CatalogEntry): EntryBrief {
+  return markedBrief(entry, undefined);
+}
+
+/** The short view of `entry`, with its run mark when it has one. */
+export function markedBrief(entry: CatalogEntry, mark: RunMark | undefined): EntryBrief {
   const view: EntryBrief = {
     id: entry.id,
     title: entry.title,
@@ -87,14 +108,29 @@ export function brief(entry: CatalogEntry): EntryBrief {
     needs_key: entry.requires_api_key,
   };
   if (entry.official) view.official = true;
+  if (mark) view.mark = markText(mark);
   return view;
+}
+
+/** `verified 2026-12-04` (`@ <commit>` when built), or `failed: <reason>` (cut to 100). */
+export function markText(mark: RunMark): string {
+  if (mark.state === "verified") {
+    return `verified ${mark.at.slice(0, 10)}${mark.commit ? ` @ ${mark.commit.slice(0, 12)}` : ""}`;
+  }
+  return `failed: ${truncate(mark.reason || "unknown reason", 100)}`;
+}
+
+/** How a launch method reads in a result line. */
+function runsText(method: LaunchMethod): string {
+  return method === "none" ? "cannot be added" : method === "build" ? "needs a build" : method;
 }
 
 /** `1. id: Title - description [podman, key]`, without the words the structured view holds. */
 export function renderBrief(view: EntryBrief, position: number): string {
-  const marks = [view.runs === "none" ? "cannot be added" : view.runs];
+  const marks = [runsText(view.runs)];
   if (view.needs_key) marks.push("key");
   if (view.official) marks.push("official");
+  if (view.mark) marks.push(view.mark);
   const description = view.description ? ` - ${truncate(view.description, 60)}` : "";
   return `${position}. ${view.id}${description} [${marks.join(", ")}]`;
 }
@@ -102,8 +138,11 @@ export function renderBrief(view: EntryBrief, position: number): string {
 /** `1. id: Title - description [podman, official, needs API key, 3 tools]` */
 export function renderLine(summary: EntrySummary, position: number): string {
   const marks: string[] = [
-    summary.launch_method === "none" ? "no launch details: cannot be added" : summary.launch_method,
+    summary.launch_method === "none"
+      ? "no launch details: cannot be added"
+      : runsText(summary.launch_method),
   ];
+  if (summary.run_mark) marks.push(markText(summary.run_mark));
   if (summary.official) marks.push("official");
   if (summary.featured) marks.push("featured");
   if (summary.requires_api_key) marks.push("needs API key");

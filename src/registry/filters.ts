@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { LAUNCH_METHODS } from "../catalog/entry.ts";
-import type { SearchFilters } from "../search/catalog_index.ts";
+import { type SearchFilters, STARTABLE } from "../search/catalog_index.ts";
 import type { CatalogIndex } from "../search/catalog_index.ts";
 import { closest } from "./suggest.ts";
 
@@ -24,8 +24,9 @@ export const filterShape = {
   featured: z.boolean().optional(),
   requires_api_key: z.boolean().optional().describe("false: works without a key"),
   launch_method: z.enum(LAUNCH_METHODS).optional().describe(
-    "podman: container, stdio-proxy: package, remote-http: hosted, none: cannot be added",
+    "stdio-proxy: package; build: from source",
   ),
+  startable: z.enum(STARTABLE).optional().describe("skips what failed here"),
 };
 
 /** The same filters without descriptions. */
@@ -37,6 +38,7 @@ export const bareFilterShape = {
   featured: z.boolean().optional(),
   requires_api_key: z.boolean().optional(),
   launch_method: z.enum(LAUNCH_METHODS).optional(),
+  startable: z.enum(STARTABLE).optional(),
 };
 
 /** Picks the filters out of parsed arguments. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { RegistryConfig } from "../config.ts";
-import { ActiveServers } from "../proxy/active_servers.ts";
+import { ActiveServers, type ActiveServersOptions } from "../proxy/active_servers.ts";
 import type { MountPolicy } from "../runtime/mount_policy.ts";
 import { ownerTag, Podman } from "../runtime/podman.ts";
 import type { Logger } from "../util/log.ts";
@@ -55,6 +55,43 @@ export function newPool(config: RegistryConfig, stores: Stores, options: PoolOpt
     runtimes: config.runtimes,
     loadConfig: (id) => stores.configs.get(id),
     onToolsChanged,
+    ...marksOf(stores, log),
   });
   return { active, legacyVolumes, mountPolicy };
+}
+
+/**
+ * What starts teach, kept as run marks: a server that came up is `verified` (with the commit
+ * its plan was built from, for a repository entry); one that was started and did not come up is
+ * `failed`, with the first line of the (masked) error.
+ */
+function marksOf(
+  stores: Stores,
+  log: Logger,
+): Pick<ActiveServersOptions, "onStarted" | "onStartFailed"> {
+  const { runMarks, runPlans } = stores;
+  const kept = (id: string, write: Promise<unknown>) =>
+    write.catch((error) =>
+      log.warn("cannot keep the run mark", { server: id, error: String(error) })
+    );
+  return {
+    onStarted: (entry) => {
+      void kept(entry.id, runMarks.verified(entry.id, runPlans.get(entry.id)?.commit));
+    },
+    onStartFailed: (entry, error) => {
+      const reason = failureLine(error instanceof Error ? error.message : String(error));
+      void kept(entry.id, runMarks.failed(entry.id, reason, runPlans.get(entry.id)?.commit));
+    },
+  };
+}
+
+/**
+ * One line for a failed start: the error's first line, and the first line of the server's
+ * output when the error quotes it ("did not start: Connection closed; its output: <line>").
+ */
+export function failureLine(message: string): string {
+  const lines = message.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const output = lines.findIndex((line) => /^its output:$/i.test(line));
+  const said = output > 0 ? lines[output + 1] : undefined;
+  return said ? `${lines[0]}; its output: ${said}` : lines[0] ?? "";
 }

@@ -15,7 +15,7 @@ export const configSetTool = defineTool({
   title: "Configure an MCP server",
   description:
     "Store the keys and settings a server declares (registry-add names missing ones), e.g. " +
-    '{"github.personal_access_token": "..."}; null unsets. Restarts it if running."',
+    '{"github.personal_access_token": "..."}; null unsets. Restarts it if running.',
   input: z.object({
     id: idArgument,
     values: z.record(z.string().max(200), z.unknown()),

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
-import { brief, EntryBriefSchema, renderBrief } from "../registry/entry_summary.ts";
+import { EntryBriefSchema, markedBrief, renderBrief } from "../registry/entry_summary.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 import { truncate, withoutControls } from "../util/text.ts";
 
@@ -16,9 +16,8 @@ export const findTool = defineTool({
   title: "Find MCP servers",
   description:
     "Find an MCP server for what the user needs: a task, product, vendor or category in plain " +
-    "words (typos ok; empty query browses). Use it when you lack a tool for the job. Results: " +
-    "id, title, description, how it runs, needs_key. Details of one: registry-list {id}. " +
-    "Then registry-add {id}.",
+    "words (typos ok; empty query browses). Use it when you lack a tool for the job. Details " +
+    "of one: registry-list {id}. Then registry-add {id}.",
   input: z.object({
     query: z.string().max(MAX_QUERY_LENGTH),
     limit: z.number().int().min(1).max(50).default(10),
@@ -30,15 +29,20 @@ export const findTool = defineTool({
     results: z.array(EntryBriefSchema),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  handler(args, { catalog }) {
-    const index = catalog.index;
+  handler(args, ctx) {
+    const index = ctx.catalog.index;
     const filters = pickFilters(args);
     const problem = checkFilterValues(filters, index);
     if (problem) return Promise.resolve(toolError(problem));
     // The query comes back in the answer: without terminal controls.
     const shown = withoutControls(args.query);
-    const { hits, total, browsing } = index.search(shown, { filters, limit: args.limit });
-    const results = hits.map((hit) => brief(hit.entry));
+    const marks = ctx.runMarks;
+    const { hits, total, browsing } = index.search(shown, {
+      filters,
+      limit: args.limit,
+      ...(marks ? { marks: (id: string) => marks.get(id)?.state } : {}),
+    });
+    const results = hits.map((hit) => markedBrief(hit.entry, marks?.get(hit.entry.id)));
     const query = truncate(shown.trim(), 80);
     const head = browsing
       ? `${query ? `"${query}" has no words to search for, so this is` : "No query:"} the ${

@@ -5,6 +5,7 @@
  */
 import { deepEqual as equal, ok } from "node:assert/strict";
 import { cached10k } from "../../bench/_cached_10k.ts";
+import type { CatalogEntry } from "../../src/catalog/entry.ts";
 import { startRegistry } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
@@ -19,7 +20,9 @@ const ENTRIES = [
   testEntry({
     id: "notes-pkg",
     launch_method: "stdio-proxy",
-    run: { package: { registry: "npm", name: "@acme/notes-mcp", version: "1.0.0" } },
+    run: {
+      package: { registry: "npm", name: "@acme/notes-mcp", version: "1.0.0" },
+    } as CatalogEntry["run"],
   }),
   testEntry({
     id: "weather",
