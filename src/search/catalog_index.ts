@@ -8,21 +8,22 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
 import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
-import { Postings, type StoredPostings } from "./_postings.ts";
+import { Postings } from "./_postings.ts";
 import { filterChecks, type SearchFilters } from "./_filters.ts";
-import { MARKED, type MarkLookup, RUNNABLE, runnableTier } from "./_runnable.ts";
+import { MARKED, type MarkLookup, RUNNABLE } from "./_runnable.ts";
+import { type IndexedDoc, toDoc } from "./_docs.ts";
+import { browseCompare, exactBonus, normalizeName } from "./_names.ts";
+import { Matches, topK } from "./_matches.ts";
+import { isExactNames, isPermutation, type StoredIndex } from "./_stored_index.ts";
+import { FIELD_COVER, fuzziness, idf, NAME_HIT, type QueryGroup, TYPO_WEIGHT } from "./_weights.ts";
 import { EntryTable } from "./entry_table.ts";
-import {
-  type IndexedEntry,
-  indexedOf,
-  loadIndexed,
-  type StoredIndexedEntry,
-  storeIndexed,
-} from "./_indexed_entry.ts";
+import { type IndexedEntry, indexedOf, loadIndexed, storeIndexed } from "./_indexed_entry.ts";
 
 export { STARTABLE } from "./_filters.ts";
 export type { SearchFilters, Startable } from "./_filters.ts";
 export type { MarkLookup, RunState } from "./_runnable.ts";
+export type { StoredIndex } from "./_stored_index.ts";
+export { topK } from "./_matches.ts";
 
 /** One ranked result. */
 export interface SearchHit {
@@ -59,17 +60,6 @@ export interface ListOptions {
   limit?: number;
 }
 
-interface IndexedDoc {
-  id: number;
-  names: string;
-  tags: string;
-  categories: string;
-  vendor: string;
-  tool_names: string;
-  description: string;
-  tool_text: string;
-}
-
 /**
  * Field weights: a server's own name outranks its tags and categories, which outrank the
  * tools it offers, which outrank a passing mention in a description.
@@ -83,16 +73,6 @@ export const DEFAULT_BOOST = {
   description: 1.5,
   tool_text: 0.3,
 };
-
-/**
- * Typos: a word the catalog never uses is likely misspelt: one edit from 4 letters on (`slak`
- * finds `slack`), two from 5 (`stirpe` finds `stripe`). A word it does use is taken as typed,
- * which also keeps the costly fuzzy search off most queries.
- */
-function fuzziness(term: string, known: boolean): number | false {
-  if (known || term.length < 4) return false;
-  return term.length >= 5 ? 2 : 1;
-}
 
 /**
  * Search and paging over catalog entries. Immutable: build a new one for a new catalog.
@@ -143,32 +123,40 @@ export class CatalogIndex {
     this.#table = "stored" in source ? source.table : EntryTable.of(full);
     const entries = "stored" in source ? source.indexed : full.map(indexedOf);
     this.#entries = entries;
-    entries.forEach((entry, i) => this.#byId.set(entry.id, i));
-    entries.forEach((entry, i) => {
-      for (const alias of entry.aliases ?? []) {
+    for (let i = 0; i < entries.length; i++) this.#byId.set(entries[i]!.id, i);
+    const labels = {
+      source: new Set<string>(),
+      category: new Set<string>(),
+      tag: new Set<string>(),
+    };
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      for (const alias of entry.aliases) {
         if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
       }
-    });
+      for (const source of entry.sources) labels.source.add(source);
+      for (const category of entry.categories) labels.category.add(category);
+      for (const tag of entry.tags) labels.tag.add(tag);
+    }
+    this.labels = labels;
     for (const [term, count] of stored?.docFreq ?? []) this.#docFreq.set(term, count);
     for (const [bucket, words] of stored?.words ?? []) this.#words.set(bucket, words);
-    this.labels = {
-      source: new Set(entries.flatMap((e) => e.sources)),
-      category: new Set(entries.flatMap((e) => e.categories)),
-      tag: new Set(entries.flatMap((e) => e.tags)),
-    };
     this.#idRank = stored ? Int32Array.from(stored.idRank) : new Int32Array(entries.length);
     if (!stored) {
       entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
         .forEach(({ i }, rank) => this.#idRank[i] = rank);
     }
-    entries.forEach((entry, i) => {
-      for (const name of new Set([entry.id, entry.name, entry.title].map(normalizeName))) {
-        if (!name) continue;
-        const list = this.#exactNames.get(name);
-        if (list) list.push(i);
-        else this.#exactNames.set(name, [i]);
-      }
-    });
+    if (stored) { for (const [name, list] of stored.exact) this.#exactNames.set(name, list); }
+    else {
+      entries.forEach((entry, i) => {
+        for (const name of new Set([entry.id, entry.name, entry.title].map(normalizeName))) {
+          if (!name) continue;
+          const list = this.#exactNames.get(name);
+          if (list) list.push(i);
+          else this.#exactNames.set(name, [i]);
+        }
+      });
+    }
     const docs = full.map(toDoc);
     if ("stored" in source) this.#postings = source.postings;
     else {
@@ -222,6 +210,7 @@ export class CatalogIndex {
     const n = table.size;
     if (!indexed || indexed.length !== n || postings?.documentCount !== n) return null;
     if (!isPermutation(stored.browse, n) || !isPermutation(stored.idRank, n)) return null;
+    if (!isExactNames(stored.exact, n)) return null;
     return new CatalogIndex({ table, indexed, stored, postings }, tuning);
   }
 
@@ -442,22 +431,9 @@ export class CatalogIndex {
       entries: this.#entries.map(storeIndexed),
       browse: this.#browseOrder,
       idRank: [...this.#idRank],
+      exact: [...this.#exactNames],
     };
   }
-}
-
-/** A built index as plain data: {@linkcode CatalogIndex.toStored}. */
-export interface StoredIndex {
-  /** The inverted index: sorted terms and flat arrays in one byte array. */
-  postings: StoredPostings;
-  docFreq: [term: string, entries: number][];
-  words: MapEntries<WordsByLength>;
-  /** What the index reads of every entry, in catalog order. */
-  entries: StoredIndexedEntry[];
-  /** Entry positions in browsing order. */
-  browse: number[];
-  /** Each entry's position in id order. */
-  idRank: number[];
 }
 
 /** What {@linkcode CatalogIndex.restore} hands the constructor. */
@@ -466,145 +442,4 @@ interface Restored {
   indexed: IndexedEntry[];
   stored: StoredIndex;
   postings: Postings;
-}
-
-/** True when `list` holds each of 0..n-1 exactly once. */
-function isPermutation(list: unknown, n: number): list is number[] {
-  if (!Array.isArray(list) || list.length !== n) return false;
-  const seen = new Uint8Array(n);
-  for (const i of list) {
-    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i]) return false;
-    seen[i] = 1;
-  }
-  return true;
-}
-
-type MapEntries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
-
-/** One word of a query: the terms that stand for it, with their weights, and its rarity. */
-interface QueryGroup {
-  /** The word as the person typed it (processed). */
-  typed: string;
-  terms: Map<string, number>;
-  idf: number;
-}
-
-/** The entries a query matched so far, a slot each, in flat arrays that grow as needed. */
-class Matches {
-  count = 0;
-  entryAt = new Int32Array(256);
-  /** BM25 summed over terms and fields; the final score once ranked. */
-  score = new Float64Array(256);
-  /** How many of the query's distinct terms matched. */
-  matched = new Uint8Array(256);
-  /** The last term counted in `matched`. */
-  lastTerm = new Int16Array(256).fill(-1);
-  /** The groups (bits) whose typed word the entry's name holds. */
-  named = new Uint32Array(256);
-  /** Per slot and group: the best term weight × how telling the field it matched in is. */
-  cover: Float32Array;
-
-  constructor(readonly groups: number) {
-    this.cover = new Float32Array(256 * groups);
-  }
-
-  /** A slot for entry `i`. */
-  add(i: number): number {
-    if (this.count === this.entryAt.length) this.#grow();
-    this.entryAt[this.count] = i;
-    return this.count++;
-  }
-
-  #grow(): void {
-    const size = this.entryAt.length * 2;
-    const grown = <A extends TypedArray>(a: A, length: number): A => {
-      const b = new (a.constructor as new (n: number) => A)(length);
-      b.set(a);
-      return b;
-    };
-    this.entryAt = grown(this.entryAt, size);
-    this.score = grown(this.score, size);
-    this.matched = grown(this.matched, size);
-    this.lastTerm = grown(this.lastTerm, size).fill(-1, size / 2);
-    this.named = grown(this.named, size);
-    this.cover = grown(this.cover, size * this.groups);
-  }
-}
-
-type TypedArray = Int32Array | Float64Array | Uint8Array | Int16Array | Uint32Array | Float32Array;
-
-/** A word the catalog uses, found for a misspelt one, counts a little less than a typed one. */
-const TYPO_WEIGHT = 0.9;
-
-/**
- * How much a match in each field says that an entry covers a query word: a word found only
- * among the descriptions of an entry's tools says less (a server with 300 tools mentions
- * nearly everything somewhere).
- */
-const FIELD_COVER: Record<string, number> = { tool_names: 0.7, tool_text: 0.4 };
-
-/**
- * How much an entry whose name holds a query word (as typed) gains, for all of the query's
- * words: "send a slack message" is about Slack before it is about sending messages.
- */
-const NAME_HIT = 1.5;
-
-/** Rarity of a term used by `df` of `n` entries (BM25's idf, never negative). */
-function idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-}
-
-function toDoc(entry: CatalogEntry, id: number): IndexedDoc {
-  return {
-    id,
-    names: `${entry.id} ${entry.name} ${entry.title}`,
-    tags: entry.tags.join(" "),
-    categories: entry.categories.join(" "),
-    vendor: vendorOf(entry),
-    tool_names: entry.tools.map((t) => t.name).join(" "),
-    description: entry.description,
-    tool_text: entry.tools.map((t) => t.description).join(" "),
-  };
-}
-
-/** Who makes it: the image namespace and the repository owner (`awslabs`, `github`). */
-function vendorOf(entry: CatalogEntry): string {
-  const parts: string[] = [];
-  const image = entry.container_image?.replace(/^(docker\.io|ghcr\.io|mcr\.microsoft\.com)\//, "");
-  const namespace = image?.split("/")[0];
-  if (namespace && namespace !== "mcp" && image!.includes("/")) parts.push(namespace);
-  const owner = entry.repo_url?.match(/^https:\/\/[^/]+\/([^/]+)/)?.[1];
-  if (owner) parts.push(owner);
-  const host = entry.remote?.url.match(/^https?:\/\/(?:[^/.]+\.)*([^/.]+)\.[a-z]+(?:[:/]|$)/i)?.[1];
-  if (host) parts.push(host);
-  return parts.join(" ");
-}
-
-function normalizeName(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-}
-
-/** A query that is an entry's name outranks partial matches; its exact id outranks its title. */
-function exactBonus(entry: IndexedEntry, query: string): number {
-  return normalizeName(entry.id) === normalizeName(query) ? 5 : 4;
-}
-
-/** The `k` smallest items by `compare`, sorted; one pass, cheap for small `k`. */
-export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
-  const best: T[] = [];
-  for (const item of items) {
-    if (best.length === k && compare(item, best[k - 1]!) >= 0) continue;
-    let at = best.length;
-    while (at > 0 && compare(item, best[at - 1]!) < 0) at--;
-    best.splice(at, 0, item);
-    if (best.length > k) best.pop();
-  }
-  return best;
-}
-
-function browseCompare(a: IndexedEntry, b: IndexedEntry): number {
-  const runnable = runnableTier(b) - runnableTier(a);
-  return runnable || Number(b.official) - Number(a.official) ||
-    Number(b.featured) - Number(a.featured) ||
-    a.title.localeCompare(b.title, "en") || a.id.localeCompare(b.id);
 }

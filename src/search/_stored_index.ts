@@ -1,0 +1,46 @@
+/**
+ * A built index as plain data, and the checks a stored one passes before it is used.
+ *
+ * @module
+ */
+import type { StoredIndexedEntry } from "./_indexed_entry.ts";
+import type { StoredPostings } from "./_postings.ts";
+import type { WordsByLength } from "./_typos.ts";
+
+/** A built index as plain data: {@linkcode CatalogIndex.toStored}. */
+export interface StoredIndex {
+  /** The inverted index: sorted terms and flat arrays in one byte array. */
+  postings: StoredPostings;
+  docFreq: [term: string, entries: number][];
+  words: MapEntries<WordsByLength>;
+  /** What the index reads of every entry, in catalog order. */
+  entries: StoredIndexedEntry[];
+  /** Entry positions in browsing order. */
+  browse: number[];
+  /** Each entry's position in id order. */
+  idRank: number[];
+  /** Entries by normalized id, name and title. */
+  exact: [name: string, entries: number[]][];
+}
+
+/** True when `exact` is a list of names, each with positions among `n` entries. */
+export function isExactNames(exact: unknown, n: number): exact is StoredIndex["exact"] {
+  return Array.isArray(exact) &&
+    exact.every((item) =>
+      Array.isArray(item) && typeof item[0] === "string" && Array.isArray(item[1]) &&
+      item[1].every((i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n)
+    );
+}
+
+/** True when `list` holds each of 0..n-1 exactly once. */
+export function isPermutation(list: unknown, n: number): list is number[] {
+  if (!Array.isArray(list) || list.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
+}
+
+type MapEntries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
