@@ -42,6 +42,7 @@ export const addTool = defineTool({
       image: z.string().optional(),
       package: z.object({ registry: z.string(), name: z.string(), version: z.string() })
         .optional(),
+      recipe: z.string().optional(),
     }).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
