@@ -6,6 +6,7 @@
  * build gets a clear error and leaves nothing behind.
  */
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { minimalEntry } from "../../src/catalog/entry.ts";
 import { readConfig } from "../../src/config.ts";
 import { prepareRun } from "../../src/registry/build_flow.ts";
 import { Podman } from "../../src/runtime/podman.ts";
@@ -308,4 +309,39 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("a hostile repository's symlinks and manifest names are not followed or built", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "build_test_" });
+  try {
+    const evil = `${dir}/evil`;
+    await Deno.mkdir(`${evil}/servers`, { recursive: true });
+    await git(evil, "init", "--quiet");
+    await Deno.symlink("/etc/passwd", `${evil}/Containerfile`);
+    await Deno.symlink("/etc", `${evil}/servers/link`);
+    await commit(evil, {
+      "package.json": JSON.stringify({
+        name: "evil",
+        bin: { 'x"]\nRUN ["/bin/sh': "a.js", up: "../../../etc/passwd", sub: "$(id).js" },
+      }),
+    });
+    const entry = (id: string, directory?: string) => ({
+      ...minimalEntry({ id, launch_method: "build" }),
+      build: { repo: evil, ...(directory ? { directory } : {}) },
+    });
+    const runtime = new Podman({ binary: "podman" });
+    const options = { build: true, cacheDir: `${dir}/cache`, runtime };
+    await rejects(() => prepareRun(entry("evil-top"), options), (error: Error) => {
+      match(error.message, /^evil-top: nothing to run in .* looked for .*found none/);
+      return true;
+    });
+    await rejects(() => prepareRun(entry("evil-link", "servers/link"), options), (error: Error) => {
+      match(error.message, /^evil-link: .* has no folder servers\/link$/);
+      return true;
+    });
+    await rejects(() => prepareRun(entry("evil-up", "../.."), options), /leaves the repository/);
+    deepEqual(await Array.fromAsync(Deno.readDir(`${dir}/cache/builds`)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
