@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { bareFilterShape, checkFilterValues, pickFilters } from "../registry/filters.ts";
 import {
-  brief,
   EntryBriefSchema,
+  markedBrief,
   renderBrief,
   renderLine,
   summarize,
@@ -15,6 +15,7 @@ import {
 import { lookupEntry } from "../registry/ids.ts";
 import type { CatalogIndex, SearchFilters } from "../search/catalog_index.ts";
 import type { CallToolResult } from "../mcp/sdk.ts";
+import type { RunMark } from "../store/run_marks.ts";
 import { truncate } from "../util/text.ts";
 import { fingerprint } from "../util/fingerprint.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
@@ -63,16 +64,17 @@ export const listTool = defineTool({
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   handler(args, ctx) {
-    if (args.id !== undefined) return Promise.resolve(detail(args.id, ctx.catalog.index));
-    return Promise.resolve(page(args, ctx.catalog.index));
+    const marks = ctx.runMarks;
+    if (args.id !== undefined) return Promise.resolve(detail(args.id, ctx.catalog.index, marks));
+    return Promise.resolve(page(args, ctx.catalog.index, marks));
   },
 });
 
 /** One entry in full: its summary and its tools with the first line of each description. */
-function detail(id: string, index: CatalogIndex): CallToolResult {
+function detail(id: string, index: CatalogIndex, marks: RunMarks | undefined): CallToolResult {
   const entry = lookupEntry(index, id);
   if (typeof entry === "string") return toolError(entry);
-  const summary = summarize(entry);
+  const summary = summarize(entry, 0, marks?.get(entry.id));
   const tools = entry.tools.map((t) => ({
     name: t.name,
     description: truncate(t.description.split("\n")[0]!.trim(), 120),
@@ -87,7 +89,10 @@ function detail(id: string, index: CatalogIndex): CallToolResult {
 
 type PageArgs = SearchFilters & { limit: number; offset?: number; cursor?: string };
 
-function page(args: PageArgs, index: CatalogIndex): CallToolResult {
+/** What running servers taught (`ToolContext.runMarks`). */
+type RunMarks = { get(id: string): RunMark | undefined };
+
+function page(args: PageArgs, index: CatalogIndex, marks: RunMarks | undefined): CallToolResult {
   if (args.cursor !== undefined && args.offset !== undefined) {
     return toolError(
       'Invalid arguments for registry-list: give either "cursor" or "offset", not both.',
@@ -120,8 +125,13 @@ function page(args: PageArgs, index: CatalogIndex): CallToolResult {
   }
   const problem = checkFilterValues(filters, index);
   if (problem) return toolError(problem);
-  const { entries, total } = index.list({ filters, offset, limit: args.limit });
-  const summaries = entries.map(brief);
+  const { entries, total } = index.list({
+    filters,
+    offset,
+    limit: args.limit,
+    ...(marks ? { marks: (id: string) => marks.get(id)?.state } : {}),
+  });
+  const summaries = entries.map((entry) => markedBrief(entry, marks?.get(entry.id)));
   const end = offset + summaries.length;
   const nextCursor = end < total ? encodeCursor(end, index.generation, filterMark) : null;
   const text = summaries.length === 0 ? `No entries at offset ${offset} (${total} in all).` : [

@@ -123,6 +123,15 @@ Deno.test({
       equal(now.results.map((r) => r.id).sort(), ["notes-good", "notes-unpullable"]);
       const later = await find(t, { startable: "after-build" });
       equal(later.results.map((r) => r.id), ["notes-source"]);
+      // registry-list shows the same marks, and filters alike.
+      const listed: Json = await t.call("registry-list", { source: "test", startable: "now" });
+      equal(
+        listed.structuredContent.entries.map((e: Brief) => [e.id, e.mark]).sort(),
+        [["notes-good", `verified ${today}`], ["notes-unpullable", undefined]],
+      );
+      const detail: Json = await t.call("registry-list", { id: "notes-crash" });
+      equal(detail.structuredContent.entry.run_mark.state, "failed");
+      match(textOf(detail), /failed: notes-crash did not start/);
       const bad = await t.call("registry-find", { query: "notes", startable: "soon" });
       equal(bad.isError, true);
       match(textOf(bad), /startable/);
