@@ -60,14 +60,3 @@ export function withRepoBuild(entry: CatalogEntry): CatalogEntry {
   const build = repoBuildOf(entry);
   return build ? { ...entry, launch_method: "build", build } : entry;
 }
-
-/**
- * Makes a `build` entry's `build.repo` the very string of its `repo_url` when they are equal:
- * entries parsed from JSON hold two copies (about 50 bytes each, at 10,000 entries 0.5 MB).
- */
-export function shareRepoString(entry: CatalogEntry): void {
-  const build = entry.build;
-  if (build && entry.repo_url !== null && build.repo === entry.repo_url) {
-    build.repo = entry.repo_url;
-  }
-}
