@@ -177,7 +177,6 @@ export class Catalog {
    * sources (the user's own files) afresh, so the first answer already has them. No network.
    */
   async load(): Promise<void> {
-    await this.#ids.load();
     await Promise.all(this.#slots.map(async (slot) => {
       const name = slot.source.name;
       let cached = null;
@@ -549,7 +548,7 @@ export class Catalog {
       name: slot.source.name,
       entries: await this.#entriesOf(slot),
     })));
-    const index = new CatalogIndex(this.#ids.merge(sources));
+    const index = new CatalogIndex(await this.#ids.merge(sources));
     this.#swap(index, key, false);
     if (key === null || this.#closing.signal.aborted) return;
     // Stored in the background: the next start with the same catalogs reads it back.

@@ -15,12 +15,14 @@ export interface MergedSource {
   entries: readonly CatalogEntry[];
 }
 
-/** The id memory over a store; saves run one after another, in the background. */
+/**
+ * The id memory over a store; saves run one after another, in the background. It is read only
+ * when a merge needs it and let go after each merge: a start that serves the stored merged
+ * catalog never reads it (about 10,000 pairs at 10k entries, issue 18).
+ */
 export class MergedIds {
   readonly #store: CatalogStore;
   readonly #log: Logger;
-  #ids = new Map<string, string>();
-  #saved = "";
   #saving: Promise<void> = Promise.resolve();
 
   constructor(store: CatalogStore, log: Logger) {
@@ -28,29 +30,29 @@ export class MergedIds {
     this.#log = log;
   }
 
-  /** Reads the ids the last merge stored; unreadable, ids are chosen afresh. */
-  async load(): Promise<void> {
+  /** The ids the last merge stored (after its save); unreadable, ids are chosen afresh. */
+  async #load(): Promise<Map<string, string>> {
+    await this.#saving;
     try {
-      this.#ids = await this.#store.loadIdMemory();
-      this.#saved = JSON.stringify([...this.#ids]);
+      return await this.#store.loadIdMemory();
     } catch (error) {
       this.#log.warn("id memory unreadable; ids are chosen afresh", { error: String(error) });
+      return new Map();
     }
   }
 
   /** Merges the sources with the remembered ids, and remembers (and stores) the ids it gave. */
-  merge(sources: readonly MergedSource[]): CatalogEntry[] {
-    const merged = mergeSources(sources.map((s) => s.entries), this.#ids);
+  async merge(sources: readonly MergedSource[]): Promise<CatalogEntry[]> {
+    const before = await this.#load();
+    const saved = JSON.stringify([...before]);
+    const merged = mergeSources(sources.map((s) => s.entries), before);
     // Ids of entries that left their source are forgotten; those of sources serving nothing
     // now (not fetched yet, or switched off for a while) are kept for their return.
     const serving = new Set(sources.filter((s) => s.entries.length > 0).map((s) => s.name));
-    for (const [key, id] of this.#ids) {
+    for (const [key, id] of before) {
       if (!serving.has(key.split("\u0000")[0]!) && !merged.ids.has(key)) merged.ids.set(key, id);
     }
-    this.#ids = merged.ids;
-    const serialized = JSON.stringify([...merged.ids]);
-    if (serialized !== this.#saved) {
-      this.#saved = serialized;
+    if (JSON.stringify([...merged.ids]) !== saved) {
       this.#saving = this.#saving
         .then(() => this.#store.saveIdMemory(merged.ids))
         .catch((error) => this.#log.warn("cannot store the id memory", { error: String(error) }));
