@@ -10,6 +10,7 @@ import { ActiveServers, type ActiveServersOptions } from "../proxy/active_server
 import type { MountPolicy } from "../runtime/mount_policy.ts";
 import { ownerTag, Podman } from "../runtime/podman.ts";
 import type { Logger } from "../util/log.ts";
+import { withoutControls } from "../util/text.ts";
 import { runnableEntry } from "./build_flow.ts";
 import type { Catalog } from "./catalog.ts";
 import { LegacyVolumes } from "./legacy_volumes.ts";
@@ -90,7 +91,9 @@ function marksOf(
  * output when the error quotes it ("did not start: Connection closed; its output: <line>").
  */
 export function failureLine(message: string): string {
-  const lines = message.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  // Kept and shown later (find results, the CLI, the web page): no terminal escapes in it.
+  const lines = withoutControls(message).split("\n").map((line) => line.trim())
+    .filter((line) => line !== "");
   const output = lines.findIndex((line) => /^its output:$/i.test(line));
   const said = output > 0 ? lines[output + 1] : undefined;
   return said ? `${lines[0]}; its output: ${said}` : lines[0] ?? "";

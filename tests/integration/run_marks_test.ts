@@ -32,7 +32,7 @@ const ENTRIES = [
       command: [
         "node",
         "-e",
-        "console.error('cannot open the notes store with token ' + process.env.NOTES_TOKEN); " +
+        "console.error('cannot open the notes store \\x1b[31mwith token ' + process.env.NOTES_TOKEN); " +
         "process.exit(3)",
       ],
     } as Json,
@@ -99,7 +99,7 @@ Deno.test({
         equal(marks.get("notes-unpullable"), undefined, "it never ran: nothing is known of it");
         const reason = marks.get("notes-crash")!.reason!;
         ok(!reason.includes(SECRET), `the secret is in the mark: ${reason}`);
-        ok(!reason.includes("\n"), reason);
+        ok(!reason.includes("\n") && !reason.includes("\x1b"), reason);
         // The first line of the error, and what the server said: why it did not come up.
         match(reason, /^notes-crash did not start: .*; its output: cannot open the notes store/);
         match(textOf(crash), /cannot open the notes store/);
