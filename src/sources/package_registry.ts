@@ -4,7 +4,7 @@
  * repository's name but whose metadata points elsewhere is a hijack (or a namesake) and is
  * never used: only a match on the normalized repository URL counts.
  *
- * The registries' base URLs are settings (`MCP_REGISTRY_NPM_REGISTRY`, `MCP_REGISTRY_PYPI`),
+ * The registries' base URLs are settings (`MCP_REGISTRY_NPM_REGISTRY`, `MCP_REGISTRY_PYPI_URL`),
  * so tests answer from a fake registry on loopback.
  *
  * @module
