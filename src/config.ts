@@ -58,7 +58,7 @@ export interface RegistryConfig {
   /**
    * `MCP_REGISTRY_PODMAN_ATTACH`: `service` attaches every server over one shared podman API
    * service (`run` when it cannot start); `run` gives each its own `podman run -i` client.
-   * @default "run"
+   * @default "service"
    */
   podmanAttach: "service" | "run";
   /** `MCP_REGISTRY_CONTAINER_MEMORY`, `_CPUS`, `_PIDS`. @default 512m, 1, 256 */
@@ -237,13 +237,13 @@ export function readConfig(env: Record<string, string | undefined>): RegistryCon
   };
 }
 
-/** `MCP_REGISTRY_PODMAN_ATTACH`: `service` or `run` (the default). */
+/** `MCP_REGISTRY_PODMAN_ATTACH`: `service` (the default) or `run`. */
 function readPodmanAttach(raw: string | undefined): "service" | "run" {
-  const value = nonEmpty(raw)?.toLowerCase() ?? "run";
+  const value = nonEmpty(raw)?.toLowerCase() ?? "service";
   if (value !== "service" && value !== "run") {
     throw new RangeError(
       `MCP_REGISTRY_PODMAN_ATTACH is "${value}": use service (servers attached over one shared ` +
-        "podman API service) or run (one podman run -i client per server)",
+        "podman API service, the default) or run (one podman run -i client per server)",
     );
   }
   return value;

@@ -26,6 +26,19 @@ async function uidOf(pid: number): Promise<number> {
   return Number(status.match(/^Uid:\s+(\d+)/m)?.[1]);
 }
 
+/** The command lines of process `pid`'s children. */
+async function childrenOf(pid: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(item.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${item.name}/stat`).catch(() => "");
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) continue;
+    const cmd = await Deno.readTextFile(`/proc/${item.name}/cmdline`).catch(() => "");
+    out.push(cmd.split("\0").join(" ").trim());
+  }
+  return out;
+}
+
 /** A process's start time in ticks since boot (what the registry's owner label holds). */
 async function startTimeOf(pid: number): Promise<string> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
@@ -113,6 +126,12 @@ Deno.test({
       equal(await uidOf(inspected.State.Pid), user.uid, "the container's root is the user");
       const mapped = await Deno.readTextFile(`/proc/${inspected.State.Pid}/uid_map`);
       match(mapped, new RegExp(`^\\s*0\\s+${user.uid}\\s+1$`, "m"), mapped);
+
+      // Attached over the user's one podman API service, with no podman client of its own.
+      const podmans = (await childrenOf(registryPid)).filter((c) => /podman/.test(c));
+      equal(podmans.length, 1, podmans.join("\n"));
+      match(podmans[0]!, /podman system service --time=\d+ unix:\/\/\S+\/podman\.sock$/);
+      ok(!/podman API service unavailable/.test(stderr), stderr);
 
       const entity = `Rootless-${crypto.randomUUID()}`;
       await call("memory__create_entities", {
