@@ -27,17 +27,19 @@ export class AttachError extends Error {
 
 /**
  * Attaches to container `name` (created, not yet started, or running) over `socket`: returns
- * its stdio once podman took the connection over. `timeoutMs` bounds the wait for that answer.
+ * its stdio once podman took the connection over. `timeoutMs` bounds the wait for that answer;
+ * `prefix` is the API's path prefix (`PodmanService.prefix`).
  */
 export async function attachStdio(
   socket: string,
   name: string,
   timeoutMs = 30_000,
+  prefix = LIBPOD,
 ): Promise<ServerStdio> {
   const conn = await Deno.connect({ transport: "unix", path: socket });
   const query = "stream=true&stdin=true&stdout=true&stderr=true";
   const head =
-    `POST ${LIBPOD}/containers/${encodeURIComponent(name)}/attach?${query} HTTP/1.1\r\n` +
+    `POST ${prefix}/containers/${encodeURIComponent(name)}/attach?${query} HTTP/1.1\r\n` +
     "Host: podman\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
   const reader = conn.readable.getReader();
   const timer = setTimeout(() => conn.close(), timeoutMs);

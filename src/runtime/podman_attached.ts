@@ -61,7 +61,9 @@ export async function startAttached(
   }
   let stdio: ServerStdio | null = null;
   try {
-    stdio = await service.withSocket((socket) => attachStdio(socket, name, timeoutMs));
+    stdio = await service.withSocket((socket) =>
+      attachStdio(socket, name, timeoutMs, service.prefix)
+    );
     const answer = await service.request(
       "POST",
       `/containers/${encodeURIComponent(name)}/start`,

@@ -25,7 +25,11 @@ export interface PodmanServiceOptions {
   startTimeoutMs?: number;
 }
 
-/** The libpod API's path prefix: podman 4.0 and later answer it. */
+/**
+ * The libpod API's path prefix when the service does not say its version; otherwise the
+ * version it names at `/_ping` (`Libpod-API-Version`) is used, so an older podman is asked in
+ * its own version.
+ */
 export const LIBPOD = "/v4.0.0/libpod";
 
 /** An answer of the service: its status and body (read whole: these answers are small). */
@@ -45,6 +49,7 @@ export class PodmanService {
   #client: Deno.HttpClient | null = null;
   #stderr = "";
   #closed = false;
+  #prefix = LIBPOD;
 
   constructor(options: PodmanServiceOptions) {
     this.#options = options;
@@ -53,6 +58,11 @@ export class PodmanService {
   /** The service's process id while it runs (for measurements), else null. */
   get pid(): number | null {
     return this.#running ? this.#child?.pid ?? null : null;
+  }
+
+  /** The libpod API's path prefix in the running service's version (see {@linkcode LIBPOD}). */
+  get prefix(): string {
+    return this.#prefix;
   }
 
   /** The socket of a running service: starts one when none runs. Throws why it cannot. */
@@ -71,7 +81,7 @@ export class PodmanService {
     for (let attempt = 0;; attempt++) {
       await this.socket();
       try {
-        const response = await fetch(`http://podman${LIBPOD}${path}`, {
+        const response = await fetch(`http://podman${this.#prefix}${path}`, {
           method,
           client: this.#client!,
           signal: AbortSignal.timeout(timeoutMs),
@@ -152,12 +162,16 @@ export class PodmanService {
     const until = Date.now() + startTimeoutMs;
     while (this.#running && Date.now() < until) {
       try {
-        const response = await fetch(`http://podman${LIBPOD}/_ping`, {
+        const response = await fetch("http://podman/_ping", {
           client: this.#client,
           signal: AbortSignal.timeout(2_000),
         });
         await response.body?.cancel();
-        if (response.ok) return this.#socket;
+        if (response.ok) {
+          const version = response.headers.get("libpod-api-version") ?? "";
+          this.#prefix = /^\d+\.\d+\.\d+$/.test(version) ? `/v${version}/libpod` : LIBPOD;
+          return this.#socket;
+        }
       } catch {
         // not listening yet
       }
