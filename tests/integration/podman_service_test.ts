@@ -340,6 +340,53 @@ serviceTest(
   },
 );
 
+serviceTest(
+  "a server that fails at start: its own words are in the error, and nothing is left",
+  async (runtime, tag) => {
+    const script = 'console.error("boom: NOTES_API_KEY is not set"); process.exit(3)';
+    const req = request(`${tag}-failing`, { image: NODE, command: ["node", "-e", script] });
+    const error = await Upstream.start({
+      id: "failing",
+      attach: () => runtime.attachServer(req),
+      startTimeoutMs: 20_000,
+    }).then(() => null, (e) => e);
+    ok(error instanceof Error, "it did not start");
+    match(error.message, /failing did not start/);
+    match(error.message, /boom: NOTES_API_KEY is not set/);
+    await eventually(async () => (await containersOf(tag)).length === 0, "its container gone");
+  },
+);
+
+serviceTest(
+  "a server that ignores the end of its input is stopped all the same",
+  async (runtime, tag) => {
+    // Answers MCP, and never exits on its own.
+    const server = `
+    process.stdin.on("end", () => {});
+    require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
+      const m = JSON.parse(line);
+      const reply = (result) => process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: m.id, result }) + "\\n");
+      if (m.method === "initialize") reply({ protocolVersion: m.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: "stubborn", version: "1" } });
+      else if (m.method === "tools/list") reply({ tools: [] });
+    });
+    setInterval(() => {}, 1000);
+  `;
+    const req = request(`${tag}-stubborn`, { image: NODE, command: ["node", "-e", server] });
+    let exited = "";
+    const upstream = await Upstream.start({
+      id: "stubborn",
+      attach: () => runtime.attachServer(req),
+      onExit: (reason) => exited = reason,
+    });
+    await upstream.close(); // its input ends; 2 s later the connection is dropped
+    equal(upstream.running, false);
+    equal(exited, "", "a stop is not a crash");
+    deepEqual(await containersOf(tag), [req.name], "it still runs: the pool's remove follows");
+    await runtime.remove([req.name]);
+    deepEqual(await containersOf(tag), []);
+  },
+);
+
 Deno.test({
   name:
     "podman API service: when it cannot start, servers run under podman run -i and the log says why",
