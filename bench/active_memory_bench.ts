@@ -151,7 +151,11 @@ if (HAS_PODMAN) {
       // Benchmarks end without a hook to await: the service is stopped by its idle time (30 s)
       // at the latest; stop it now.
       const pid = runtime.attachStatus().servicePid;
-      if (pid) Deno.kill(pid, "SIGTERM");
+      try {
+        if (pid) Deno.kill(pid, "SIGTERM");
+      } catch {
+        // gone already
+      }
     });
   }
 }
