@@ -9,7 +9,7 @@
 import type { Logger } from "../util/log.ts";
 import { CatalogIndex } from "../search/catalog_index.ts";
 import { type IndexSnapshot, restoreIndex, snapshotIndex } from "../search/index_snapshot.ts";
-import { EntryTable } from "../search/entry_table.ts";
+import { type EntryLines, EntryTable, MemoryLines } from "../search/entry_table.ts";
 import type { CatalogSource, PreviousRefresh, RefreshProgress } from "../sources/source.ts";
 import type { CatalogStore, SourceState, StoredCatalogInfo } from "../store/catalog_store.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
@@ -109,6 +109,8 @@ export class Catalog {
   /** What the index was made from (see `#mergedKey`); null when unknown or not stored. */
   #indexKey: string | null = null;
   #indexFromCache = false;
+  /** The lines of every index served, closed with the catalog. */
+  readonly #opened: EntryLines[] = [];
   /** Rebuilds run one after another, each from the sources' state when it runs. */
   #rebuilding: Promise<void> = Promise.resolve();
   /** Saves of the merged catalog and its index under way. */
@@ -378,6 +380,9 @@ export class Catalog {
     await this.#rebuilding;
     await this.#ids.settled();
     await this.#savingMerged;
+    // Files of the indexes served (an index swapped out may still be read by a call under
+    // way, so they stay open until the catalog closes: one per refresh).
+    for (const lines of this.#opened.splice(0)) lines.close?.();
   }
 
   /** Where each source stands. */
@@ -532,7 +537,7 @@ export class Catalog {
     if (key !== null) {
       try {
         const stored = await this.#store.loadMerged<Omit<IndexSnapshot, "postings">>(key);
-        const table = stored && EntryTable.fromBytes(stored.lines, stored.count);
+        const table = stored && EntryTable.over(stored.lines);
         const index = stored && table &&
           await restoreIndex(table, { ...stored.index, postings: stored.binary });
         if (index) {
@@ -556,12 +561,11 @@ export class Catalog {
       const snapshot = await snapshotIndex(index);
       const { table } = index;
       const { postings: binary, ...json } = snapshot;
-      await this.#store.saveMerged(key, {
-        lines: table.bytes,
-        count: table.size,
-        index: json,
-        binary,
-      });
+      const { lines } = index.table;
+      // A table read back from the cache is never stored again: only a fresh merge is.
+      if (lines instanceof MemoryLines) {
+        await this.#store.saveMerged(key, { lines, index: json, binary });
+      }
     }).catch((error) => this.#log.warn("cannot store the search index", { error: String(error) }));
   }
 
@@ -571,6 +575,7 @@ export class Catalog {
    */
   #swap(index: CatalogIndex, key: string | null, fromCache: boolean) {
     this.#index = index;
+    this.#opened.push(index.table.lines);
     this.#indexKey = key;
     this.#indexFromCache = fromCache;
     for (const slot of this.#slots) {

@@ -77,7 +77,7 @@ export function newCatalog(
 ): Catalog {
   return new Catalog({
     sources: sources ?? configuredSources(config),
-    store: new CatalogStore(stores.catalogKv),
+    store: new CatalogStore(stores.catalogKv, `${config.cacheDir}/merged`),
     refreshIntervalHours: config.refreshIntervalHours,
     cooldownMinutes: config.refreshCooldownMinutes,
     retryMinutes: config.refreshRetryMinutes,

@@ -1,11 +1,13 @@
 /**
- * The catalog's entries kept compactly: one line of JSON each, all in one byte array (outside
- * the JS heap), parsed only when an entry is asked for. A search needs a handful of whole
- * entries (its hits); holding 10,000 parsed entries cost about 21 MB of heap, and parsing them
- * at every start most of its time and its peak (issue 18).
+ * The catalog's entries kept compactly: one line of JSON each, parsed only when an entry is
+ * asked for. A search needs a handful of whole entries (its hits); holding 10,000 parsed
+ * entries cost about 21 MB of heap, and parsing them at every start most of its time and its
+ * peak (issue 18).
  *
- * The same bytes are what the cache stores (`CatalogStore.saveMerged`), so a start reads them
- * back without parsing, decoding or copying them again.
+ * A freshly merged catalog keeps its lines in one byte array (outside the JS heap); the cache
+ * stores them in a file (`CatalogStore.saveMerged`), and a start reads a line from that file
+ * when its entry is asked for ({@linkcode EntryTable.over}), so the 9 MB of entries of a
+ * 10k catalog are neither read at start nor held in memory.
  *
  * @module
  */
@@ -16,22 +18,64 @@ const PARSED_KEPT = 128;
 
 const NEWLINE = 0x0a;
 
+/** Where a table's lines come from: memory, or a file read a line at a time. */
+export interface EntryLines {
+  /** How many lines. */
+  readonly size: number;
+  /** Line `i`'s bytes, without its newline. */
+  line(i: number): Uint8Array;
+  /** Lets go of what the lines are read from (a file). */
+  close?(): void;
+}
+
+/** Lines in one byte array, each followed by a newline. */
+export class MemoryLines implements EntryLines {
+  /** Every line, each followed by a newline (JSON text never holds a raw one). */
+  readonly bytes: Uint8Array;
+  /** Where line `i` starts; `offsets[size]` is the end. */
+  readonly offsets: Uint32Array;
+
+  constructor(bytes: Uint8Array, offsets: Uint32Array) {
+    this.bytes = bytes;
+    this.offsets = offsets;
+  }
+
+  /** Where each line of `bytes` starts; null unless they hold exactly `count` whole lines. */
+  static offsetsOf(bytes: Uint8Array, count: number): Uint32Array | null {
+    const offsets = new Uint32Array(count + 1);
+    let line = 0;
+    for (let at = 0; at < bytes.length; at++) {
+      if (bytes[at] !== NEWLINE) continue;
+      if (line === count) return null;
+      offsets[++line] = at + 1;
+    }
+    if (line !== count || (count > 0 && bytes[bytes.length - 1] !== NEWLINE)) return null;
+    if (count === 0 && bytes.length > 0) return null;
+    return offsets;
+  }
+
+  get size(): number {
+    return this.offsets.length - 1;
+  }
+
+  line(i: number): Uint8Array {
+    return this.bytes.subarray(this.offsets[i], this.offsets[i + 1]! - 1);
+  }
+}
+
 /** Entries by position, stored as JSON lines and parsed on demand. */
 export class EntryTable {
-  /** Every entry's JSON, each followed by a newline (JSON text never holds a raw one). */
-  readonly bytes: Uint8Array;
-  /** Where entry `i` starts; `offsets[size]` is the end. */
-  readonly #offsets: Uint32Array;
+  /** The entries' JSON lines. */
+  readonly lines: EntryLines;
   /** Recently parsed entries, oldest first (a Map keeps insertion order). */
   readonly #parsed = new Map<number, CatalogEntry>();
   readonly #decoder = new TextDecoder();
 
-  private constructor(bytes: Uint8Array, offsets: Uint32Array) {
-    this.bytes = bytes;
-    this.#offsets = offsets;
+  private constructor(lines: EntryLines) {
+    this.lines = lines;
   }
 
-  /** A table of `entries`, in that order. */
+  /** A table of `entries`, in that order, in memory. */
   static of(entries: readonly CatalogEntry[]): EntryTable {
     const lines = entries.map((entry) => JSON.stringify(entry)).join("\n");
     const bytes = new TextEncoder().encode(entries.length > 0 ? `${lines}\n` : "");
@@ -43,21 +87,18 @@ export class EntryTable {
    * foreign value), so the caller builds the catalog again instead of serving half of it.
    */
   static fromBytes(bytes: Uint8Array, count: number): EntryTable | null {
-    const offsets = new Uint32Array(count + 1);
-    let line = 0;
-    for (let at = 0; at < bytes.length; at++) {
-      if (bytes[at] !== NEWLINE) continue;
-      if (line === count) return null;
-      offsets[++line] = at + 1;
-    }
-    if (line !== count || (count > 0 && bytes[bytes.length - 1] !== NEWLINE)) return null;
-    if (count === 0 && bytes.length > 0) return null;
-    return new EntryTable(bytes, offsets);
+    const offsets = MemoryLines.offsetsOf(bytes, count);
+    return offsets && new EntryTable(new MemoryLines(bytes, offsets));
+  }
+
+  /** The table over lines kept elsewhere (a file: `store/entry_file.ts`). */
+  static over(lines: EntryLines): EntryTable {
+    return new EntryTable(lines);
   }
 
   /** How many entries the table holds. */
   get size(): number {
-    return this.#offsets.length - 1;
+    return this.lines.size;
   }
 
   /** Entry `i` (parsed now, or kept from a recent call); a `RangeError` outside the table. */
@@ -72,9 +113,7 @@ export class EntryTable {
       this.#parsed.set(i, kept);
       return kept;
     }
-    const text = this.#decoder.decode(
-      this.bytes.subarray(this.#offsets[i], this.#offsets[i + 1]! - 1),
-    );
+    const text = this.#decoder.decode(this.lines.line(i));
     const entry = deepFreeze(JSON.parse(text) as CatalogEntry);
     this.#parsed.set(i, entry);
     if (this.#parsed.size > PARSED_KEPT) this.#parsed.delete(this.#parsed.keys().next().value!);

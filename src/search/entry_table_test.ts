@@ -1,6 +1,6 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { minimalEntry } from "../catalog/entry.ts";
-import { EntryTable } from "./entry_table.ts";
+import { EntryTable, MemoryLines } from "./entry_table.ts";
 
 const entries = [
   minimalEntry({ id: "memory", description: 'line one\nline two, "quoted", ünïcödé ✓' }),
@@ -19,14 +19,14 @@ Deno.test("an entry table gives back each entry as it was, and the same object w
 });
 
 Deno.test("an entry table read back from its bytes equals the one stored", () => {
-  const stored = EntryTable.of(entries).bytes.slice();
+  const stored = (EntryTable.of(entries).lines as MemoryLines).bytes.slice();
   const table = EntryTable.fromBytes(stored, 3)!;
   deepEqual([...table], entries);
   deepEqual([...EntryTable.fromBytes(new Uint8Array(), 0)!], []);
 });
 
 Deno.test("bytes that do not hold exactly the lines counted are refused, not half served", () => {
-  const bytes = EntryTable.of(entries).bytes;
+  const bytes = (EntryTable.of(entries).lines as MemoryLines).bytes;
   equal(EntryTable.fromBytes(bytes, 2), null, "more lines than counted");
   equal(EntryTable.fromBytes(bytes, 4), null, "fewer lines than counted");
   equal(EntryTable.fromBytes(bytes.subarray(0, bytes.length - 1), 3), null, "torn last line");

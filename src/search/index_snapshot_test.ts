@@ -3,7 +3,7 @@ import { loadSnapshot } from "../catalog/snapshot.ts";
 import { CatalogIndex, DEFAULT_BOOST } from "./catalog_index.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { indexFingerprint, restoreIndex, snapshotIndex } from "./index_snapshot.ts";
-import { EntryTable } from "./entry_table.ts";
+import { EntryTable, type MemoryLines } from "./entry_table.ts";
 
 const { entries } = (await loadSnapshot("docker"))!;
 
@@ -13,7 +13,10 @@ Deno.test("restoreIndex() ranks as the index it was stored from", async () => {
   // As the cache stores it: the JSON part through JSON, the bytes as bytes.
   const stored = { ...JSON.parse(JSON.stringify(json)), postings: postings.slice() };
   // As a start reads them back: the entries' stored lines, the index's JSON.
-  const table = EntryTable.fromBytes(built.table.bytes.slice(), entries.length)!;
+  const table = EntryTable.fromBytes(
+    (built.table.lines as MemoryLines).bytes.slice(),
+    entries.length,
+  )!;
   const restored = await restoreIndex(table, stored);
   if (!restored) throw new Error("the stored index was not used");
   for (

@@ -10,6 +10,9 @@
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { retryLocked } from "../util/retry.ts";
+import { type EntryLines, MemoryLines } from "../search/entry_table.ts";
+import { join } from "node:path";
+import { EntryFile, isEntryFileName, sweepEntryFiles, writeEntryFile } from "./entry_file.ts";
 
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
 export const CATALOG_FORMAT = 2;
@@ -76,12 +79,12 @@ export interface StoredCatalogInfo {
 
 /**
  * The merged catalog as stored with its index, under the key of what it was made from: the
- * entries as JSON lines (`search/entry_table.ts`), kept as bytes so a start does not parse them.
+ * entries as JSON lines (`search/entry_table.ts`), in a file of the cache folder read a line
+ * at a time (in Kv when the store has no folder), so a start neither reads nor parses them.
  */
 export interface StoredMerged<I> {
-  /** `count` entries, one line of JSON each. */
-  lines: Uint8Array;
-  count: number;
+  /** The entries, one line of JSON each. */
+  lines: EntryLines;
   /** The index's JSON part. */
   index: I;
   /** The index's bytes (its postings), read back without parsing. */
@@ -103,14 +106,23 @@ interface CatalogMeta {
   saved_at: string;
   /** Entries with warnings (source catalogs only). */
   with_warnings?: number;
+  /** The merged catalog's lines file, in the store's lines folder (the value holds offsets). */
+  file?: string;
 }
 
 /** Reads and writes the catalog cache over an injected Kv. */
 export class CatalogStore {
   readonly #kv: Deno.Kv;
 
-  constructor(kv: Deno.Kv) {
+  readonly #linesDir: string | undefined;
+
+  /**
+   * @param linesDir Where the merged catalog's lines files go (a folder of the cache); without
+   * one they are kept in Kv and read whole at start.
+   */
+  constructor(kv: Deno.Kv, linesDir?: string) {
     this.#kv = kv;
+    this.#linesDir = linesDir;
   }
 
   /** The stored entries of `source`, or null when none (or only an older format) is stored. */
@@ -136,28 +148,53 @@ export class CatalogStore {
    * from something else (or is missing, older, or torn).
    */
   async loadMerged<I>(key: string): Promise<StoredMerged<I> | null> {
-    const [lines, index, binary] = await Promise.all([
+    const [stored, index, binary] = await Promise.all([
       this.#loadBytes(MERGED, key),
       this.#loadList<I>(MERGED_INDEX, key),
       this.#loadBytes(MERGED_BINARY, key),
     ]);
-    if (!lines || !index || !binary || index.list.length !== 1) return null;
-    return {
-      lines: lines.bytes,
-      count: lines.meta.count,
-      index: index.list[0]!,
-      binary: binary.bytes,
-    };
+    if (!stored || !index || !binary || index.list.length !== 1) return null;
+    const lines = this.#linesOf(stored.bytes, stored.meta);
+    return lines && { lines, index: index.list[0]!, binary: binary.bytes };
   }
 
   /**
    * Stores the merged catalog and its built index under `key` (what they were made from: the
    * generations of the source catalogs, the id memory and the index settings).
    */
-  async saveMerged<I>(key: string, merged: StoredMerged<I>): Promise<void> {
+  async saveMerged<I>(
+    key: string,
+    merged: { lines: MemoryLines; index: I; binary: Uint8Array },
+  ): Promise<void> {
+    const { lines } = merged;
     await this.#saveList(MERGED_INDEX, [merged.index], key);
     await this.#saveBytes(MERGED_BINARY, merged.binary, 1, key);
-    await this.#saveBytes(MERGED, merged.lines, merged.count, key);
+    if (!this.#linesDir) {
+      await this.#saveBytes(MERGED, lines.bytes, lines.size, key);
+      return;
+    }
+    // The lines go to a file; Kv keeps where each starts, and the file's name.
+    const file = await writeEntryFile(this.#linesDir, lines.bytes);
+    const offsets = new Uint8Array(
+      lines.offsets.buffer,
+      lines.offsets.byteOffset,
+      lines.offsets.byteLength,
+    );
+    await this.#saveBytes(MERGED, offsets, lines.size, key, undefined, file);
+    await sweepEntryFiles(this.#linesDir, file);
+  }
+
+  /** The lines a stored `#merged` value stands for: its bytes, or the file it names. */
+  #linesOf(bytes: Uint8Array, meta: CatalogMeta): EntryLines | null {
+    if (meta.file === undefined) {
+      const offsets = MemoryLines.offsetsOf(bytes, meta.count);
+      return offsets && new MemoryLines(bytes, offsets);
+    }
+    if (!this.#linesDir || !isEntryFileName(meta.file)) return null;
+    if (bytes.length !== (meta.count + 1) * 4) return null;
+    const offsets = new Uint32Array(meta.count + 1);
+    new Uint8Array(offsets.buffer).set(bytes);
+    return EntryFile.open(join(this.#linesDir, meta.file), offsets);
   }
 
   async #loadList<T>(source: string, revision?: string): Promise<StoredList<T> | null> {
@@ -237,6 +274,7 @@ export class CatalogStore {
     count: number,
     revision: string | null,
     withWarnings?: number,
+    file?: string,
   ): Promise<string | null> {
     const previous = await this.#kv.get<CatalogMeta>(["catalog", source, "meta"]);
     // Generations start with their creation time, so leftovers of a crashed save can be aged.
@@ -260,6 +298,7 @@ export class CatalogStore {
       revision,
       saved_at: new Date().toISOString(),
       ...(withWarnings === undefined ? {} : { with_warnings: withWarnings }),
+      ...(file === undefined ? {} : { file }),
     };
     const switched = await retryLocked(() =>
       this.#kv.atomic().check(previous).set(["catalog", source, "meta"], meta).commit()

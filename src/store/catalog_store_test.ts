@@ -2,6 +2,7 @@ import { deepEqual, equal } from "node:assert/strict";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { loadSnapshot } from "../catalog/snapshot.ts";
 import { CatalogStore, type SourceState } from "./catalog_store.ts";
+import { EntryTable, MemoryLines } from "../search/entry_table.ts";
 
 const snapshot = (await loadSnapshot("docker"))!;
 
@@ -146,6 +147,43 @@ Deno.test("CatalogStore stays whole when two processes save and read one file at
   } finally {
     a.close();
     b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the merged catalog's lines go to a file of the cache, read back a line at a time", async () => {
+  const dir = await Deno.makeTempDir();
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const entries = snapshot.entries.slice(0, 50);
+    const table = EntryTable.of(entries);
+    const store = new CatalogStore(kv, dir);
+    const merged = {
+      lines: table.lines as MemoryLines,
+      index: { any: "json" },
+      binary: new Uint8Array(8),
+    };
+    await store.saveMerged("key-1", merged);
+    const files = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    equal(files.length, 1);
+    const loaded = (await store.loadMerged<{ any: string }>("key-1"))!;
+    try {
+      equal(loaded.lines instanceof MemoryLines, false, "read from the file, not from Kv");
+      deepEqual([...EntryTable.over(loaded.lines)], entries);
+      deepEqual(loaded.index, { any: "json" });
+      equal(await store.loadMerged("key-2"), null, "made from something else");
+    } finally {
+      loaded.lines.close?.();
+    }
+    // The file gone (a cleared cache): the catalog is merged again, not served half.
+    await Deno.remove(`${dir}/${files[0]}`);
+    equal(await store.loadMerged("key-1"), null);
+    // A store without a folder keeps the lines in Kv, as before.
+    const inKv = new CatalogStore(kv);
+    await inKv.saveMerged("key-3", merged);
+    deepEqual([...EntryTable.over((await inKv.loadMerged("key-3"))!.lines)], entries);
+  } finally {
+    kv.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
