@@ -92,6 +92,7 @@ export class Podman implements ContainerRuntime {
   readonly #log: Logger | undefined;
   #service: PodmanService | null = null;
   #fallback: string | null = null;
+  #fallbackAt = 0; // when the service last failed to start: tried again 10 minutes later
 
   readonly #idleSeconds: number | undefined;
 
@@ -118,10 +119,12 @@ export class Podman implements ContainerRuntime {
 
   /**
    * Creates, attaches and starts `request` over the shared API service; null when servers run
-   * under `podman run -i` instead (asked for, or the service cannot start: said once in the log).
+   * under `podman run -i` instead (asked for, or the service cannot start: said in the log, and
+   * tried again after 10 minutes).
    */
   async attachServer(request: ContainerRequest): Promise<ServerStdio | null> {
-    if (this.#attach === "run" || this.#fallback) return null;
+    if (this.#attach === "run") return null;
+    if (this.#fallback && Date.now() - this.#fallbackAt < 600_000) return null;
     this.#service ??= new PodmanService({
       binary: this.binary,
       env: this.#baseEnv,
@@ -131,9 +134,11 @@ export class Podman implements ContainerRuntime {
       await this.#service.socket();
     } catch (error) {
       this.#fallback = `${(error as Error).message}; each server runs under podman run -i`;
+      this.#fallbackAt = Date.now();
       this.#log?.warn("podman API service unavailable", { reason: this.#fallback });
       return null;
     }
+    this.#fallback = null;
     return await startAttached(
       {
         binary: this.binary,
