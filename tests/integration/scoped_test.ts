@@ -4,6 +4,7 @@
  * Any permission the registry lacks shows up as a failed call or a denial on its stderr (logged at
  * debug level, so denials the registry catches and logs are seen too).
  */
+import { SMALL_YOUNG_GENERATION } from "../../src/cli/client_config.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
@@ -59,7 +60,11 @@ function assertNoDenial(stderr: string) {
 
 Deno.test("`deno task start:scoped` runs main.ts with the flags of scripts/permissions.ts, no more", async () => {
   const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks;
-  equal(tasks["start:scoped"], "deno run $(deno run scripts/permissions.ts) main.ts");
+  // No permission beside the script's: only the memory setting clients launch with too.
+  equal(
+    tasks["start:scoped"],
+    `deno run $(deno run scripts/permissions.ts) ${SMALL_YOUNG_GENERATION} main.ts`,
+  );
   match(
     tasks.compile,
     /^deno compile \$\(deno run scripts\/permissions\.ts --compile\) .*main\.ts$/,
