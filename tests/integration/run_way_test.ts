@@ -250,6 +250,7 @@ Deno.test({
         deepEqual(
           active.servers.map((s: Json) => [s.id, s.state]).sort(),
           [["rw-memory", "running"], ["rw-recipe", "running"]],
+          JSON.stringify(active.servers),
         );
         equal(textOf(await t.call("rw-recipe__hello", {})), "hello world from v1");
         const graph = await t.call("rw-memory__read_graph", {});
