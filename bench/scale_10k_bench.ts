@@ -2,6 +2,7 @@
  * The registry at 10,000 servers with the catalog already cached (issue 18), beside a bare MCP
  * SDK server (`_bare_server.ts`) as the reference:
  * - spawn → first `registry-find` answer (goal ≤ 300 ms; the bare server's first call beside it);
+ * - spawn → first `tools/list` answer (the bare server's beside it);
  * - RSS of the real process: peak in the first 30 s (goal ≤ 150 MB) and settled at 30 s (goal
  *   ≤ 80 MB), printed before the benchmarks (`MCP_REGISTRY_BENCH_MEMORY=0` skips it);
  * - search p50 and p99 in process over the same catalog (goals ≤ 1 ms and ≤ 5 ms), printed.
@@ -126,6 +127,32 @@ Deno.bench("reference: bare SDK server, spawn → first tools/call answer", {
   b.start();
   const { client } = await bare();
   await client.callTool({ name: "echo", arguments: {} });
+  b.end();
+  await client.close();
+});
+
+Deno.bench("10k cached: spawn → first tools/list answer", {
+  group: "first-list",
+  baseline: false,
+  n: 10,
+  warmup: 1,
+}, async (b) => {
+  b.start();
+  const { client } = await registry();
+  await client.listTools();
+  b.end();
+  await client.close();
+});
+
+Deno.bench("reference: bare SDK server, spawn → first tools/list answer", {
+  group: "first-list",
+  baseline: true,
+  n: 10,
+  warmup: 1,
+}, async (b) => {
+  b.start();
+  const { client } = await bare();
+  await client.listTools();
   b.end();
   await client.close();
 });
