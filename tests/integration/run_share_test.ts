@@ -148,3 +148,22 @@ Deno.test("on the 10k fixture catalog, every entry naming a repository, image, p
   ok(runnable.percent > 90, `only ${runnable.percent} % name a way to run`);
   ok(k.repository > 8_000, `only ${k.repository} repositories to build`);
 });
+
+Deno.test("registry-add of an entry naming a hostile repository clones and builds nothing", async () => {
+  await using r = await openTestRegistry({ entries: ENTRIES });
+  for (const id of ["etc", "upload-pack"]) {
+    const found = await r.call("registry-find", { query: id, source: "test", limit: 1 });
+    equal((found.structuredContent as { results: { runs: string }[] }).results[0]?.runs, "none");
+    const added = await r.call("registry-add", { id, build: true });
+    equal(added.isError, true, textOf(added));
+    ok(/cannot be started/.test(textOf(added)), textOf(added));
+  }
+  const builds = await Array.fromAsync(Deno.readDir(`${r.dir}/cache`)).then(
+    (items) => items.filter((i) => i.name === "builds"),
+    () => [],
+  );
+  for (const folder of builds) {
+    equal(await Array.fromAsync(Deno.readDir(`${r.dir}/cache/${folder.name}`)), []);
+  }
+  equal(r.registry.context.runMarks!.get("etc"), undefined);
+});
