@@ -60,7 +60,7 @@ Exit codes: 0 shown, 3 no such id, 2 bad arguments.`,
           ].filter((m) => m).join(", ") || "-"
         }`,
         `Active:       ${active ? "yes: the registry starts it when it starts" : "no"}`,
-        `Last start:   ${mark ? markText(mark) : "never tried here"}`,
+        `Last start:   ${mark ? markText(mark, 300) : "never tried here"}`,
         "",
         entry.tools.length
           ? `Tools (${entry.tools.length}):\n${

@@ -108,16 +108,19 @@ export function markedBrief(entry: CatalogEntry, mark: RunMark | undefined): Ent
     needs_key: entry.requires_api_key,
   };
   if (entry.official) view.official = true;
-  if (mark) view.mark = markText(mark);
+  if (mark) view.mark = markText(mark, 60);
   return view;
 }
 
-/** `verified 2026-12-04` (`@ <commit>` when built), or `failed: <reason>` (cut to 100). */
-export function markText(mark: RunMark): string {
+/**
+ * `verified 2026-12-04` (`@ <commit>` when built), or `failed: <reason>` with the reason cut to
+ * `limit` characters (a result list stays short; `registry-list {id}` has the whole reason).
+ */
+export function markText(mark: RunMark, limit = 200): string {
   if (mark.state === "verified") {
     return `verified ${mark.at.slice(0, 10)}${mark.commit ? ` @ ${mark.commit.slice(0, 12)}` : ""}`;
   }
-  return `failed: ${truncate(mark.reason || "unknown reason", 100)}`;
+  return `failed: ${truncate(mark.reason || "unknown reason", limit)}`;
 }
 
 /** How a launch method reads in a result line. */
