@@ -305,17 +305,25 @@ function lowerBound(terms: readonly string[], term: string): number {
   return lo;
 }
 
+/** The two rows of {@linkcode editDistance}, reused (searches run one at a time). */
+let rows = [new Int32Array(64), new Int32Array(64)];
+
 /** Levenshtein distance of `a` and `b`, or `max + 1` as soon as it must exceed `max`. */
 function editDistance(a: string, b: string, max: number): number {
-  let previous = new Array<number>(b.length + 1);
-  let current = new Array<number>(b.length + 1);
+  if (rows[0]!.length <= b.length) {
+    rows = [new Int32Array(b.length * 2), new Int32Array(b.length * 2)];
+  }
+  let [previous, current] = rows as [Int32Array, Int32Array];
   for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     let best = i;
+    const ac = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      const cost = ac === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = previous[j - 1]! + cost;
+      if (previous[j]! + 1 < value) value = previous[j]! + 1;
+      if (current[j - 1]! + 1 < value) value = current[j - 1]! + 1;
       current[j] = value;
       if (value < best) best = value;
     }
