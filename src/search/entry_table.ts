@@ -77,9 +77,24 @@ export class EntryTable {
 
   /** A table of `entries`, in that order, in memory. */
   static of(entries: readonly CatalogEntry[]): EntryTable {
-    const lines = entries.map((entry) => JSON.stringify(entry)).join("\n");
-    const bytes = new TextEncoder().encode(entries.length > 0 ? `${lines}\n` : "");
-    return EntryTable.fromBytes(bytes, entries.length)!;
+    // One entry at a time into a growing buffer: never the whole catalog as one string.
+    const encoder = new TextEncoder();
+    const offsets = new Uint32Array(entries.length + 1);
+    let bytes = new Uint8Array(1024 * Math.max(1, entries.length));
+    let end = 0;
+    entries.forEach((entry, i) => {
+      const line = JSON.stringify(entry);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit, and 1 for the newline.
+      if (end + line.length * 3 + 1 > bytes.length) {
+        const grown = new Uint8Array(Math.max(bytes.length * 2, end + line.length * 3 + 1));
+        grown.set(bytes.subarray(0, end));
+        bytes = grown;
+      }
+      end += encoder.encodeInto(line, bytes.subarray(end)).written;
+      bytes[end++] = NEWLINE;
+      offsets[i + 1] = end;
+    });
+    return new EntryTable(new MemoryLines(bytes.slice(0, end), offsets));
   }
 
   /**
