@@ -5,13 +5,8 @@
  * @module
  */
 import { LAUNCH_METHODS, type LaunchMethod } from "../catalog/entry.ts";
-import {
-  type MarkLookup,
-  type SearchFilters,
-  STARTABLE,
-  type Startable,
-} from "../search/catalog_index.ts";
-import { checkFilterValues } from "../registry/filters.ts";
+import { type SearchFilters, STARTABLE, type Startable } from "../search/catalog_index.ts";
+import { checkFilterValues, markLookupOf } from "../registry/filters.ts";
 import { type EntrySummary, renderLine, summarize } from "../registry/entry_summary.ts";
 import { shellWord } from "./client_config.ts";
 import type { Command } from "./command.ts";
@@ -63,8 +58,7 @@ Exit codes: 0 found something, 3 nothing matched, 2 bad arguments.`,
     const problem = checkFilterValues(filters, index);
     if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
     const { runMarks } = session.stores;
-    const marks: MarkLookup = (id) => runMarks.get(id)?.state;
-    const results = index.search(query, { filters, limit, marks });
+    const results = index.search(query, { filters, limit, marks: markLookupOf(runMarks) });
     const summaries = results.hits.map((h) =>
       summarize(h.entry, h.score, runMarks.get(h.entry.id))
     );
@@ -118,7 +112,7 @@ Exit codes: 0 listed, 3 nothing matches the filters, 2 bad arguments.`,
     const problem = checkFilterValues(filters, index);
     if (problem) throw new UsageError(problem.replace(/Change the "(\w+)" filter/, "Change --$1"));
     const { runMarks } = session.stores;
-    const page = index.list({ filters, offset, limit, marks: (id) => runMarks.get(id)?.state });
+    const page = index.list({ filters, offset, limit, marks: markLookupOf(runMarks) });
     if (offset > 0 && offset >= page.total) {
       throw new UsageError(
         `--offset ${offset} is past the end: ${page.total} server${

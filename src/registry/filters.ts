@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { LAUNCH_METHODS } from "../catalog/entry.ts";
-import { type SearchFilters, STARTABLE } from "../search/catalog_index.ts";
+import { type MarkLookup, type SearchFilters, STARTABLE } from "../search/catalog_index.ts";
+import type { RunMark } from "../store/run_marks.ts";
 import type { CatalogIndex } from "../search/catalog_index.ts";
 import { closest } from "./suggest.ts";
 
@@ -40,6 +41,17 @@ export const bareFilterShape = {
   launch_method: z.enum(LAUNCH_METHODS).optional(),
   startable: z.enum(STARTABLE).optional(),
 };
+
+/**
+ * The marks as search reads them (run state by id); undefined when there are none, so a search
+ * spends nothing on them then.
+ */
+export function markLookupOf(
+  marks: { all(): ReadonlyMap<string, RunMark> } | undefined,
+): MarkLookup | undefined {
+  const all = marks?.all();
+  return all && all.size > 0 ? (id) => all.get(id)?.state : undefined;
+}
 
 /** Picks the filters out of parsed arguments. */
 export function pickFilters(args: SearchFilters): SearchFilters {

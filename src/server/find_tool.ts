@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { checkFilterValues, filterShape, pickFilters } from "../registry/filters.ts";
+import { checkFilterValues, filterShape, markLookupOf, pickFilters } from "../registry/filters.ts";
 import { EntryBriefSchema, markedBrief, renderBrief } from "../registry/entry_summary.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 import { truncate, withoutControls } from "../util/text.ts";
@@ -40,7 +40,7 @@ export const findTool = defineTool({
     const { hits, total, browsing } = index.search(shown, {
       filters,
       limit: args.limit,
-      ...(marks ? { marks: (id: string) => marks.get(id)?.state } : {}),
+      marks: markLookupOf(marks),
     });
     const results = hits.map((hit) => markedBrief(hit.entry, marks?.get(hit.entry.id)));
     const query = truncate(shown.trim(), 80);

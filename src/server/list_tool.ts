@@ -4,7 +4,12 @@
  * @module
  */
 import { z } from "zod";
-import { bareFilterShape, checkFilterValues, pickFilters } from "../registry/filters.ts";
+import {
+  bareFilterShape,
+  checkFilterValues,
+  markLookupOf,
+  pickFilters,
+} from "../registry/filters.ts";
 import {
   EntryBriefSchema,
   markedBrief,
@@ -90,7 +95,7 @@ function detail(id: string, index: CatalogIndex, marks: RunMarks | undefined): C
 type PageArgs = SearchFilters & { limit: number; offset?: number; cursor?: string };
 
 /** What running servers taught (`ToolContext.runMarks`). */
-type RunMarks = { get(id: string): RunMark | undefined };
+type RunMarks = { get(id: string): RunMark | undefined; all(): ReadonlyMap<string, RunMark> };
 
 function page(args: PageArgs, index: CatalogIndex, marks: RunMarks | undefined): CallToolResult {
   if (args.cursor !== undefined && args.offset !== undefined) {
@@ -129,7 +134,7 @@ function page(args: PageArgs, index: CatalogIndex, marks: RunMarks | undefined):
     filters,
     offset,
     limit: args.limit,
-    ...(marks ? { marks: (id: string) => marks.get(id)?.state } : {}),
+    marks: markLookupOf(marks),
   });
   const summaries = entries.map((entry) => markedBrief(entry, marks?.get(entry.id)));
   const end = offset + summaries.length;
