@@ -89,6 +89,10 @@ export function needsRunFlow(entry: CatalogEntry): boolean {
   return buildSpecOf(entry) !== null;
 }
 
+/** A failure of this machine's network or of a registry, not of the entry: not marked. */
+const TRANSIENT =
+  /could not resolve host|connection (refused|reset|timed out)|no answer within|network is unreachable|cannot ask (npm|pypi)|was stopped|cancelled/i;
+
 /**
  * The repositories a catalog entry from the web may name to be cloned: an owner and a name on a
  * public forge, over https (an allow-list: no other host, scheme, port or credentials). Local
@@ -168,7 +172,10 @@ export async function prepareRun(
     return { status: "needs-consent", plan, question: consentQuestion(entry, plan) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await options.runMarks?.failed(entry.id, message, spec.commit).catch(() => {});
+    // What says something about the entry is kept; a cancel or this machine's network is not.
+    if (!signal?.aborted && !TRANSIENT.test(message)) {
+      await options.runMarks?.failed(entry.id, message, spec.commit).catch(() => {});
+    }
     if (error instanceof BuildError) throw error;
     throw new BuildError(message);
   }

@@ -1,9 +1,18 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, match, rejects } from "node:assert/strict";
 import { minimalEntry } from "../catalog/entry.ts";
 import { readConfig } from "../config.ts";
+import type { ContainerRuntime } from "../runtime/container_runtime.ts";
+import { RunMarkStore } from "../store/run_marks.ts";
 import { RunPlanStore } from "../store/run_plans.ts";
 import { baseImagesOf } from "./_build_files.ts";
-import { buildSpecOf, consentQuestion, needsRunFlow, runnableEntry } from "./build_flow.ts";
+import {
+  BuildError,
+  buildSpecOf,
+  consentQuestion,
+  needsRunFlow,
+  prepareRun,
+  runnableEntry,
+} from "./build_flow.ts";
 
 const repoEntry = minimalEntry({
   id: "aws-thing",
@@ -12,7 +21,7 @@ const repoEntry = minimalEntry({
   repo_subfolder: "src/thing",
 });
 
-Deno.test("`buildSpecOf()` takes build entries and none entries naming an https repository", () => {
+Deno.test("`buildSpecOf()` takes build entries and none entries naming a public forge repository", () => {
   deepEqual(buildSpecOf(repoEntry), {
     repo: "https://github.com/acme/thing",
     directory: "src/thing",
@@ -123,4 +132,38 @@ Deno.test("`readConfig()` reads the build settings, the runtime images defaultin
   equal(config.build.packageRegistries.npm, "http://127.0.0.1:4873");
   equal(config.build.packageRegistries.pypi, "https://pypi.org");
   equal(config.build.maxCloneMb, 20);
+});
+
+Deno.test("`prepareRun()` marks what the entry caused, not a cancel or this machine's network", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const cacheDir = await Deno.makeTempDir({ prefix: "build_flow_test_" });
+  try {
+    const runMarks = new RunMarkStore(kv);
+    // Only `imageExists` is reached before the clone fails.
+    const runtime = { imageExists: () => Promise.resolve(false) } as unknown as ContainerRuntime;
+    const entry = (id: string, repo: string) =>
+      minimalEntry({ id, launch_method: "build", build: { repo } });
+    const options = { build: false, cacheDir, runtime, runMarks };
+    await rejects(() => prepareRun(entry("gone", `${cacheDir}/no-such-repo`), options), BuildError);
+    match(runMarks.get("gone")?.reason ?? "", /^gone: git fetch failed/);
+    const stop = new AbortController();
+    stop.abort();
+    await rejects(
+      () =>
+        prepareRun(entry("stopped", `${cacheDir}/no-such-repo`), {
+          ...options,
+          signal: stop.signal,
+        }),
+      BuildError,
+    );
+    equal(runMarks.get("stopped"), undefined, "a cancel says nothing about the entry");
+    await rejects(
+      () => prepareRun(entry("offline", "https://nonexistent.invalid/a/b"), options),
+      /Could not resolve host/,
+    );
+    equal(runMarks.get("offline"), undefined, "no network here says nothing about the entry");
+  } finally {
+    kv.close();
+    await Deno.remove(cacheDir, { recursive: true });
+  }
 });
