@@ -4,12 +4,12 @@
  * postings into flat arrays instead of calling `MiniSearch.search()`, whose per-entry result
  * objects, per-term maps and full sort were most of a query's time.
  *
- * MiniSearch builds the index (tokenizing, field lengths); {@linkcode Postings.fromMiniSearch}
- * then copies what ranking reads out of its protected fields (`_index`, `_fieldIds`, ... of the
- * version pinned in deno.json) and the MiniSearch instance is dropped. Stored, the postings are
- * one byte array and a sorted term list ({@linkcode Postings.toStored}): a start reads them back
- * as views over the stored bytes, with no parsing and no object per posting (MiniSearch's own
- * `loadJS` made a map per term and field, about 20 MB and 300 ms at 10,000 entries, issue 18).
+ {@linkcode Postings.build} indexes the entries as MiniSearch 7 would (the same field lengths,
+ * term counts and BM25+), into flat rows rather than a map per term and field. Stored, the
+ * postings are one byte array and a sorted term list ({@linkcode Postings.toStored}): a start
+ * reads them back as views over the stored bytes, with no parsing and no object per posting
+ * (MiniSearch's `loadJS` made a map per term and field, about 20 MB and 300 ms at 10,000
+ * entries, and its build held about 30 MB of them: issue 18).
  *
  * Prefix and fuzzy lookups search the sorted terms (binary search; a bounded edit distance
  * over the terms of a near length). `_postings_test.ts` checks the scores against
@@ -17,22 +17,6 @@
  *
  * @module
  */
-import type MiniSearch from "minisearch";
-
-/** Entry (MiniSearch short id) → how often the term occurs in the field. */
-type DocFreqs = Map<number, number>;
-/** Field id → the entries that hold the term in that field. */
-type FieldPostings = Map<number, DocFreqs>;
-
-/** The protected state of a MiniSearch instance that the postings read. */
-interface Internals {
-  _index: Iterable<[string, FieldPostings]>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-  _documentIds: Map<number, unknown>;
-}
 
 /** One indexed term a query term reached, and how much that way of reaching it counts. */
 export interface Expansion {
@@ -113,46 +97,75 @@ export class Postings {
   }
 
   /**
-   * The postings of a built MiniSearch index whose documents' ids are catalog positions
-   * `0..n-1`. The index can be dropped afterwards.
+   * Indexes `docs` (the text of each field of each entry, `docs[i]` being entry `i`) as
+   * MiniSearch 7 indexes documents, so that scores are MiniSearch's (`_postings_test.ts`
+   * compares them): a field's length is its count of distinct tokens, a term's frequency the
+   * count of tokens that process to it, and the average length is kept as MiniSearch keeps it.
+   * Postings are gathered as flat (term, field, entry, count) rows and sorted by counting, never
+   * a map per term and field (MiniSearch's build held about 30 MB of them at 10k entries).
    */
-  static fromMiniSearch(
-    search: MiniSearch<never>,
+  static build(
+    docs: readonly object[],
+    fields: readonly string[],
+    text: {
+      tokenize: (text: string) => string[];
+      processTerm: (term: string) => string | null | undefined | false;
+    },
     boost: Readonly<Record<string, number>>,
   ): Postings {
-    const m = search as unknown as Internals;
-    const fieldCount = Object.keys(m._fieldIds).length;
-    const n = m._documentCount;
-    const entryOf = new Map<number, number>();
-    for (const [shortId, id] of m._documentIds) entryOf.set(shortId, id as number);
-    const byTerm = [...m._index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    let total = 0;
-    for (const [, fields] of byTerm) for (const docs of fields.values()) total += docs.size;
-    const T = byTerm.length;
-    const layout = byteLayout(T, fieldCount, total, n);
+    const F = fields.length;
+    const N = docs.length;
+    const termIds = new Map<string, number>();
+    const terms: string[] = [];
+    const rows = new Rows();
+    const lengths = new Uint32Array(N * F);
+    const average = new Float64Array(F);
+    const counts = new Map<number, number>();
+    docs.forEach((doc, entry) => {
+      fields.forEach((field, f) => {
+        const tokens = text.tokenize(String((doc as Record<string, unknown>)[field] ?? ""));
+        const length = new Set(tokens).size;
+        lengths[entry * F + f] = length;
+        average[f] = (average[f]! * entry + length) / (entry + 1);
+        counts.clear();
+        for (const token of tokens) {
+          const term = text.processTerm(token);
+          if (!term) continue;
+          let id = termIds.get(term);
+          if (id === undefined) {
+            termIds.set(term, id = terms.length);
+            terms.push(term);
+          }
+          counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+        for (const [id, count] of counts) rows.push(id, f, entry, count);
+      });
+    });
+    // Terms in sorted order; rows counted into place (entries stay ascending in each range).
+    const order = terms.map((_, id) => id).sort((a, b) =>
+      terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0
+    );
+    const rank = new Uint32Array(terms.length);
+    order.forEach((id, position) => rank[id] = position);
+    const T = terms.length;
+    const layout = byteLayout(T, F, rows.length, N);
     const bytes = new Uint8Array(layout.size);
     const view = viewsOver(bytes, layout);
-    view.header.set([LAYOUT, T, fieldCount, total, n, 0]);
-    let at = 0;
-    byTerm.forEach(([, fields], t) => {
-      for (let f = 0; f < fieldCount; f++) {
-        view.start[t * fieldCount + f] = at;
-        const docs = [...(fields.get(f) ?? new Map<number, number>())]
-          .map(([shortId, freq]) => [entryOf.get(shortId)!, freq] as const)
-          .sort((a, b) => a[0] - b[0]);
-        for (const [entry, freq] of docs) {
-          view.doc[at] = entry;
-          view.freq[at++] = freq;
-        }
-      }
-    });
-    view.start[T * fieldCount] = at;
-    for (const [shortId, lengths] of m._fieldLength) {
-      const entry = entryOf.get(shortId)!;
-      for (let f = 0; f < fieldCount; f++) view.lengths[entry * fieldCount + f] = lengths[f] ?? 0;
+    view.header.set([LAYOUT, T, F, rows.length, N, 0]);
+    for (let r = 0; r < rows.length; r++) {
+      view.start[rank[rows.term[r]!]! * F + rows.field[r]! + 1]!++;
     }
-    view.average.set(m._avgFieldLength.slice(0, fieldCount));
-    const stored = { terms: byTerm.map(([term]) => term), fieldIds: { ...m._fieldIds }, bytes };
+    for (let k = 1; k <= T * F; k++) view.start[k]! += view.start[k - 1]!;
+    const cursor = view.start.slice(0, T * F);
+    for (let r = 0; r < rows.length; r++) {
+      const at = cursor[rank[rows.term[r]!]! * F + rows.field[r]!]!++;
+      view.doc[at] = rows.entry[r]!;
+      view.freq[at] = rows.count[r]!;
+    }
+    view.lengths.set(lengths);
+    view.average.set(average);
+    const fieldIds = Object.fromEntries(fields.map((field, f) => [field, f]));
+    const stored = { terms: order.map((id) => terms[id]!), fieldIds, bytes };
     return Postings.fromStored(stored, boost)!;
   }
 
@@ -258,6 +271,37 @@ export class Postings {
     const idf = Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
     const norm = this.#norm[field.id]![entry]!;
     return idf * (D + freq * (K + 1) / (freq + norm));
+  }
+}
+
+/** Postings as they are found: (term, field, entry, count) in growing arrays. */
+class Rows {
+  length = 0;
+  term = new Uint32Array(4096);
+  field = new Uint8Array(4096);
+  entry = new Uint32Array(4096);
+  count = new Uint32Array(4096);
+
+  push(term: number, field: number, entry: number, count: number): void {
+    if (this.length === this.term.length) {
+      const size = this.length * 2;
+      const grow = <A extends Uint32Array | Uint8Array>(a: A): A => {
+        const b = new (a.constructor as new (n: number) => A)(size);
+        b.set(a);
+        return b;
+      };
+      [this.term, this.field, this.entry, this.count] = [
+        grow(this.term),
+        grow(this.field),
+        grow(this.entry),
+        grow(this.count),
+      ];
+    }
+    const at = this.length++;
+    this.term[at] = term;
+    this.field[at] = field;
+    this.entry[at] = entry;
+    this.count[at] = count;
   }
 }
 

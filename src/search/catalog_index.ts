@@ -3,7 +3,6 @@
  *
  * @module
  */
-import MiniSearch, { type Options } from "minisearch";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
@@ -160,17 +159,9 @@ export class CatalogIndex {
     const docs = full.map(toDoc);
     if ("stored" in source) this.#postings = source.postings;
     else {
-      // MiniSearch tokenizes and counts; its postings are then copied into flat arrays and
-      // the MiniSearch instance dropped (a stored index spares all of this: restore()).
-      const options: Options<IndexedDoc> = {
-        fields: Object.keys(boost),
-        storeFields: [],
-        tokenize,
-        processTerm,
-      };
-      const search = new MiniSearch(options);
-      search.addAll(docs);
-      this.#postings = Postings.fromMiniSearch(search as MiniSearch<never>, boost);
+      // Indexed as MiniSearch would (a stored index spares all of this: restore()).
+      const fields = Object.keys(boost);
+      this.#postings = Postings.build(docs, fields, { tokenize, processTerm }, boost);
     }
     this.#slotOf = new Int32Array(entries.length).fill(-1);
     const seen = new Set<string>();
