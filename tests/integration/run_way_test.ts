@@ -11,7 +11,11 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { MCP_VERSION, NODE_RUNTIME, PACKAGE_SERVER } from "../../scripts/build_test_images.ts";
+import { minimalEntry } from "../../src/catalog/entry.ts";
+import { DEFAULT_BUILD_SETTINGS } from "../../src/config.ts";
 import type { CallToolResult } from "../../src/mcp/sdk.ts";
+import { prepareRun, type RunPlan } from "../../src/registry/build_flow.ts";
+import type { ContainerRuntime } from "../../src/runtime/container_runtime.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 import { LocalCatalogsSource } from "../../src/sources/local_catalogs.ts";
 import { runGit } from "../../src/sources/git.ts";
@@ -422,4 +426,65 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("`prepareRun()` plans a PyPI package that points back, and Python and Go recipes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "run_way_test_" });
+  const pyproject = (name: string) =>
+    `[project]\nname = "${name}"\nversion = "0.1.0"\n[project.scripts]\n${name} = "app:main"\n`;
+  const py = `${dir}/py`;
+  const pyCommit = await commit(py, { "pyproject.toml": pyproject("rw-thing") });
+  const other = `${dir}/other`;
+  await commit(other, { "pyproject.toml": pyproject("rw-other") });
+  const go = `${dir}/go`;
+  await commit(go, {
+    "go.mod": "module example.com/rw\n\ngo 1.23\n",
+    "cmd/rw/main.go": "package main\n\nfunc main() {}\n",
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    const urls = path === "/pypi/rw-thing/json"
+      ? { Source: `file://${py}` }
+      : path === "/pypi/rw-other/json"
+      ? { Source: "https://github.com/evil/rw-other" }
+      : null;
+    return urls
+      ? Response.json({ info: { version: "0.1.0", home_page: "", project_urls: urls } })
+      : new Response("{}", { status: 404 });
+  });
+  try {
+    const settings = {
+      ...DEFAULT_BUILD_SETTINGS,
+      packageRegistries: {
+        npm: "http://127.0.0.1:9",
+        pypi: `http://127.0.0.1:${server.addr.port}`,
+      },
+    };
+    const runtime = { imageExists: () => Promise.resolve(false) } as unknown as ContainerRuntime;
+    const plan = async (id: string, repo: string) => {
+      const answer = await prepareRun(
+        minimalEntry({ id, launch_method: "build", build: { repo } }),
+        { build: false, cacheDir: `${dir}/cache`, runtime, settings },
+      );
+      equal(answer.status, "needs-consent");
+      return (answer as { plan: RunPlan }).plan;
+    };
+    const thing = await plan("rw-thing", py);
+    deepEqual(
+      { kind: thing.kind, commit: thing.commit, package: thing.package },
+      {
+        kind: "package",
+        commit: pyCommit,
+        package: { registry: "pypi", name: "rw-thing", version: "0.1.0" },
+      },
+    );
+    const hijacked = await plan("rw-other", other);
+    deepEqual([hijacked.kind, hijacked.recipe], ["recipe", "Python: pip install, then rw-other"]);
+    const goPlan = await plan("rw-go", go);
+    deepEqual([goPlan.kind, goPlan.file, goPlan.recipe], ["recipe", "go", "Go: go build ./cmd/rw"]);
+    match(goPlan.image!, /^localhost\/mcp-registry-build\/rw-go:[0-9a-f]{12}$/);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
