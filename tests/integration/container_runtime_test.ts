@@ -66,7 +66,7 @@ function contract(name: string, ignore: boolean, open: () => Subject) {
     deepEqual(await runtime.list(serverLabels(absent, ownerTag())), []);
   });
 
-  test("a server started from `serverCommand()` speaks MCP, is listed by its labels, and `remove()` ends it", async ({ runtime, serverImage }) => {
+  test("a server started as the launcher starts it (`attachServer()` when the runtime has it, else `serverCommand()`) speaks MCP, is listed by its labels, and `remove()` ends it", async ({ runtime, serverImage }) => {
     const id = `contract-${crypto.randomUUID().slice(0, 8)}`;
     const request: ContainerRequest = {
       spec: {
@@ -84,6 +84,7 @@ function contract(name: string, ignore: boolean, open: () => Subject) {
     let exited = "";
     const upstream = await Upstream.start({
       id,
+      ...(runtime.attachServer ? { attach: () => runtime.attachServer!(request) } : {}),
       command: runtime.serverCommand(request),
       onExit: (reason) => exited = reason,
     });
@@ -113,6 +114,15 @@ contract("Podman", !HAS_PODMAN, () => ({
   serverImage: "docker.io/mcp/memory:latest",
   dispose: () => Promise.resolve(),
 }));
+
+contract("Podman (API service)", !HAS_PODMAN, () => {
+  const runtime = new Podman({ attach: "service" });
+  return {
+    runtime,
+    serverImage: "docker.io/mcp/memory:latest",
+    dispose: () => runtime.close(),
+  };
+});
 
 contract("FakeRuntime", false, () => {
   const runtime = new FakeRuntime();
