@@ -113,10 +113,7 @@ export const addTool = defineTool({
     } catch (error) {
       return toolError(`Cannot start ${entry.id}: ${(error as Error).message}`);
     }
-    if (toStart !== entry && outcome.status !== "already-running") {
-      await runMarks?.verified(entry.id, built?.commit ?? runPlans?.get(entry.id)?.commit)
-        .catch(() => {});
-    }
+    // The pool marks the start verified, with the kept plan's commit (registry/pool.ts).
     const info = active.list().find((a) => a.id === entry.id);
     const head = outcome.status === "already-running"
       ? `${entry.id} is already running with these settings; nothing changed. Its tools:`
