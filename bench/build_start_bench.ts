@@ -1,0 +1,121 @@
+/**
+ * Build-and-start of servers that run from their repository, offline with real git and Podman
+ * (needs podman and the test images from scripts/build_test_images.ts; set
+ * CONTAINERS_CONF=tests/podman/containers.conf here). Local repositories, the local node image
+ * as base (and as the Node recipe's builder and runtime):
+ *
+ * - `registry-add {build: true}` of a repository with a Containerfile, until its tool answers
+ *   (a fresh clone, resolution, `podman build`, start);
+ * - the same for a Node server with a `bin` and no Containerfile (the source recipe);
+ * - `registry-add` again once built: the kept plan and image, no clone.
+ */
+import { LocalCatalogsSource } from "../src/sources/local_catalogs.ts";
+import { runGit } from "../src/sources/git.ts";
+import { HAS_PODMAN } from "../tests/_helpers/podman.ts";
+import { openTestRegistry } from "../tests/_helpers/registry.ts";
+
+const BASE = "localhost/mcp-registry-test/node:base";
+
+const SERVER = `const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
+require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
+  const msg = JSON.parse(line);
+  if (msg.id === undefined) return;
+  const reply = (result) => send({ jsonrpc: "2.0", id: msg.id, result });
+  if (msg.method === "initialize") {
+    reply({ protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} },
+      serverInfo: { name: "hello", version: "1" } });
+  } else if (msg.method === "tools/list") {
+    reply({ tools: [{ name: "hello", description: "Says hello", inputSchema: { type: "object" } }] });
+  } else if (msg.method === "tools/call") {
+    reply({ content: [{ type: "text", text: "hello" }] });
+  } else {
+    reply({});
+  }
+});
+`;
+
+async function repo(dir: string, files: Record<string, string>): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await runGit(["init", "--quiet"], { cwd: dir });
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(`${dir}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.writeTextFile(`${dir}/${path}`, text);
+  }
+  await runGit(["add", "-A"], { cwd: dir });
+  await runGit(["-c", "user.name=b", "-c", "user.email=b@invalid", "commit", "-qm", "x"], {
+    cwd: dir,
+  });
+}
+
+if (HAS_PODMAN) {
+  const dir = await Deno.makeTempDir({ prefix: "build_start_bench_" });
+  await repo(`${dir}/cf`, {
+    "Containerfile": `FROM ${BASE}\nCOPY server.js /app/server.js\n` +
+      `ENTRYPOINT ["/usr/bin/node", "/app/server.js"]\n`,
+    "server.js": SERVER,
+  });
+  await repo(`${dir}/node`, {
+    "package.json": JSON.stringify({ name: "bench-hello", private: true, bin: "server.js" }),
+    "server.js": SERVER,
+  });
+  await Deno.writeTextFile(
+    `${dir}/catalog.yaml`,
+    `name: bench-cf\ntype: server\nsource:\n  project: ${dir}/cf\n---\n` +
+      `name: bench-node\ntype: server\nsource:\n  project: ${dir}/node\n`,
+  );
+  const t = await openTestRegistry({
+    dir,
+    sources: [new LocalCatalogsSource({ paths: [`${dir}/catalog.yaml`] })],
+    env: { MCP_REGISTRY_BUILD_NODE_IMAGE: BASE },
+  });
+  await t.registry.catalog.refresh("local");
+
+  const addUntilAnswer = async (id: string, build: boolean) => {
+    const added = await t.call("registry-add", { id, build });
+    if (added.isError) throw new Error(JSON.stringify(added.content));
+    const answer = await t.call(`${id}__hello`, {});
+    if (answer.isError) throw new Error(JSON.stringify(answer.content));
+  };
+
+  for (const [id, name] of [["bench-cf", "Containerfile"], ["bench-node", "Node recipe"]]) {
+    Deno.bench(`${name}: clone, build and start until the tool answers`, {
+      group: "build",
+      n: 5,
+      warmup: 1,
+    }, async (b) => {
+      b.start();
+      await addUntilAnswer(id!, true);
+      b.end();
+      await t.call("registry-remove", { id });
+    });
+  }
+  Deno.bench("built before: start from the kept plan until the tool answers", {
+    group: "reuse",
+    n: 8,
+    warmup: 1,
+  }, async (b) => {
+    b.start();
+    await addUntilAnswer("bench-cf", false);
+    b.end();
+    await t.call("registry-remove", { id: "bench-cf" });
+  });
+
+  globalThis.addEventListener("unload", () => {
+    // Benchmarks end without a hook to await: remove containers and images synchronously.
+    const run = (args: string[]) =>
+      new Deno.Command("podman", { args, stdout: "null", stderr: "null" }).outputSync();
+    const containers = t.registry.active.list().map((a) => a.container);
+    if (containers.length) run(["rm", "-f", "-t", "0", ...containers]);
+    for (const id of ["bench-cf", "bench-node"]) {
+      const listed = new Deno.Command("podman", {
+        args: ["images", "-q", "--filter", `label=io.mcp-registry.server=${id}`],
+        stdout: "piped",
+        stderr: "null",
+      }).outputSync();
+      const images = [...new Set(new TextDecoder().decode(listed.stdout).split("\n"))]
+        .filter(Boolean);
+      if (images.length) run(["rmi", "-f", ...images]);
+    }
+    Deno.removeSync(dir, { recursive: true });
+  });
+}
