@@ -248,11 +248,9 @@ export class Postings {
       }
     }
     if (fuzzy) {
-      for (let id = 0; id < terms.length; id++) {
+      for (const [id, distance] of nearTerms(terms, term, fuzzy)) {
+        if (distance === 0 || seen.has(id)) continue;
         const near = terms[id]!;
-        if (seen.has(id) || Math.abs(near.length - term.length) > fuzzy) continue;
-        const distance = editDistance(term, near, fuzzy);
-        if (distance === 0 || distance > fuzzy) continue;
         found.push({
           term: near,
           id,
@@ -349,30 +347,75 @@ function lowerBound(terms: readonly string[], term: string): number {
   return lo;
 }
 
-/** The two rows of {@linkcode editDistance}, reused (searches run one at a time). */
-let rows = [new Int32Array(64), new Int32Array(64)];
-
-/** Levenshtein distance of `a` and `b`, or `max + 1` as soon as it must exceed `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  if (rows[0]!.length <= b.length) {
-    rows = [new Int32Array(b.length * 2), new Int32Array(b.length * 2)];
-  }
-  let [previous, current] = rows as [Int32Array, Int32Array];
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    let best = i;
-    const ac = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const cost = ac === b.charCodeAt(j - 1) ? 0 : 1;
-      let value = previous[j - 1]! + cost;
-      if (previous[j]! + 1 < value) value = previous[j]! + 1;
-      if (current[j - 1]! + 1 < value) value = current[j - 1]! + 1;
-      current[j] = value;
-      if (value < best) best = value;
+/**
+ * The terms of sorted `terms` within `max` edits (Levenshtein) of `word`, with their distance.
+ * Walks the terms as a trie: the edit-distance rows of a prefix are kept for the next term that
+ * shares it, once every cell of a prefix's row is over `max` all terms with that prefix are
+ * skipped at once (as MiniSearch's radix tree prunes), and a term whose length is too far off
+ * is not computed at all.
+ */
+function nearTerms(terms: readonly string[], word: string, max: number): [number, number][] {
+  const found: [number, number][] = [];
+  const width = word.length + 1;
+  // Row k: the distances of word's prefixes to the first k characters of `previous`.
+  let rows = new Int32Array(width * 32);
+  for (let j = 0; j < width; j++) rows[j] = j;
+  let previous = "";
+  /** How many rows of `previous` hold its first characters' distances. */
+  let valid = 0;
+  let id = 0;
+  while (id < terms.length) {
+    const term = terms[id]!;
+    if (Math.abs(term.length - word.length) > max) {
+      id++;
+      continue;
     }
-    if (best > max) return max + 1;
-    [previous, current] = [current, previous];
+    if ((term.length + 1) * width > rows.length) {
+      const grown = new Int32Array((term.length + 1) * width * 2);
+      grown.set(rows);
+      rows = grown;
+    }
+    let shared = 0;
+    const limit = Math.min(valid, term.length);
+    while (shared < limit && previous.charCodeAt(shared) === term.charCodeAt(shared)) shared++;
+    let pruned = 0;
+    for (let k = shared + 1; k <= term.length; k++) {
+      const c = term.charCodeAt(k - 1);
+      const row = k * width;
+      const above = row - width;
+      rows[row] = k;
+      let best = k;
+      for (let j = 1; j < width; j++) {
+        let value = rows[above + j - 1]! + (word.charCodeAt(j - 1) === c ? 0 : 1);
+        if (rows[above + j]! + 1 < value) value = rows[above + j]! + 1;
+        if (rows[row + j - 1]! + 1 < value) value = rows[row + j - 1]! + 1;
+        rows[row + j] = value;
+        if (value < best) best = value;
+      }
+      if (best > max) {
+        pruned = k;
+        break;
+      }
+    }
+    previous = term;
+    if (pruned) {
+      // No term that begins with these `pruned` characters can come within `max` edits.
+      valid = pruned;
+      id++;
+      while (id < terms.length && startsAlike(terms[id]!, term, pruned)) id++;
+      continue;
+    }
+    valid = term.length;
+    const distance = rows[term.length * width + word.length]!;
+    if (distance <= max) found.push([id, distance]);
+    id++;
   }
-  return previous[b.length]!;
+  return found;
+}
+
+/** True when `a` and `b` have the same first `n` characters (both at least that long). */
+function startsAlike(a: string, b: string, n: number): boolean {
+  if (a.length < n) return false;
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
 }

@@ -1,4 +1,4 @@
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import MiniSearch from "minisearch";
 import { Postings } from "./_postings.ts";
 
@@ -86,4 +86,45 @@ Deno.test("stored postings that do not fit their terms or fields are refused", (
   new DataView(foreignDoc.buffer).setUint32(firstDoc, 99, true);
   equal(Postings.fromStored({ ...stored, bytes: foreignDoc }, boost), null);
   equal(Postings.fromStored({ ...stored, bytes: new Uint8Array(8) }, boost), null);
+});
+
+Deno.test("fuzzy lookups find exactly the terms a brute-force edit distance finds", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const word = () =>
+    Array.from({ length: 1 + Math.floor(random() * 9) }, () => "abcde"[Math.floor(random() * 5)])
+      .join("");
+  const words = Array.from({ length: 400 }, word);
+  const many = words.map((w, id) => ({ id, title: w, text: "" }));
+  const identity = {
+    tokenize: (t: string) => t.split(" ").filter(Boolean),
+    processTerm: (t: string) => t,
+  };
+  const postings = Postings.build(many, ["title", "text"], identity, boost);
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i]![j] = Math.min(
+          d[i - 1]![j]! + 1,
+          d[i]![j - 1]! + 1,
+          d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
+      }
+    }
+    return d[a.length]![b.length]!;
+  };
+  const distinct = [...new Set(words)];
+  for (let q = 0; q < 200; q++) {
+    const query = word();
+    for (const max of [1, 2]) {
+      const expected = distinct.filter((w) => w !== query && distance(query, w) <= max).sort();
+      const found = postings.expand(query, false, max).filter((e) => e.weight < 1).map((e) =>
+        e.term
+      )
+        .sort();
+      deepEqual(found, expected, `${query} within ${max}`);
+    }
+  }
 });
