@@ -10,7 +10,7 @@ import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
 import { Postings } from "./_postings.ts";
 import { filterChecks, type SearchFilters } from "./_filters.ts";
 import { MARKED, type MarkLookup, RUNNABLE } from "./_runnable.ts";
-import { type IndexedDoc, toDoc } from "./_docs.ts";
+import { toDoc } from "./_docs.ts";
 import { browseCompare, exactBonus, normalizeName } from "./_names.ts";
 import { Matches, topK } from "./_matches.ts";
 import { isExactNames, isPermutation, type StoredIndex } from "./_stored_index.ts";

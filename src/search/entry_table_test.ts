@@ -1,6 +1,6 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { minimalEntry } from "../catalog/entry.ts";
-import { EntryTable, MemoryLines } from "./entry_table.ts";
+import { EntryTable, type MemoryLines } from "./entry_table.ts";
 
 const entries = [
   minimalEntry({ id: "memory", description: 'line one\nline two, "quoted", ünïcödé ✓' }),
