@@ -559,7 +559,6 @@ export class Catalog {
     // Stored in the background: the next start with the same catalogs reads it back.
     this.#savingMerged = this.#savingMerged.then(async () => {
       const snapshot = await snapshotIndex(index);
-      const { table } = index;
       const { postings: binary, ...json } = snapshot;
       const { lines } = index.table;
       // A table read back from the cache is never stored again: only a fresh merge is.
