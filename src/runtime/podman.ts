@@ -29,40 +29,13 @@ import { PodmanService } from "./podman_service.ts";
 
 export { ownerAlive, ownerTag } from "./container_runtime.ts";
 export { podmanBuildArgs } from "./podman_args.ts";
+export { PODMAN_ENV, PROXY_ENV } from "./podman_env.ts";
+import { PODMAN_ENV } from "./podman_env.ts";
 
 /** podman failed or is missing; `message` says what to do, `kind` whether a retry can help. */
 export class PodmanError extends ContainerRuntimeError {
   override name = "PodmanError";
 }
-
-/** The proxy settings, in both spellings: podman (for pulls) and git honour them. */
-export const PROXY_ENV: readonly string[] = [
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-];
-
-/** Variables podman itself needs from the registry's environment; nothing else is passed on. */
-export const PODMAN_ENV: readonly string[] = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "TMPDIR",
-  "XDG_RUNTIME_DIR",
-  "XDG_CONFIG_HOME",
-  "XDG_DATA_HOME",
-  "CONTAINERS_CONF",
-  "CONTAINERS_STORAGE_CONF",
-  "CONTAINERS_REGISTRIES_CONF",
-  "CONTAINER_HOST",
-  "CONTAINER_CONNECTION",
-  "DBUS_SESSION_BUS_ADDRESS",
-  ...PROXY_ENV,
-];
 
 /** Options for {@linkcode Podman}. */
 export interface PodmanOptions {
@@ -195,12 +168,18 @@ export class Podman implements ContainerRuntime {
 
   /** When the named volume was made, or null when there is none. */
   async volumeCreatedAt(name: string): Promise<Date | null> {
-    const out = await this.#exec(
-      ["volume", "inspect", "--format", "{{.CreatedAt.Unix}}", "--", name],
-      30_000,
-    );
-    if (out.code !== 0 || !/^\d+$/.test(out.stdout)) return null;
-    return new Date(Number(out.stdout) * 1000);
+    const seconds = await this.#inspectNumber("volume", "{{.CreatedAt.Unix}}", name);
+    return seconds === null ? null : new Date(seconds * 1000);
+  }
+
+  /** The size in bytes of a local image, or null when there is none. */
+  imageSize(image: string): Promise<number | null> {
+    return this.#inspectNumber("image", "{{.Size}}", image);
+  }
+
+  async #inspectNumber(kind: "image" | "volume", format: string, name: string) {
+    const out = await this.#exec([kind, "inspect", "--format", format, "--", name], 30_000);
+    return out.code === 0 && /^\d+$/.test(out.stdout) ? Number(out.stdout) : null;
   }
 
   /** Pulls `image`; the error says which image and why. */
