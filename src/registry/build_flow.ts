@@ -33,6 +33,7 @@
  *
  * @module
  */
+import { repoBuildOf } from "../catalog/repo_build.ts";
 import type { BuildSpec, CatalogEntry } from "../catalog/entry.ts";
 import type { BuildSettings } from "../config.ts";
 import { builtImage, type ContainerRuntime } from "../runtime/container_runtime.ts";
@@ -94,22 +95,14 @@ const TRANSIENT =
   /could not resolve host|connection (refused|reset|timed out)|no answer within|network is unreachable|cannot ask (npm|pypi)|was stopped|cancelled/i;
 
 /**
- * The repositories a catalog entry from the web may name to be cloned: an owner and a name on a
- * public forge, over https (an allow-list: no other host, scheme, port or credentials). Local
- * catalogs name any repository (`build` entries): the person wrote them.
+ * Where a repository entry's code comes from; null for any other entry. Local catalogs name
+ * any repository (`build` entries: the person wrote them); an entry from the web only one the
+ * catalog's allow-list takes (`catalog/repo_build.ts`: https, a public forge, an owner and a
+ * name, a plain folder), the same list the merge uses.
  */
-const PUBLIC_FORGE =
-  /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
-
-/** Where a repository entry's code comes from; null for any other entry. */
 export function buildSpecOf(entry: CatalogEntry): BuildSpec | null {
   if (entry.launch_method === "build") return entry.build;
-  if (entry.launch_method !== "none" || !entry.repo_url) return null;
-  if (!PUBLIC_FORGE.test(entry.repo_url)) return null;
-  return {
-    repo: entry.repo_url,
-    ...(entry.repo_subfolder ? { directory: entry.repo_subfolder } : {}),
-  };
+  return repoBuildOf(entry);
 }
 
 /**

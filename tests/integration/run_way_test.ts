@@ -204,7 +204,10 @@ Deno.test({
           said,
           /^rw-recipe: \[1\/2\] STEP 1\/\d+: FROM localhost\/mcp-registry-test\/node:base AS builder/m,
         );
-        match(said, /^rw-recipe: built localhost\/mcp-registry-build\/rw-recipe:[0-9a-f]{12} in /m);
+        match(
+          said,
+          /^rw-recipe: built localhost\/mcp-registry-build\/rw-recipe:[0-9a-f]{12} \(\d+ MB\) in /m,
+        );
         equal(t.registry.context.runMarks!.get("rw-recipe")?.commit, fake.v1);
 
         // 2. A hijack and a private package: not used; each is built by its recipe instead.
