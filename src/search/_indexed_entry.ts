@@ -3,8 +3,9 @@
  * and browsing order read for every entry. The rest of an entry (descriptions, tools, run and
  * config specs, links) stays in the {@linkcode EntryTable} until a hit or a lookup needs it.
  *
- * Stored beside the built index as one tuple per entry, and read back with the repeated
- * strings (sources, categories, tags, launch methods) shared, as parsed JSON would not.
+ * Stored beside the built index as one row per entry, the repeated strings (sources,
+ * categories, tags, launch methods) once each and named by position, so that they are shared
+ * when read back, as parsed JSON would not share them.
  *
  * @module
  */
@@ -26,17 +27,27 @@ export type IndexedEntry = Pick<
   | "launch_method"
 >;
 
-/** An indexed entry as stored: id, name, title, aliases, sources, categories, tags, flags, launch. */
-export type StoredIndexedEntry = [
+/**
+ * The indexed entries as stored: the labels (sources, categories, tags, launch methods) once
+ * each in `labels`, and a row per entry that names them by position: id, name, title, aliases,
+ * sources, categories, tags, flags, launch method. Read back, every entry shares the label
+ * strings, and nothing is looked up by string.
+ */
+export interface StoredIndexedEntries {
+  labels: string[];
+  rows: StoredIndexedRow[];
+}
+
+type StoredIndexedRow = [
   string,
   string,
   string,
   string[],
-  string[],
-  string[],
-  string[],
+  number[],
+  number[],
+  number[],
   number,
-  LaunchMethod,
+  number,
 ];
 
 const OFFICIAL = 1;
@@ -60,64 +71,74 @@ export function indexedOf(entry: CatalogEntry): IndexedEntry {
   };
 }
 
-/** `entry` as stored. */
-export function storeIndexed(entry: IndexedEntry): StoredIndexedEntry {
-  const flags = (entry.official ? OFFICIAL : 0) | (entry.featured ? FEATURED : 0) |
-    (entry.requires_api_key ? REQUIRES_KEY : 0);
-  return [
+/** `entries` as stored. */
+export function storeIndexed(entries: readonly IndexedEntry[]): StoredIndexedEntries {
+  const labels: string[] = [];
+  const at = new Map<string, number>();
+  const label = (text: string) => {
+    let i = at.get(text);
+    if (i === undefined) at.set(text, i = labels.push(text) - 1);
+    return i;
+  };
+  const rows = entries.map((entry): StoredIndexedRow => [
     entry.id,
     entry.name,
     entry.title,
     entry.aliases,
-    entry.sources,
-    entry.categories,
-    entry.tags,
-    flags,
-    entry.launch_method,
-  ];
+    entry.sources.map(label),
+    entry.categories.map(label),
+    entry.tags.map(label),
+    (entry.official ? OFFICIAL : 0) | (entry.featured ? FEATURED : 0) |
+    (entry.requires_api_key ? REQUIRES_KEY : 0),
+    label(entry.launch_method),
+  ]);
+  return { labels, rows };
 }
 
 /**
- * The indexed entries of stored `rows`; null when a row is not of the stored shape (a foreign
- * or older value), so the caller builds the index again.
+ * The indexed entries of `stored`; null when it is not of the stored shape (a foreign or
+ * older value), so the caller builds the index again.
  */
-export function loadIndexed(rows: unknown): IndexedEntry[] | null {
-  if (!Array.isArray(rows)) return null;
-  const shared = new Map<string, string>();
-  const share = (list: unknown): string[] | null => {
+export function loadIndexed(stored: unknown): IndexedEntry[] | null {
+  const { labels, rows } = (stored ?? {}) as Partial<StoredIndexedEntries>;
+  if (!Array.isArray(labels) || !Array.isArray(rows)) return null;
+  if (!labels.every((l) => typeof l === "string")) return null;
+  const pick = (list: unknown): string[] | null => {
     if (!Array.isArray(list)) return null;
-    const out: string[] = [];
-    for (const item of list) {
-      if (typeof item !== "string") return null;
-      let kept = shared.get(item);
-      if (kept === undefined) shared.set(item, kept = item);
-      out.push(kept);
+    const out = new Array<string>(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const text = labels[list[k] as number];
+      if (text === undefined) return null;
+      out[k] = text;
     }
     return out;
   };
-  const entries: IndexedEntry[] = [];
-  for (const row of rows) {
+  const entries = new Array<IndexedEntry>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     if (!Array.isArray(row) || row.length !== 9) return null;
     const [id, name, title, aliases, sources, categories, tags, flags, launch] = row;
     if (typeof id !== "string" || typeof name !== "string" || typeof title !== "string") {
       return null;
     }
-    if (typeof flags !== "number" || !LAUNCH_METHODS.includes(launch)) return null;
-    const lists = [share(aliases), share(sources), share(categories), share(tags)];
-    if (lists.some((list) => list === null)) return null;
-    entries.push({
+    const method = labels[launch] as LaunchMethod;
+    if (typeof flags !== "number" || !LAUNCH_METHODS.includes(method)) return null;
+    if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== "string")) return null;
+    const picked = [pick(sources), pick(categories), pick(tags)];
+    if (picked.some((list) => list === null)) return null;
+    entries[i] = {
       id,
       name,
       title,
-      aliases: lists[0]!,
-      sources: lists[1]!,
-      categories: lists[2]!,
-      tags: lists[3]!,
+      aliases,
+      sources: picked[0]!,
+      categories: picked[1]!,
+      tags: picked[2]!,
       official: (flags & OFFICIAL) !== 0,
       featured: (flags & FEATURED) !== 0,
       requires_api_key: (flags & REQUIRES_KEY) !== 0,
-      launch_method: launch as LaunchMethod,
-    });
+      launch_method: method,
+    };
   }
   return entries;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { StoredIndexedEntry } from "./_indexed_entry.ts";
+import type { StoredIndexedEntries } from "./_indexed_entry.ts";
 import type { StoredPostings } from "./_postings.ts";
 import type { WordsByLength } from "./_typos.ts";
 
@@ -14,7 +14,7 @@ export interface StoredIndex {
   docFreq: [term: string, entries: number][];
   words: MapEntries<WordsByLength>;
   /** What the index reads of every entry, in catalog order. */
-  entries: StoredIndexedEntry[];
+  entries: StoredIndexedEntries;
   /** Entry positions in browsing order. */
   browse: number[];
   /** Each entry's position in id order. */
@@ -25,11 +25,14 @@ export interface StoredIndex {
 
 /** True when `exact` is a list of names, each with positions among `n` entries. */
 export function isExactNames(exact: unknown, n: number): exact is StoredIndex["exact"] {
-  return Array.isArray(exact) &&
-    exact.every((item) =>
-      Array.isArray(item) && typeof item[0] === "string" && Array.isArray(item[1]) &&
-      item[1].every((i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < n)
-    );
+  if (!Array.isArray(exact)) return false;
+  for (const item of exact) {
+    if (!Array.isArray(item) || typeof item[0] !== "string" || !Array.isArray(item[1])) {
+      return false;
+    }
+    for (const i of item[1]) if (!Number.isInteger(i) || i < 0 || i >= n) return false;
+  }
+  return true;
 }
 
 /** True when `list` holds each of 0..n-1 exactly once. */

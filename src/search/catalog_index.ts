@@ -419,7 +419,7 @@ export class CatalogIndex {
       postings: this.#postings.toStored(),
       docFreq: [...this.#docFreq],
       words: [...this.#words],
-      entries: this.#entries.map(storeIndexed),
+      entries: storeIndexed(this.#entries),
       browse: this.#browseOrder,
       idRank: [...this.#idRank],
       exact: [...this.#exactNames],

@@ -57,12 +57,21 @@ Deno.test("restoreIndex() refuses an index of other settings or other entries", 
     await restoreIndex(built.table, broken({ idRank: stored.index.idRank.map(() => 0) })),
     null,
   );
-  equal(await restoreIndex(built.table, broken({ entries: stored.index.entries.slice(1) })), null);
+  equal(
+    await restoreIndex(
+      built.table,
+      broken({ entries: { ...stored.index.entries, rows: stored.index.entries.rows.slice(1) } }),
+    ),
+    null,
+  );
   equal(
     await restoreIndex(
       built.table,
       broken({
-        entries: stored.index.entries.map((row) => [...row.slice(0, 8), "teleport"]) as never,
+        entries: {
+          labels: stored.index.entries.labels,
+          rows: stored.index.entries.rows.map((row) => [...row.slice(0, 8), 999]) as never,
+        },
       }),
     ),
     null,
