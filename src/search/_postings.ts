@@ -220,6 +220,35 @@ export class Postings {
     return this.#terms.length;
   }
 
+  /**
+   * How many entries hold `term` in any field (its document frequency); undefined for a term
+   * no entry holds.
+   */
+  docFreq(term: string): number | undefined {
+    const id = lowerBound(this.#terms, term);
+    if (this.#terms[id] !== term) return undefined;
+    this.#docFreqs ??= this.#countDocFreqs();
+    return this.#docFreqs[id];
+  }
+
+  #docFreqs: Uint32Array | undefined;
+
+  /** Each term's count of distinct entries over all fields (postings are by field). */
+  #countDocFreqs(): Uint32Array {
+    const F = this.#fieldCount;
+    const counts = new Uint32Array(this.#terms.length);
+    const lastTerm = new Int32Array(this.documentCount).fill(-1);
+    for (let t = 0; t < this.#terms.length; t++) {
+      for (let p = this.#start[t * F]!; p < this.#start[(t + 1) * F]!; p++) {
+        const entry = this.doc[p]!;
+        if (lastTerm[entry] === t) continue;
+        lastTerm[entry] = t;
+        counts[t]!++;
+      }
+    }
+    return counts;
+  }
+
   /** The postings of term `id` in field `field`: indexes into `doc` and `freq`. */
   range(id: number, field: number): [start: number, end: number] {
     const at = id * this.#fieldCount + field;

@@ -128,3 +128,11 @@ Deno.test("fuzzy lookups find exactly the terms a brute-force edit distance find
     }
   }
 });
+
+Deno.test("docFreq counts each entry once however many fields hold the term", () => {
+  const [postings] = builtAndStored();
+  equal(postings!.docFreq("messages"), 2, "entry 0 (title and text) and entry 1 (text)");
+  equal(postings!.docFreq("slack"), 1);
+  equal(postings!.docFreq("browser"), 1);
+  equal(postings!.docFreq("absent"), undefined);
+});

@@ -5,13 +5,13 @@
  */
 import type { StoredIndexedEntries } from "./_indexed_entry.ts";
 import type { StoredPostings } from "./_postings.ts";
+import type { StoredExactNames } from "./_exact_names.ts";
 import type { WordsByLength } from "./_typos.ts";
 
 /** A built index as plain data: {@linkcode CatalogIndex.toStored}. */
 export interface StoredIndex {
   /** The inverted index: sorted terms and flat arrays in one byte array. */
   postings: StoredPostings;
-  docFreq: [term: string, entries: number][];
   words: MapEntries<WordsByLength>;
   /** What the index reads of every entry, in catalog order. */
   entries: StoredIndexedEntries;
@@ -20,19 +20,7 @@ export interface StoredIndex {
   /** Each entry's position in id order. */
   idRank: number[];
   /** Entries by normalized id, name and title. */
-  exact: [name: string, entries: number[]][];
-}
-
-/** True when `exact` is a list of names, each with positions among `n` entries. */
-export function isExactNames(exact: unknown, n: number): exact is StoredIndex["exact"] {
-  if (!Array.isArray(exact)) return false;
-  for (const item of exact) {
-    if (!Array.isArray(item) || typeof item[0] !== "string" || !Array.isArray(item[1])) {
-      return false;
-    }
-    for (const i of item[1]) if (!Number.isInteger(i) || i < 0 || i >= n) return false;
-  }
-  return true;
+  exact: StoredExactNames;
 }
 
 /** True when `list` holds each of 0..n-1 exactly once. */

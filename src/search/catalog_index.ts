@@ -13,7 +13,8 @@ import { MARKED, type MarkLookup, RUNNABLE } from "./_runnable.ts";
 import { toDoc } from "./_docs.ts";
 import { browseCompare, exactBonus, normalizeName } from "./_names.ts";
 import { Matches, topK } from "./_matches.ts";
-import { isExactNames, isPermutation, type StoredIndex } from "./_stored_index.ts";
+import { isPermutation, type StoredIndex } from "./_stored_index.ts";
+import { ExactNames } from "./_exact_names.ts";
 import { FIELD_COVER, fuzziness, idf, NAME_HIT, type QueryGroup, TYPO_WEIGHT } from "./_weights.ts";
 import { EntryTable } from "./entry_table.ts";
 import { type IndexedEntry, indexedOf, loadIndexed, storeIndexed } from "./_indexed_entry.ts";
@@ -84,26 +85,27 @@ export const DEFAULT_BOOST = {
 export class CatalogIndex {
   readonly #entries: readonly IndexedEntry[];
   readonly #table: EntryTable;
-  readonly #byId = new Map<string, number>();
-  /** Ids a source gave an entry before merging, where no entry has that id itself. */
-  readonly #byAlias = new Map<string, number>();
+  /**
+   * Entries by id, then by the ids a source gave an entry before merging where no entry has
+   * that id itself; made on the first lookup (a search needs neither).
+   */
+  #byId: Map<string, number> | undefined;
+  #byAlias: Map<string, number> | undefined;
   readonly #postings: Postings;
   /** Scratch for a search: each entry's slot among the matches (-1: none yet). */
   readonly #slotOf: Int32Array;
   /** Changes with every index built: ties a paging cursor to the catalog it paged. */
   readonly generation: string = crypto.randomUUID().replace(/-/g, "").slice(0, 8);
   /** Distinct sources, categories and tags, for checking filter values. */
-  readonly labels: { source: Set<string>; category: Set<string>; tag: Set<string> };
+  #labels: { source: Set<string>; category: Set<string>; tag: Set<string> } | undefined;
   /** Entries in browsing order: official first, then featured, then by title. */
   readonly #browseOrder: number[];
 
   readonly #coverage: number;
   /** Entries by normalized id, name and title, for the exact-name bonus. */
-  readonly #exactNames = new Map<string, number[]>();
+  readonly #exactNames: ExactNames;
   /** Each entry's position in id order: the tie-breaker between equal scores. */
   readonly #idRank: Int32Array;
-  /** How many entries use each indexed (processed) term: how rare, so how telling, it is. */
-  readonly #docFreq = new Map<string, number>();
   /** The words entries use as written (lowercased), by length, with their processed term. */
   readonly #words: WordsByLength = new Map();
 
@@ -122,40 +124,13 @@ export class CatalogIndex {
     this.#table = "stored" in source ? source.table : EntryTable.of(full);
     const entries = "stored" in source ? source.indexed : full.map(indexedOf);
     this.#entries = entries;
-    for (let i = 0; i < entries.length; i++) this.#byId.set(entries[i]!.id, i);
-    const labels = {
-      source: new Set<string>(),
-      category: new Set<string>(),
-      tag: new Set<string>(),
-    };
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      for (const alias of entry.aliases) {
-        if (!this.#byId.has(alias) && !this.#byAlias.has(alias)) this.#byAlias.set(alias, i);
-      }
-      for (const source of entry.sources) labels.source.add(source);
-      for (const category of entry.categories) labels.category.add(category);
-      for (const tag of entry.tags) labels.tag.add(tag);
-    }
-    this.labels = labels;
-    for (const [term, count] of stored?.docFreq ?? []) this.#docFreq.set(term, count);
     for (const [bucket, words] of stored?.words ?? []) this.#words.set(bucket, words);
     this.#idRank = stored ? Int32Array.from(stored.idRank) : new Int32Array(entries.length);
     if (!stored) {
       entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
         .forEach(({ i }, rank) => this.#idRank[i] = rank);
     }
-    if (stored) { for (const [name, list] of stored.exact) this.#exactNames.set(name, list); }
-    else {
-      entries.forEach((entry, i) => {
-        for (const name of new Set([entry.id, entry.name, entry.title].map(normalizeName))) {
-          if (!name) continue;
-          const list = this.#exactNames.get(name);
-          if (list) list.push(i);
-          else this.#exactNames.set(name, [i]);
-        }
-      });
-    }
+    this.#exactNames = "stored" in source ? source.exact : ExactNames.of(entries);
     const docs = full.map(toDoc);
     if ("stored" in source) this.#postings = source.postings;
     else {
@@ -166,12 +141,10 @@ export class CatalogIndex {
     this.#slotOf = new Int32Array(entries.length).fill(-1);
     const seen = new Set<string>();
     for (const doc of docs) {
-      const terms = new Set<string>();
       for (const field of Object.keys(boost) as (keyof typeof boost)[]) {
         for (const token of tokenize(doc[field])) {
           const term = processTerm(token);
           if (!term) continue;
-          terms.add(term);
           const word = token.toLowerCase();
           if (seen.has(word) || word.length < 4 || /\d/.test(word)) continue;
           seen.add(word);
@@ -180,7 +153,6 @@ export class CatalogIndex {
           else this.#words.set(bucketOf(word), [[word, term]]);
         }
       }
-      for (const term of terms) this.#docFreq.set(term, (this.#docFreq.get(term) ?? 0) + 1);
     }
     this.#browseOrder = stored?.browse ??
       entries.map((_, i) => i).sort((a, b) => browseCompare(entries[a]!, entries[b]!));
@@ -201,8 +173,9 @@ export class CatalogIndex {
     const n = table.size;
     if (!indexed || indexed.length !== n || postings?.documentCount !== n) return null;
     if (!isPermutation(stored.browse, n) || !isPermutation(stored.idRank, n)) return null;
-    if (!isExactNames(stored.exact, n)) return null;
-    return new CatalogIndex({ table, indexed, stored, postings }, tuning);
+    const exact = ExactNames.fromStored(stored.exact, n);
+    if (!exact) return null;
+    return new CatalogIndex({ table, indexed, stored, postings, exact }, tuning);
   }
 
   /** How many entries the index holds. */
@@ -230,8 +203,38 @@ export class CatalogIndex {
 
   /** The entry with this id (or this former id of a merged entry), if any. */
   get(id: string): CatalogEntry | undefined {
+    if (!this.#byId || !this.#byAlias) {
+      const byId = new Map<string, number>();
+      const byAlias = new Map<string, number>();
+      const entries = this.#entries;
+      for (let i = 0; i < entries.length; i++) byId.set(entries[i]!.id, i);
+      for (let i = 0; i < entries.length; i++) {
+        for (const alias of entries[i]!.aliases) {
+          if (!byId.has(alias) && !byAlias.has(alias)) byAlias.set(alias, i);
+        }
+      }
+      [this.#byId, this.#byAlias] = [byId, byAlias];
+    }
     const i = this.#byId.get(id) ?? this.#byAlias.get(id);
     return i === undefined ? undefined : this.#table.at(i);
+  }
+
+  /** Distinct sources, categories and tags, for checking filter values. */
+  get labels(): { source: Set<string>; category: Set<string>; tag: Set<string> } {
+    if (!this.#labels) {
+      const labels = {
+        source: new Set<string>(),
+        category: new Set<string>(),
+        tag: new Set<string>(),
+      };
+      for (const entry of this.#entries) {
+        for (const source of entry.sources) labels.source.add(source);
+        for (const category of entry.categories) labels.category.add(category);
+        for (const tag of entry.tags) labels.tag.add(tag);
+      }
+      this.#labels = labels;
+    }
+    return this.#labels;
   }
 
   /**
@@ -303,7 +306,7 @@ export class CatalogIndex {
     const m = new Matches(G);
     let t = 0;
     for (const [term, { boost: termBoost, groups: termGroups, weights }] of terms) {
-      const known = this.#docFreq.has(term);
+      const known = postings.docFreq(term) !== undefined;
       const prefix = term.length >= 3 && !known;
       for (const expansion of postings.expand(term, prefix, fuzziness(term, known))) {
         const nameMask = typed.get(expansion.term) ?? 0;
@@ -336,7 +339,7 @@ export class CatalogIndex {
       t++;
     }
 
-    const exact = this.#exactNames.get(normalizeName(query));
+    const exact = this.#exactNames.of(normalizeName(query));
     const totalWeight = groups.reduce((sum, g) => sum + g.idf, 0);
     for (let slot = 0; slot < m.count; slot++) {
       const i = m.entryAt[slot]!;
@@ -369,15 +372,17 @@ export class CatalogIndex {
       if (!term || seen.has(term)) continue;
       seen.add(term);
       const terms = new Map<string, number>([[term, 1]]);
-      let df = this.#docFreq.get(term);
+      let df = this.#postings.docFreq(term);
       if (df === undefined && token.length >= 5) {
         for (const close of closeWords(token.toLowerCase(), this.#words)) {
           if (!terms.has(close)) terms.set(close, TYPO_WEIGHT);
-          df = Math.max(df ?? 0, this.#docFreq.get(close) ?? 0);
+          df = Math.max(df ?? 0, this.#postings.docFreq(close) ?? 0);
         }
       }
       for (const related of relatedTerms(term)) {
-        if (!terms.has(related) && this.#docFreq.has(related)) terms.set(related, RELATED_WEIGHT);
+        if (!terms.has(related) && this.#postings.docFreq(related) !== undefined) {
+          terms.set(related, RELATED_WEIGHT);
+        }
       }
       groups.push({ typed: term, terms, idf: idf(this.size, df ?? 1) });
       if (groups.length === 32) break;
@@ -417,12 +422,11 @@ export class CatalogIndex {
   toStored(): StoredIndex {
     return {
       postings: this.#postings.toStored(),
-      docFreq: [...this.#docFreq],
       words: [...this.#words],
       entries: storeIndexed(this.#entries),
       browse: this.#browseOrder,
       idRank: [...this.#idRank],
-      exact: [...this.#exactNames],
+      exact: this.#exactNames.toStored(),
     };
   }
 }
@@ -433,4 +437,5 @@ interface Restored {
   indexed: IndexedEntry[];
   stored: StoredIndex;
   postings: Postings;
+  exact: ExactNames;
 }

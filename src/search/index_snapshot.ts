@@ -18,7 +18,7 @@ import { processTerm, tokenize } from "./_text.ts";
 import type { EntryTable } from "./entry_table.ts";
 
 /** Bump when the stored shape changes. */
-export const INDEX_SNAPSHOT_FORMAT = 4;
+export const INDEX_SNAPSHOT_FORMAT = 5;
 
 /**
  * An index as stored: its settings' fingerprint and what building it produced, as JSON
