@@ -11,10 +11,8 @@ import type { SiteFetcher } from "./_mcpservers_fetch.ts";
 import { parseSitemap, serverSlugFromPath, sitePath } from "./_mcpservers_html.ts";
 import type { ServerCard } from "./_mcpservers_html.ts";
 
-/** The warning an entry carries when its server page could not be read; it is read next time. */
-export const DETAILS_NOT_READ =
-  "mcpservers.org: the server page could not be read in the last refresh; repository, homepage " +
-  "and tags may be missing or out of date";
+import { DETAILS_NOT_READ } from "./_mcpservers_entries.ts";
+export { DETAILS_NOT_READ };
 
 /** Child sitemaps of the sitemap index that are read at most. */
 const MAX_SITEMAPS = 50;

@@ -10,9 +10,13 @@ import { splitRepoLink } from "../catalog/names.ts";
 import { assignIds } from "../catalog/slug.ts";
 import { withoutCredentials } from "./_http.ts";
 import type { ServerCard, ServerPage } from "./_mcpservers_html.ts";
-import { DETAILS_NOT_READ } from "./_mcpservers_changes.ts";
 
 export const SOURCE = "mcpservers";
+
+/** The warning an entry carries when its server page could not be read; it is read next time. */
+export const DETAILS_NOT_READ =
+  "mcpservers.org: the server page could not be read in the last refresh; repository, homepage " +
+  "and tags may be missing or out of date";
 
 /** The pages of one listing, merged. */
 export interface Listing {

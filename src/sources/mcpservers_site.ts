@@ -30,10 +30,8 @@
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { pagesToRead, readLastmods } from "./_mcpservers_changes.ts";
 import { type Listing, serverUrl, siteEntries, SOURCE } from "./_mcpservers_entries.ts";
 import { RefusedError, SiteFetcher } from "./_mcpservers_fetch.ts";
-import { parseListingPage, parseServerPage } from "./_mcpservers_html.ts";
 import type { ServerCard, ServerPage } from "./_mcpservers_html.ts";
 import { redactUrl } from "./git.ts";
 import type {
@@ -47,7 +45,14 @@ import type {
 export { MCPSERVERS_URL } from "./source.ts";
 import { MCPSERVERS_URL } from "./source.ts";
 
-export { DETAILS_NOT_READ } from "./_mcpservers_changes.ts";
+export { DETAILS_NOT_READ } from "./_mcpservers_entries.ts";
+
+/**
+ * The HTML and sitemap readers (linkedom: about 85 ms to load), loaded by the first refresh that
+ * reads the site, not by every start of the registry.
+ */
+const html = () => import("./_mcpservers_html.ts");
+const changes = () => import("./_mcpservers_changes.ts");
 export { MCPSERVERS_USER_AGENT } from "./_mcpservers_fetch.ts";
 
 /** Server pages named one by one in `errors`; the rest are counted. */
@@ -161,6 +166,7 @@ class SiteRefresh {
     if (listing.cards.length === 0) {
       throw new Error(`mcpservers.org listed no servers at ${redactUrl(this.#o.url)}/all`);
     }
+    const { pagesToRead, readLastmods } = await changes();
     const [categories, official, lastmods] = await Promise.all([
       this.#readCategories(listing.categories),
       this.#readOfficial(),
@@ -237,11 +243,12 @@ class SiteRefresh {
     const start = this.#fetcher.pagesRead;
     let done = 0;
     let refused = 0;
+    const { parseServerPage } = await html();
     await Promise.all(wanted.map(async ({ slug }) => {
       try {
-        const html = await this.#fetcher.get(serverUrl(this.#o.url, slug));
-        if (html === null) throw new Error("not found (HTTP 404)");
-        pages.set(slug, parseServerPage(html, { base: this.#o.url }));
+        const page = await this.#fetcher.get(serverUrl(this.#o.url, slug));
+        if (page === null) throw new Error("not found (HTTP 404)");
+        pages.set(slug, parseServerPage(page, { base: this.#o.url }));
       } catch (error) {
         this.#abortIfCancelled(error);
         pages.set(slug, null);
@@ -278,6 +285,7 @@ class SiteRefresh {
     const categories = new Set<string>();
     let lastPage = 1;
     let page = 1;
+    const { parseListingPage } = await html();
     while (true) {
       if (page > this.#o.maxPages) {
         throw new Error(
@@ -293,11 +301,11 @@ class SiteRefresh {
       const numbers = Array.from({ length: end - page + 1 }, (_, i) => page + i);
       const results = await Promise.all(numbers.map(async (n) => {
         const url = `${this.#o.url}${path}?page=${n}`;
-        const html = await this.#fetcher.get(url);
-        if (html === null && n === 1) {
+        const text = await this.#fetcher.get(url);
+        if (text === null && n === 1) {
           throw new Error(`mcpservers.org has no ${label} page at ${redactUrl(url)} (HTTP 404)`);
         }
-        const parsed = html === null ? null : parseListingPage(html, { base: this.#o.url });
+        const parsed = text === null ? null : parseListingPage(text, { base: this.#o.url });
         if (parsed?.lastPage && parsed.lastPage > lastPage) lastPage = parsed.lastPage;
         this.#report({
           message: `${label} page ${n}${lastPage > 1 ? ` of ${lastPage}` : ""}`,
