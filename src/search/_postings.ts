@@ -105,11 +105,13 @@ export class Postings {
    * a map per term and field (MiniSearch's build held about 30 MB of them at 10k entries).
    */
   static build(
-    docs: readonly object[],
+    docs: { readonly length: number; at(i: number): object },
     fields: readonly string[],
     text: {
       tokenize: (text: string) => string[];
       processTerm: (term: string) => string | null | undefined | false;
+      /** Told every token that indexes a term (the typo word lists are made from them). */
+      onToken?: (token: string, term: string) => void;
     },
     boost: Readonly<Record<string, number>>,
   ): Postings {
@@ -121,7 +123,9 @@ export class Postings {
     const lengths = new Uint32Array(N * F);
     const average = new Float64Array(F);
     const counts = new Map<number, number>();
-    docs.forEach((doc, entry) => {
+    for (let entry = 0; entry < N; entry++) {
+      // One document at a time: the caller makes it on demand, so all never exist at once.
+      const doc = docs.at(entry);
       fields.forEach((field, f) => {
         const tokens = text.tokenize(String((doc as Record<string, unknown>)[field] ?? ""));
         const length = new Set(tokens).size;
@@ -131,6 +135,7 @@ export class Postings {
         for (const token of tokens) {
           const term = text.processTerm(token);
           if (!term) continue;
+          text.onToken?.(token, term);
           let id = termIds.get(term);
           if (id === undefined) {
             termIds.set(term, id = terms.length);
@@ -140,7 +145,7 @@ export class Postings {
         }
         for (const [id, count] of counts) rows.push(id, f, entry, count);
       });
-    });
+    }
     // Terms in sorted order; rows counted into place (entries stay ascending in each range).
     const order = terms.map((_, id) => id).sort((a, b) =>
       terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0

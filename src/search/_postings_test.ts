@@ -45,7 +45,12 @@ function builtAndStored(): Postings[] {
     tokenize: (t: string) => MiniSearch.getDefault("tokenize")(t) as string[],
     processTerm: (t: string) => MiniSearch.getDefault("processTerm")(t) as string,
   };
-  const built = Postings.build(docs, Object.keys(boost), text, boost);
+  const built = Postings.build(
+    { length: docs.length, at: (i) => docs[i]! },
+    Object.keys(boost),
+    text,
+    boost,
+  );
   const stored = built.toStored();
   return [built, Postings.fromStored({ ...stored, bytes: stored.bytes.slice() }, boost)!];
 }
@@ -100,7 +105,12 @@ Deno.test("fuzzy lookups find exactly the terms a brute-force edit distance find
     tokenize: (t: string) => t.split(" ").filter(Boolean),
     processTerm: (t: string) => t,
   };
-  const postings = Postings.build(many, ["title", "text"], identity, boost);
+  const postings = Postings.build(
+    { length: many.length, at: (i) => many[i]! },
+    ["title", "text"],
+    identity,
+    boost,
+  );
   const distance = (a: string, b: string): number => {
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0]![j] = j;

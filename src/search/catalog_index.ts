@@ -131,29 +131,25 @@ export class CatalogIndex {
         .forEach(({ i }, rank) => this.#idRank[i] = rank);
     }
     this.#exactNames = "stored" in source ? source.exact : ExactNames.of(entries);
-    const docs = full.map(toDoc);
     if ("stored" in source) this.#postings = source.postings;
     else {
-      // Indexed as MiniSearch would (a stored index spares all of this: restore()).
-      const fields = Object.keys(boost);
-      this.#postings = Postings.build(docs, fields, { tokenize, processTerm }, boost);
+      // Indexed as MiniSearch would (a stored index spares all of this: restore()), each
+      // entry's text made when its turn comes; the words entries use, as written, are kept
+      // for typo correction on the way.
+      const seen = new Set<string>();
+      const onToken = (token: string, term: string) => {
+        const word = token.toLowerCase();
+        if (seen.has(word) || word.length < 4 || /\d/.test(word)) return;
+        seen.add(word);
+        const bucket = this.#words.get(bucketOf(word));
+        if (bucket) bucket.push([word, term]);
+        else this.#words.set(bucketOf(word), [[word, term]]);
+      };
+      const docs = { length: full.length, at: (i: number) => toDoc(full[i]!, i) };
+      const text = { tokenize, processTerm, onToken };
+      this.#postings = Postings.build(docs, Object.keys(boost), text, boost);
     }
     this.#slotOf = new Int32Array(entries.length).fill(-1);
-    const seen = new Set<string>();
-    for (const doc of docs) {
-      for (const field of Object.keys(boost) as (keyof typeof boost)[]) {
-        for (const token of tokenize(doc[field])) {
-          const term = processTerm(token);
-          if (!term) continue;
-          const word = token.toLowerCase();
-          if (seen.has(word) || word.length < 4 || /\d/.test(word)) continue;
-          seen.add(word);
-          const bucket = this.#words.get(bucketOf(word));
-          if (bucket) bucket.push([word, term]);
-          else this.#words.set(bucketOf(word), [[word, term]]);
-        }
-      }
-    }
     this.#browseOrder = stored?.browse ??
       entries.map((_, i) => i).sort((a, b) => browseCompare(entries[a]!, entries[b]!));
   }
