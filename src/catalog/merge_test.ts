@@ -146,10 +146,15 @@ Deno.test("mergeSources() takes launch details whole from the highest source tha
 });
 
 Deno.test("splitRepoLink() and the keys find one repository in its many spellings", () => {
+  // The repository is one whatever its case; the folder keeps its case (a clone's is exact).
   equal(splitRepoLink("https://github.com/Org/Repo/tree/main/src/Memory"), {
     repo: "https://github.com/org/repo",
-    subfolder: "src/memory",
+    subfolder: "src/Memory",
   });
+  equal(
+    repoKey("https://github.com/Org/Repo", "src/Memory"),
+    repoKey("https://github.com/org/repo", "src/memory"),
+  );
   equal(
     splitRepoLink("https://github.com/org/repo/blob/main/servers/x/README.md").subfolder,
     "servers/x",

@@ -36,7 +36,8 @@ export function splitRepoLink(url: string): RepoLink {
   const rest = match[4]!.replace(/^\/-\//, "/");
   const path = rest.match(/^\/(?:tree|blob|src)\/[^/]+\/(.+)$/)?.[1];
   const folder = path?.replace(/\/(readme(\.[a-z]+)?|[^/]+\.md)$/i, "").replace(/\/+$/, "");
-  return { repo, subfolder: folder ? folder.toLowerCase() : null };
+  // The folder keeps its case: a clone's folders are case-sensitive (keys lowercase it).
+  return { repo, subfolder: folder || null };
 }
 
 /** The merge key of a repository (and subfolder), e.g. `github.com/o/r/src/memory`. */
