@@ -3,8 +3,10 @@
  *
  * @module
  */
-import type { StoredIndexedEntries } from "./_indexed_entry.ts";
-import type { StoredPostings } from "./_postings.ts";
+import type { IndexedEntry, StoredIndexedEntries } from "./_indexed_entry.ts";
+import type { EntryTable } from "./entry_table.ts";
+import type { ExactNames } from "./_exact_names.ts";
+import type { Postings, StoredPostings } from "./_postings.ts";
 import type { StoredExactNames } from "./_exact_names.ts";
 import type { WordsByLength } from "./_typos.ts";
 
@@ -35,3 +37,12 @@ export function isPermutation(list: unknown, n: number): list is number[] {
 }
 
 type MapEntries<M> = M extends Map<infer K, infer V> ? [K, V][] : never;
+
+/** What {@linkcode CatalogIndex.restore} hands the constructor. */
+export interface Restored {
+  table: EntryTable;
+  indexed: IndexedEntry[];
+  stored: StoredIndex;
+  postings: Postings;
+  exact: ExactNames;
+}

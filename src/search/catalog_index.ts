@@ -13,7 +13,7 @@ import { MARKED, type MarkLookup, RUNNABLE } from "./_runnable.ts";
 import { toDoc } from "./_docs.ts";
 import { browseCompare, exactBonus, normalizeName } from "./_names.ts";
 import { Matches, topK } from "./_matches.ts";
-import { isPermutation, type StoredIndex } from "./_stored_index.ts";
+import { isPermutation, type Restored, type StoredIndex } from "./_stored_index.ts";
 import { ExactNames } from "./_exact_names.ts";
 import { FIELD_COVER, fuzziness, idf, NAME_HIT, type QueryGroup, TYPO_WEIGHT } from "./_weights.ts";
 import { EntryTable } from "./entry_table.ts";
@@ -23,6 +23,7 @@ export { STARTABLE } from "./_filters.ts";
 export type { SearchFilters, Startable } from "./_filters.ts";
 export type { MarkLookup, RunState } from "./_runnable.ts";
 export type { StoredIndex } from "./_stored_index.ts";
+export type { IndexedEntry } from "./_indexed_entry.ts";
 export { topK } from "./_matches.ts";
 
 /** One ranked result. */
@@ -386,6 +387,21 @@ export class CatalogIndex {
     return groups;
   }
 
+  /**
+   * What the index keeps of every entry that matches `query` and passes the filters, in no set
+   * order: for counting (facets), where whole entries would be parsed for nothing.
+   */
+  matching(query: string, options: Omit<SearchOptions, "limit"> = {}): IndexedEntry[] {
+    const { filters = {}, marks } = options;
+    const allowed = this.#allowed(filters, marks);
+    const groups = this.#queryGroups(query);
+    if (groups.length === 0) {
+      return allowed ? this.#entries.filter((_, i) => allowed[i]) : [...this.#entries];
+    }
+    const { entryAt, count } = this.#rank(groups, allowed, query, marks);
+    return Array.from({ length: count }, (_, slot) => this.#entries[entryAt[slot]!]!);
+  }
+
   /** The filtered catalog, a page at a time, in browsing order. */
   list(options: ListOptions = {}): { entries: CatalogEntry[]; total: number } {
     const { filters = {}, offset = 0, limit = 20, marks } = options;
@@ -425,13 +441,4 @@ export class CatalogIndex {
       exact: this.#exactNames.toStored(),
     };
   }
-}
-
-/** What {@linkcode CatalogIndex.restore} hands the constructor. */
-interface Restored {
-  table: EntryTable;
-  indexed: IndexedEntry[];
-  stored: StoredIndex;
-  postings: Postings;
-  exact: ExactNames;
 }

@@ -119,3 +119,15 @@ Deno.test("tokenize() and processTerm() split names and meet word forms", () => 
   equal(stem("redis"), "redis");
   equal(stem("aws"), "aws");
 });
+
+Deno.test("matching() names the entries search() ranks, without whole entries", () => {
+  for (const query of ["github", "database", "slak", ""]) {
+    for (const filters of [{}, { official: true }]) {
+      const ranked = index.search(query, { filters, limit: index.size }).hits.map((h) =>
+        h.entry.id
+      );
+      const matched = index.matching(query, { filters }).map((e) => e.id);
+      deepEqual(matched.sort(), ranked.sort(), `${query} ${JSON.stringify(filters)}`);
+    }
+  }
+});

@@ -13,7 +13,7 @@ import { redactUrl } from "../sources/git.ts";
 import { secretMasker } from "../util/mask.ts";
 import type { ActiveInfo } from "../proxy/active_servers.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";
-import type { SearchFilters } from "../search/catalog_index.ts";
+import type { IndexedEntry, SearchFilters } from "../search/catalog_index.ts";
 import { buildSpecOf } from "../registry/build_flow.ts";
 import { type ConfigItem, configView } from "../registry/config_view.ts";
 import { type EntrySummary, summarize } from "../registry/entry_summary.ts";
@@ -115,8 +115,7 @@ export function searchCatalog(registry: Registry, params: URLSearchParams): ApiR
   for (const facet of FACETS) {
     const others: SearchFilters = { ...filters };
     delete others[facet];
-    const matching = index.search(q, { filters: others, limit: index.size }).hits;
-    facets[facet] = countValues(matching.map((h) => h.entry), facet, filters[facet]);
+    facets[facet] = countValues(index.matching(q, { filters: others }), facet, filters[facet]);
   }
   return ok({
     query: q,
@@ -131,7 +130,11 @@ export function searchCatalog(registry: Registry, params: URLSearchParams): ApiR
   });
 }
 
-function countValues(entries: CatalogEntry[], facet: Facet, selected: unknown): FacetCount[] {
+function countValues(
+  entries: readonly IndexedEntry[],
+  facet: Facet,
+  selected: unknown,
+): FacetCount[] {
   const counts = new Map<string, number>();
   const bump = (value: string) => counts.set(value, (counts.get(value) ?? 0) + 1);
   for (const entry of entries) {
