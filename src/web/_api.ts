@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { markLookupOf } from "../registry/filters.ts";
 import { z } from "zod";
 import type { Registry } from "../registry/context.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
@@ -109,8 +110,10 @@ export function searchCatalog(registry: Registry, params: URLSearchParams): ApiR
   const filters = pickFilters(parsed.data);
   const problem = checkFilterValues(filters, index);
   if (problem) return fail(400, problem);
-  const found = index.search(q, { filters, limit: offset + limit });
-  const results: EntrySummary[] = found.hits.slice(offset).map((h) => summarize(h.entry, h.score));
+  const marks = registry.context.runMarks;
+  const found = index.search(q, { filters, limit: offset + limit, marks: markLookupOf(marks) });
+  const results: EntrySummary[] = found.hits.slice(offset)
+    .map((h) => summarize(h.entry, h.score, marks?.get(h.entry.id)));
   const facets = {} as Record<Facet, FacetCount[]>;
   for (const facet of FACETS) {
     const others: SearchFilters = { ...filters };
@@ -197,7 +200,7 @@ export async function entryDetail(registry: Registry, id: string): Promise<ApiRe
     : undefined;
   const mask = secretMasker(await storedSecrets(registry.context.configs, entry.id));
   return ok({
-    ...summarize(entry),
+    ...summarize(entry, 0, registry.context.runMarks?.get(entry.id)),
     description: entry.description,
     homepage: entry.homepage,
     repo_subfolder: entry.repo_subfolder,

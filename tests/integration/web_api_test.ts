@@ -292,6 +292,21 @@ Deno.test("facet counts match the results `registry-find` gives, filter by filte
   equal(page2.offset, 20);
 });
 
+Deno.test("what running an entry taught shows on the page: a mark in results and in the entry", async () => {
+  await using web = await openWeb();
+  const marks = web.t.registry.context.runMarks!;
+  const [first] = (await (await web.page("GET", "/api/catalog?q=postgres&limit=2")).json()).results;
+  equal(first.run_mark, undefined, "nothing known yet");
+  await marks.failed(first.id, "the server exited: code 1\nsecond line");
+  const again = (await (await web.page("GET", "/api/catalog?q=postgres&limit=20")).json()).results;
+  const marked = again.find((r: Json) => r.id === first.id);
+  equal(marked.run_mark.state, "failed");
+  equal(marked.run_mark.reason, "the server exited: code 1");
+  await marks.verified(first.id);
+  const detail = await (await web.page("GET", `/api/entries/${first.id}`)).json();
+  equal(detail.run_mark.state, "verified");
+});
+
 Deno.test("events: an add by an agent reaches the page, an add by the page reaches agents", async () => {
   await using upstream = streamableServer(null);
   const entry = testEntry({

@@ -80,6 +80,14 @@ export function Badges({ entry }) {
       ${entry.official && html`<li class="badge good">official</li>`}
       ${entry.featured && html`<li class="badge">featured</li>`}
       ${entry.requires_api_key && html`<li class="badge warn">needs an API key</li>`}
+      ${entry.run_mark?.state === "verified" &&
+        html`<li class="badge good" title=${`started here ${entry.run_mark.at}`}>
+          started here ${entry.run_mark.at.slice(0, 10)}
+        </li>`}
+      ${entry.run_mark?.state === "failed" &&
+        html`<li class="badge warn" title=${entry.run_mark.reason ?? ""}>
+          failed here ${entry.run_mark.at.slice(0, 10)}
+        </li>`}
       ${entry.tools_known && html`<li class="badge">${entry.tools.length} tools</li>`}
       <li class="badge">from ${entry.sources.join(", ")}</li>
     </ul>
