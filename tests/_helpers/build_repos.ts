@@ -14,8 +14,15 @@ export const BUILD_BASE = "localhost/mcp-registry-test/node:base";
 
 const IDENTITY = ["-c", "user.name=mcp-registry tests", "-c", "user.email=tests@invalid"];
 
-/** A tiny MCP server with no dependencies and one tool, `hello`: JSON-RPC lines over stdio. */
-export const HELLO_SERVER = `const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
+/**
+ * A tiny MCP server with no dependencies and one tool, `hello`: JSON-RPC lines over stdio. Its
+ * answer names `version` when given (`hello world from v2`), so a test can tell builds apart;
+ * the `#!` line lets npx run it as a package's bin.
+ */
+export function helloServer(version?: string): string {
+  const from = version === undefined ? "" : ` + " from ${version}"`;
+  return `#!/usr/bin/env node
+const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
 require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
   let msg;
   try { msg = JSON.parse(line); } catch { return; }
@@ -29,7 +36,7 @@ require("readline").createInterface({ input: process.stdin }).on("line", (line) 
     reply({ tools: [{ name: "hello", description: "Says hello", inputSchema: { type: "object",
       properties: { name: { type: "string" } } } }] });
   } else if (method === "tools/call") {
-    reply({ content: [{ type: "text", text: "hello " + (params.arguments?.name ?? "world") }] });
+    reply({ content: [{ type: "text", text: "hello " + (params.arguments?.name ?? "world")${from} }] });
   } else if (method === "ping") {
     reply({});
   } else {
@@ -37,6 +44,10 @@ require("readline").createInterface({ input: process.stdin }).on("line", (line) 
   }
 });
 `;
+}
+
+/** {@linkcode helloServer} without a version. */
+export const HELLO_SERVER = helloServer();
 
 /** The repositories and the catalog; dispose of it to remove the images built from them. */
 export interface BuildRepos extends AsyncDisposable {

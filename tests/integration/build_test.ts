@@ -5,6 +5,7 @@
  * image is the local test image), and reused on the next start; a repository with nothing to
  * build gets a clear error and leaves nothing behind.
  */
+import { helloServer } from "../_helpers/build_repos.ts";
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { minimalEntry } from "../../src/catalog/entry.ts";
 import { readConfig } from "../../src/config.ts";
@@ -18,36 +19,6 @@ import { eventually, openTestRegistry, textOf } from "../_helpers/registry.ts";
 type Json = any;
 
 const BASE = "localhost/mcp-registry-test/node:base";
-
-/** A tiny MCP server with no dependencies: JSON-RPC lines over stdio. */
-function serverScript(version: string): string {
-  return `const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
-require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
-  let msg;
-  try { msg = JSON.parse(line); } catch { return; }
-  if (msg.id === undefined) return;
-  const { id, method, params } = msg;
-  const reply = (result) => send({ jsonrpc: "2.0", id, result });
-  if (method === "initialize") {
-    reply({
-      protocolVersion: params.protocolVersion,
-      capabilities: { tools: {} },
-      serverInfo: { name: "hello", version: "1.0.0" },
-    });
-  } else if (method === "tools/list") {
-    reply({ tools: [{ name: "hello", description: "Says hello", inputSchema: { type: "object",
-      properties: { name: { type: "string" } } } }] });
-  } else if (method === "tools/call") {
-    reply({ content: [{ type: "text", text: "hello " + (params.arguments?.name ?? "world") +
-      " from ${version}" }] });
-  } else if (method === "ping") {
-    reply({});
-  } else {
-    send({ jsonrpc: "2.0", id, error: { code: -32601, message: "no such method" } });
-  }
-});
-`;
-}
 
 const CONTAINERFILE = `FROM ${BASE}
 COPY server.js /app/server.js
@@ -98,11 +69,11 @@ async function makeRepos(dir: string) {
   const v1 = await commit(mono, {
     "README.md": "servers\n",
     "servers/hello/Containerfile": CONTAINERFILE,
-    "servers/hello/server.js": serverScript("v1"),
+    "servers/hello/server.js": helloServer("v1"),
     "servers/broken/Containerfile": `FROM ${BASE}\nRUN ["/usr/bin/node", "-e", ` +
       `"console.log('boom at step 2'); process.exit(3)"]\n`,
   });
-  await commit(mono, { "servers/hello/server.js": serverScript("v2") });
+  await commit(mono, { "servers/hello/server.js": helloServer("v2") });
   await commit(empty, { "README.md": "a server with no Containerfile\n", "index.js": "" });
   const catalog = `${dir}/catalog.yaml`;
   await Deno.writeTextFile(

@@ -7,6 +7,7 @@
  * with no clone and no registry asked; a new upstream commit only on `build: true`; MCP
  * elicitation asking the person.
  */
+import { helloServer } from "../_helpers/build_repos.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -27,34 +28,6 @@ type Json = any;
 
 const BASE = "localhost/mcp-registry-test/node:base";
 const IDS = ["rw-recipe", "rw-memory", "rw-squat", "rw-private"];
-
-/** A tiny MCP server with no dependencies, answering `hello <name> from <version>`. */
-function helloServer(version: string): string {
-  return `#!/usr/bin/env node
-const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
-require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
-  let msg;
-  try { msg = JSON.parse(line); } catch { return; }
-  if (msg.id === undefined) return;
-  const { id, method, params } = msg;
-  const reply = (result) => send({ jsonrpc: "2.0", id, result });
-  if (method === "initialize") {
-    reply({ protocolVersion: params.protocolVersion, capabilities: { tools: {} },
-      serverInfo: { name: "hello", version: "1.0.0" } });
-  } else if (method === "tools/list") {
-    reply({ tools: [{ name: "hello", description: "Says hello", inputSchema: { type: "object",
-      properties: { name: { type: "string" } } } }] });
-  } else if (method === "tools/call") {
-    reply({ content: [{ type: "text", text: "hello " + (params.arguments?.name ?? "world") +
-      " from ${version}" }] });
-  } else if (method === "ping") {
-    reply({});
-  } else {
-    send({ jsonrpc: "2.0", id, error: { code: -32601, message: "no such method" } });
-  }
-});
-`;
-}
 
 const IDENTITY = ["-c", "user.name=tests", "-c", "user.email=tests@invalid"];
 
