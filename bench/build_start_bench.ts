@@ -13,26 +13,11 @@ import { LocalCatalogsSource } from "../src/sources/local_catalogs.ts";
 import { runGit } from "../src/sources/git.ts";
 import { HAS_PODMAN } from "../tests/_helpers/podman.ts";
 import { openTestRegistry } from "../tests/_helpers/registry.ts";
+import { helloServer } from "../tests/_helpers/build_repos.ts";
 
 const BASE = "localhost/mcp-registry-test/node:base";
 
-const SERVER = `const send = (m) => process.stdout.write(JSON.stringify(m) + "\\n");
-require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
-  const msg = JSON.parse(line);
-  if (msg.id === undefined) return;
-  const reply = (result) => send({ jsonrpc: "2.0", id: msg.id, result });
-  if (msg.method === "initialize") {
-    reply({ protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} },
-      serverInfo: { name: "hello", version: "1" } });
-  } else if (msg.method === "tools/list") {
-    reply({ tools: [{ name: "hello", description: "Says hello", inputSchema: { type: "object" } }] });
-  } else if (msg.method === "tools/call") {
-    reply({ content: [{ type: "text", text: "hello" }] });
-  } else {
-    reply({});
-  }
-});
-`;
+const SERVER = helloServer();
 
 async function repo(dir: string, files: Record<string, string>): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
