@@ -3,13 +3,19 @@
  * report it: exactly on a small real catalog (the embedded Docker snapshot and a few entries of
  * our own, with run marks in the real state Kv), and on the 10k fixture catalog.
  */
+import { mergeSources } from "../../src/catalog/merge.ts";
+import { loadSnapshot } from "../../src/catalog/snapshot.ts";
+import { parseAwesomeReadme } from "../../src/sources/_awesome_readme.ts";
+import { officialIds } from "../../src/sources/_official_row.ts";
+import { mapOfficialServer } from "../../src/sources/_official_server_json.ts";
+import { AWESOME_FIXTURES, OFFICIAL_FIXTURES } from "../_helpers/fixtures.ts";
 import { deepEqual as equal, ok } from "node:assert/strict";
 import { cached10k } from "../../bench/_cached_10k.ts";
 import type { CatalogEntry } from "../../src/catalog/entry.ts";
 import { startRegistry } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
-import type { RunShare } from "../../src/registry/catalog_status.ts";
+import { describeRunShare, type RunShare, runShare } from "../../src/registry/catalog_status.ts";
 import { RunMarkStore } from "../../src/store/run_marks.ts";
 import { silentLogger } from "../../src/util/log.ts";
 import { cliFixture } from "../_helpers/cli.ts";
@@ -166,4 +172,28 @@ Deno.test("registry-add of an entry naming a hostile repository clones and build
     equal(await Array.fromAsync(Deno.readDir(`${r.dir}/cache/${folder.name}`)), []);
   }
   equal(r.registry.context.runMarks!.get("etc"), undefined);
+});
+
+Deno.test("on the catalog merged from real data alone, more than 95 % of entries name a way to run", async () => {
+  const refreshedAt = "2026-12-04T00:00:00Z";
+  const docker = (await loadSnapshot("docker"))!.entries;
+  const servers = JSON.parse(
+    await Deno.readTextFile(`${OFFICIAL_FIXTURES}/data/seed.b21c6f5.json`),
+  ) as { name?: string }[];
+  const ids = officialIds(servers.map((s) => String(s.name ?? "")));
+  const official = servers.flatMap((server) => {
+    const id = ids.get(String(server.name ?? "")) ?? "unnamed";
+    const { entry } = mapOfficialServer(server, {
+      id,
+      registryUrl: "https://registry.modelcontextprotocol.io",
+      refreshedAt,
+    });
+    return entry ? [entry] : [];
+  });
+  const readme = `${AWESOME_FIXTURES}/wong2-awesome-mcp-servers.README.39eb1d7.md`;
+  const awesome = parseAwesomeReadme(await Deno.readTextFile(readme), { refreshedAt }).entries;
+  const share = runShare(mergeSources([docker, official, awesome]).entries);
+  ok(share.percent > 95, describeRunShare(share));
+  // What is left names nothing to run: no repository on the allow-list, image, package, remote.
+  equal(share.by_kind.none, share.entries - share.runnable);
 });
