@@ -563,7 +563,10 @@ export class Catalog {
       const { lines } = index.table;
       // A table read back from the cache is never stored again: only a fresh merge is.
       if (lines instanceof MemoryLines) {
-        await this.#store.saveMerged(key, { lines, index: json, binary });
+        const stored = await this.#store.saveMerged(key, { lines, index: json, binary });
+        // Once the file holds them, the fresh merge's lines need not stay in memory.
+        if (stored && index.table.switchTo(stored)) this.#opened.push(stored);
+        else stored?.close?.();
       }
     }).catch((error) => this.#log.warn("cannot store the search index", { error: String(error) }));
   }

@@ -65,14 +65,29 @@ export class MemoryLines implements EntryLines {
 
 /** Entries by position, stored as JSON lines and parsed on demand. */
 export class EntryTable {
-  /** The entries' JSON lines. */
-  readonly lines: EntryLines;
+  #lines: EntryLines;
   /** Recently parsed entries, oldest first (a Map keeps insertion order). */
   readonly #parsed = new Map<number, CatalogEntry>();
   readonly #decoder = new TextDecoder();
 
   private constructor(lines: EntryLines) {
-    this.lines = lines;
+    this.#lines = lines;
+  }
+
+  /** The entries' JSON lines. */
+  get lines(): EntryLines {
+    return this.#lines;
+  }
+
+  /**
+   * Reads the same lines from elsewhere from now on (a fresh merge's bytes, once the cache's
+   * file holds them, so they need not stay in memory); false, and nothing changes, when `lines`
+   * holds another number of lines.
+   */
+  switchTo(lines: EntryLines): boolean {
+    if (lines.size !== this.#lines.size) return false;
+    this.#lines = lines;
+    return true;
   }
 
   /** A table of `entries`, in that order, in memory. */

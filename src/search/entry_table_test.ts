@@ -44,3 +44,14 @@ Deno.test("entries handed out are frozen: no caller can change one for the other
   }, TypeError);
   deepEqual(table.at(1).tags, ["git"]);
 });
+
+Deno.test("a table switches to other lines only when they hold as many", () => {
+  const table = EntryTable.of(entries);
+  const fewer = EntryTable.of(entries.slice(1)).lines;
+  equal(table.switchTo(fewer), false);
+  equal(table.size, 3);
+  const same = EntryTable.of(entries).lines;
+  equal(table.switchTo(same), true);
+  equal(table.lines, same);
+  deepEqual([...table], entries);
+});

@@ -160,18 +160,20 @@ export class CatalogStore {
 
   /**
    * Stores the merged catalog and its built index under `key` (what they were made from: the
-   * generations of the source catalogs, the id memory and the index settings).
+   * generations of the source catalogs, the id memory and the index settings). Returns the
+   * stored lines read from their file (for the caller to read from instead of memory), or null
+   * when they went to Kv.
    */
   async saveMerged<I>(
     key: string,
     merged: { lines: MemoryLines; index: I; binary: Uint8Array },
-  ): Promise<void> {
+  ): Promise<EntryLines | null> {
     const { lines } = merged;
     await this.#saveList(MERGED_INDEX, [merged.index], key);
     await this.#saveBytes(MERGED_BINARY, merged.binary, 1, key);
     if (!this.#linesDir) {
       await this.#saveBytes(MERGED, lines.bytes, lines.size, key);
-      return;
+      return null;
     }
     // The lines go to a file; Kv keeps where each starts, and the file's name.
     const file = await writeEntryFile(this.#linesDir, lines.bytes);
@@ -182,6 +184,7 @@ export class CatalogStore {
     );
     await this.#saveBytes(MERGED, offsets, lines.size, key, undefined, file);
     await sweepEntryFiles(this.#linesDir, file);
+    return EntryFile.open(join(this.#linesDir, file), lines.offsets);
   }
 
   /** The lines a stored `#merged` value stands for: its bytes, or the file it names. */

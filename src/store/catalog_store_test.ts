@@ -163,7 +163,14 @@ Deno.test("the merged catalog's lines go to a file of the cache, read back a lin
       index: { any: "json" },
       binary: new Uint8Array(8),
     };
-    await store.saveMerged("key-1", merged);
+    const saved = (await store.saveMerged("key-1", merged))!;
+    try {
+      equal(saved instanceof MemoryLines, false, "the saved lines come back from their file");
+      equal(table.switchTo(saved), true);
+      deepEqual([...table], entries);
+    } finally {
+      saved.close?.();
+    }
     const files = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
     equal(files.length, 1);
     const loaded = (await store.loadMerged<{ any: string }>("key-1"))!;
@@ -180,7 +187,7 @@ Deno.test("the merged catalog's lines go to a file of the cache, read back a lin
     equal(await store.loadMerged("key-1"), null);
     // A store without a folder keeps the lines in Kv, as before.
     const inKv = new CatalogStore(kv);
-    await inKv.saveMerged("key-3", merged);
+    equal(await inKv.saveMerged("key-3", merged), null);
     deepEqual([...EntryTable.over((await inKv.loadMerged("key-3"))!.lines)], entries);
   } finally {
     kv.close();
