@@ -140,6 +140,11 @@ export interface ContainerRuntime {
   attachServer?(request: ContainerRequest): Promise<ServerStdio | null>;
   /** Stops what the runtime keeps running for itself (podman's API service); idempotent. */
   close?(): Promise<void>;
+  /**
+   * How long-lived servers are attached now: over one shared service, or a client process
+   * each (`run`, with the reason when the service was asked for but could not start).
+   */
+  attachStatus?(): { mode: "service" | "run"; reason?: string };
   /** Runs `request` to its end and returns its exit code and output, whatever the code. */
   runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput>;
   /**

@@ -115,6 +115,7 @@ export const statusTool = defineTool({
         `${s.last_error ? `; LAST ERROR: ${s.last_error}` : ""}` +
         `${s.next_manual_refresh ? `; registry-refresh allowed from ${s.next_manual_refresh}` : ""}`
       ),
+      ...attachLine(ctx.active.runtime.attachStatus?.()),
       data.servers.length
         ? `Active servers: ${
           data.servers.map((a) => `${a.id} (${a.state}${a.last_error ? `: ${a.last_error}` : ""})`)
@@ -129,3 +130,14 @@ export const statusTool = defineTool({
     return toolResult(lines.join("\n"), data);
   },
 });
+
+/** How servers attach, for a runtime that tells (said only when it is not the usual way). */
+function attachLine(status: { mode: "service" | "run"; reason?: string } | undefined): string[] {
+  if (!status || status.mode === "service") return [];
+  return [
+    status.reason
+      ? `Servers run with a podman client process each: the podman API service could not start ` +
+        `(${status.reason}); it is tried again later.`
+      : "Servers run with a podman client process each (MCP_REGISTRY_PODMAN_ATTACH=run).",
+  ];
+}

@@ -21,6 +21,7 @@ import { Podman } from "../../src/runtime/podman.ts";
 import { DEFAULT_LIMITS } from "../../src/runtime/podman_args.ts";
 import { createLogger } from "../../src/util/log.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
+import { openTestRegistry, textOf } from "../_helpers/registry.ts";
 
 const MEMORY = "docker.io/mcp/memory:latest";
 const NODE = "localhost/mcp-registry-test/node:base";
@@ -432,4 +433,13 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("registry-status says when servers do not attach over the shared service", async () => {
+  const statusText = async (env: Record<string, string>) => {
+    await using r = await openTestRegistry({ env });
+    return textOf(await r.call("registry-status"));
+  };
+  match(await statusText({ MCP_REGISTRY_PODMAN_ATTACH: "run" }), /podman client process each/);
+  ok(!/podman client process each/.test(await statusText({})), "the usual way goes unsaid");
 });
