@@ -59,6 +59,9 @@ export async function cached10k(): Promise<Cached10k> {
   );
   const registryEnv = {
     HOME: dir,
+    // Deno's own cache stays the caller's: with HOME moved it would start empty, and the first
+    // registry spawned would download and compile everything (a client's deno cache is warm).
+    DENO_DIR: denoDir(),
     MCP_REGISTRY_CACHE_DIR: `${dir}/cache`,
     MCP_REGISTRY_DATA_DIR: `${dir}/data`,
     MCP_REGISTRY_DOCKER_REPO: docker.repo,
@@ -90,4 +93,13 @@ export async function cached10k(): Promise<Cached10k> {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/** Where this deno keeps its cache (DENO_DIR, else the platform's cache folder). */
+function denoDir(): string {
+  const env = Deno.env.toObject();
+  if (env.DENO_DIR) return env.DENO_DIR;
+  if (Deno.build.os === "darwin") return `${env.HOME}/Library/Caches/deno`;
+  if (Deno.build.os === "windows") return `${env.LOCALAPPDATA}\\deno`;
+  return `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
 }
