@@ -7,6 +7,7 @@
  */
 import type { IndexedEntry } from "./_indexed_entry.ts";
 import { normalizeName } from "./_names.ts";
+import { compareStrings, lowerBound } from "./_sorted.ts";
 
 /** The exact names as stored. */
 export interface StoredExactNames {
@@ -36,7 +37,7 @@ export class ExactNames {
         else byName.set(name, [i]);
       }
     });
-    const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = [...byName.keys()].sort(compareStrings);
     const starts: number[] = [];
     const flat: number[] = [];
     for (const name of names) {
@@ -68,13 +69,7 @@ export class ExactNames {
   /** The entries named `name` (normalized), in catalog order; empty when none. */
   of(name: string): readonly number[] {
     const { names, starts, entries } = this.#stored;
-    let lo = 0;
-    let hi = names.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (names[mid]! < name) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(names, name);
     return names[lo] === name ? entries.slice(starts[lo], starts[lo + 1]) : [];
   }
 

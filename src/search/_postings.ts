@@ -4,19 +4,20 @@
  * postings into flat arrays instead of calling `MiniSearch.search()`, whose per-entry result
  * objects, per-term maps and full sort were most of a query's time.
  *
- {@linkcode Postings.build} indexes the entries as MiniSearch 7 would (the same field lengths,
+ * {@linkcode Postings.build} indexes the entries as MiniSearch 7 would (the same field lengths,
  * term counts and BM25+), into flat rows rather than a map per term and field. Stored, the
  * postings are one byte array and a sorted term list ({@linkcode Postings.toStored}): a start
  * reads them back as views over the stored bytes, with no parsing and no object per posting
  * (MiniSearch's `loadJS` made a map per term and field, about 20 MB and 300 ms at 10,000
  * entries, and its build held about 30 MB of them: issue 18).
  *
- * Prefix and fuzzy lookups search the sorted terms (binary search; a bounded edit distance
- * over the terms of a near length). `_postings_test.ts` checks the scores against
+ * Prefix and fuzzy lookups search the sorted terms (binary search; for typos, a walk of them
+ * as a trie, see {@linkcode nearTerms}). `_postings_test.ts` checks the scores against
  * `MiniSearch.search()` itself.
  *
  * @module
  */
+import { compareStrings, lowerBound } from "./_sorted.ts";
 
 /** One indexed term a query term reached, and how much that way of reaching it counts. */
 export interface Expansion {
@@ -147,9 +148,7 @@ export class Postings {
       });
     }
     // Terms in sorted order; rows counted into place (entries stay ascending in each range).
-    const order = terms.map((_, id) => id).sort((a, b) =>
-      terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0
-    );
+    const order = terms.map((_, id) => id).sort((a, b) => compareStrings(terms[a]!, terms[b]!));
     const rank = new Uint32Array(terms.length);
     order.forEach((id, position) => rank[id] = position);
     const T = terms.length;
@@ -218,11 +217,6 @@ export class Postings {
    */
   toStored(): StoredPostings {
     return { terms: [...this.#terms], fieldIds: { ...this.#fieldIds }, bytes: this.#bytes };
-  }
-
-  /** How many terms are indexed. */
-  get termCount(): number {
-    return this.#terms.length;
   }
 
   /**
@@ -367,18 +361,6 @@ function viewsOver(bytes: Uint8Array, l: Layout) {
   const freq = u32(l.postings);
   const lengths = u32(l.entries * l.fields);
   return { header, average, start, doc, freq, lengths };
-}
-
-/** The first position in sorted `terms` whose term is not below `term`. */
-function lowerBound(terms: readonly string[], term: string): number {
-  let lo = 0;
-  let hi = terms.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (terms[mid]! < term) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
