@@ -120,23 +120,25 @@ export class CatalogIndex {
   ) {
     const { boost = DEFAULT_BOOST, coverage = 1 } = tuning;
     this.#coverage = coverage;
-    const stored = "stored" in source ? source.stored : undefined;
-    const full = "stored" in source ? [] : source;
-    this.#table = "stored" in source ? source.table : EntryTable.of(full);
-    const entries = "stored" in source ? source.indexed : full.map(indexedOf);
-    this.#entries = entries;
-    for (const [bucket, words] of stored?.words ?? []) this.#words.set(bucket, words);
-    this.#idRank = stored ? Int32Array.from(stored.idRank) : new Int32Array(entries.length);
-    if (!stored) {
+    if ("stored" in source) {
+      // Read back as built (restore()): nothing is indexed or sorted again.
+      const { stored } = source;
+      this.#table = source.table;
+      this.#entries = source.indexed;
+      for (const [bucket, words] of stored.words) this.#words.set(bucket, words);
+      this.#idRank = Int32Array.from(stored.idRank);
+      this.#exactNames = source.exact;
+      this.#postings = source.postings;
+      this.#browseOrder = stored.browse;
+    } else {
+      this.#table = EntryTable.of(source);
+      const entries = this.#entries = source.map(indexedOf);
+      this.#idRank = new Int32Array(entries.length);
       entries.map((e, i) => ({ id: e.id, i })).sort((a, b) => (a.id < b.id ? -1 : 1))
         .forEach(({ i }, rank) => this.#idRank[i] = rank);
-    }
-    this.#exactNames = "stored" in source ? source.exact : ExactNames.of(entries);
-    if ("stored" in source) this.#postings = source.postings;
-    else {
-      // Indexed as MiniSearch would (a stored index spares all of this: restore()), each
-      // entry's text made when its turn comes; the words entries use, as written, are kept
-      // for typo correction on the way.
+      this.#exactNames = ExactNames.of(entries);
+      // Indexed as MiniSearch would, each entry's text made when its turn comes; the words
+      // entries use, as written, are kept for typo correction on the way.
       const seen = new Set<string>();
       const onToken = (token: string, term: string) => {
         const word = token.toLowerCase();
@@ -146,13 +148,13 @@ export class CatalogIndex {
         if (bucket) bucket.push([word, term]);
         else this.#words.set(bucketOf(word), [[word, term]]);
       };
-      const docs = { length: full.length, at: (i: number) => toDoc(full[i]!, i) };
+      const docs = { length: source.length, at: (i: number) => toDoc(source[i]!, i) };
       const text = { tokenize, processTerm, onToken };
       this.#postings = Postings.build(docs, Object.keys(boost), text, boost);
+      this.#browseOrder = entries.map((_, i) => i)
+        .sort((a, b) => browseCompare(entries[a]!, entries[b]!));
     }
-    this.#slotOf = new Int32Array(entries.length).fill(-1);
-    this.#browseOrder = stored?.browse ??
-      entries.map((_, i) => i).sort((a, b) => browseCompare(entries[a]!, entries[b]!));
+    this.#slotOf = new Int32Array(this.#entries.length).fill(-1);
   }
 
   /**
