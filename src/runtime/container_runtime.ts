@@ -140,11 +140,8 @@ export interface ContainerRuntime {
   attachServer?(request: ContainerRequest): Promise<ServerStdio | null>;
   /** Stops what the runtime keeps running for itself (podman's API service); idempotent. */
   close?(): Promise<void>;
-  /**
-   * How long-lived servers are attached now: over one shared service, or a client process
-   * each (`run`, with the reason when the service was asked for but could not start).
-   */
-  attachStatus?(): { mode: "service" | "run"; reason?: string };
+  /** How long-lived servers are attached now (podman: over its API service or not). */
+  attachStatus?(): AttachMode;
   /** Runs `request` to its end and returns its exit code and output, whatever the code. */
   runOnce(request: ContainerRequest, options: RunOnceOptions): Promise<RunOutput>;
   /**
@@ -221,4 +218,14 @@ export function ownerAlive(owner: string): boolean {
   const start = cut < 0 ? undefined : owner.slice(cut + 1); // may hold colons (`ps:` times)
   if (!pid || !/^\d+$/.test(pid)) return false;
   return processAlive(Number(pid), start === "0" ? undefined : start);
+}
+
+/**
+ * How long-lived servers are attached: over one shared service, or a client process each
+ * (`run`, with the reason when the service was asked for but could not start).
+ */
+export interface AttachMode {
+  mode: "service" | "run";
+  /** Why `run` although `service` was asked for. */
+  reason?: string;
 }

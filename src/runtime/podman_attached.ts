@@ -6,16 +6,13 @@
  *
  * @module
  */
-import type { ContainerRequest, ServerStdio } from "./container_runtime.ts";
+import type { AttachMode, ContainerRequest, ServerStdio } from "./container_runtime.ts";
 import { podmanRunArgs } from "./podman_args.ts";
 import { attachStdio } from "./podman_attach.ts";
 import type { PodmanService } from "./podman_service.ts";
 
 /** How long-lived servers run now, and why not through the service when they do not. */
-export interface AttachStatus {
-  mode: "service" | "run";
-  /** Why `run` although `service` was asked for. */
-  reason?: string;
+export interface AttachStatus extends AttachMode {
   /** The service's process id while it runs. */
   servicePid?: number;
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { AttachMode } from "../runtime/container_runtime.ts";
 import { z } from "zod";
 import { describeRunShare, runShare } from "../registry/catalog_status.ts";
 import { defineTool, toolResult } from "./tool.ts";
@@ -132,7 +133,7 @@ export const statusTool = defineTool({
 });
 
 /** How servers attach, for a runtime that tells (said only when it is not the usual way). */
-function attachLine(status: { mode: "service" | "run"; reason?: string } | undefined): string[] {
+function attachLine(status: AttachMode | undefined): string[] {
   if (!status || status.mode === "service") return [];
   return [
     status.reason
