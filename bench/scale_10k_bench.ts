@@ -40,6 +40,7 @@ async function spawn(args: string[]): Promise<Spawned> {
 // As a client launches it (client-config, the README): with the small young generation.
 const registry = () => spawn([SMALL_YOUNG_GENERATION, "main.ts"]);
 const bare = () => spawn(["bench/_bare_server.ts"]);
+const echo = (c: Client) => c.callTool({ name: "echo", arguments: {} });
 const find = (client: Client) =>
   client.callTool({ name: "registry-find", arguments: { query: "github issues" } });
 
@@ -66,7 +67,7 @@ async function memory(
 if (Deno.env.get("MCP_REGISTRY_BENCH_MEMORY") !== "0") {
   const [mine, reference] = [
     await memory(registry, find),
-    await memory(bare, (c) => c.callTool({ name: "echo", arguments: {} })),
+    await memory(bare, echo),
   ];
   const mb = (n: number) => `${n.toFixed(0)} MB`;
   console.log(
@@ -105,57 +106,40 @@ if (Deno.env.get("MCP_REGISTRY_BENCH_MEMORY") !== "0") {
   stores.close();
 }
 
-Deno.bench("10k cached: spawn → first registry-find answer", {
-  group: "first-find",
-  baseline: false,
-  n: 10,
-  warmup: 1,
-}, async (b) => {
-  b.start();
-  const { client } = await registry();
-  await find(client);
-  b.end();
-  await client.close();
-});
+/** A bench of spawning `start` until `call` is answered, in `group`. */
+function spawnBench(
+  name: string,
+  group: string,
+  baseline: boolean,
+  start: () => Promise<Spawned>,
+  call: (client: Client) => Promise<unknown>,
+) {
+  Deno.bench(name, { group, baseline, n: 10, warmup: 1 }, async (b) => {
+    b.start();
+    const { client } = await start();
+    await call(client);
+    b.end();
+    await client.close();
+  });
+}
 
-Deno.bench("reference: bare SDK server, spawn → first tools/call answer", {
-  group: "first-find",
-  baseline: true,
-  n: 10,
-  warmup: 1,
-}, async (b) => {
-  b.start();
-  const { client } = await bare();
-  await client.callTool({ name: "echo", arguments: {} });
-  b.end();
-  await client.close();
-});
-
-Deno.bench("10k cached: spawn → first tools/list answer", {
-  group: "first-list",
-  baseline: false,
-  n: 10,
-  warmup: 1,
-}, async (b) => {
-  b.start();
-  const { client } = await registry();
-  await client.listTools();
-  b.end();
-  await client.close();
-});
-
-Deno.bench("reference: bare SDK server, spawn → first tools/list answer", {
-  group: "first-list",
-  baseline: true,
-  n: 10,
-  warmup: 1,
-}, async (b) => {
-  b.start();
-  const { client } = await bare();
-  await client.listTools();
-  b.end();
-  await client.close();
-});
+const list = (c: Client) => c.listTools();
+spawnBench("10k cached: spawn → first registry-find answer", "first-find", false, registry, find);
+spawnBench(
+  "reference: bare SDK server, spawn → first tools/call answer",
+  "first-find",
+  true,
+  bare,
+  echo,
+);
+spawnBench("10k cached: spawn → first tools/list answer", "first-list", false, registry, list);
+spawnBench(
+  "reference: bare SDK server, spawn → first tools/list answer",
+  "first-list",
+  true,
+  bare,
+  list,
+);
 
 globalThis.addEventListener("unload", () => {
   Promise.resolve(cache[Symbol.asyncDispose]()).catch(() => {});
