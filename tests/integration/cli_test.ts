@@ -9,6 +9,7 @@ import { COMMANDS } from "../../src/cli/cli.ts";
 import { type CliFixture, cliFixture, type CliRun, describeRun } from "../_helpers/cli.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { ROOT } from "../_helpers/processes.ts";
+import { HAS_SCRIPT, onTerminal } from "../_helpers/terminal.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -530,58 +531,9 @@ Deno.test({
   },
 });
 
-/**
- * util-linux `script` gives the hidden-prompt test a real terminal. Debian and Fedora always have
- * it; where it is missing the test says so loudly, and in CI it fails instead.
- */
-const HAS_SCRIPT = await (async () => {
-  const found = await new Deno.Command("script", {
-    args: ["--version"],
-    stdout: "null",
-    stderr: "null",
-  }).output().then((o) => o.success, () => false);
-  if (found) return true;
-  if (Deno.env.get("CI")) throw new Error("CI needs util-linux's `script` (Debian: bsdutils)");
-  console.error("\n!!! SKIPPING the hidden-prompt test: util-linux's `script` is missing.\n");
-  return false;
-})();
-
-/**
- * Runs `mcp-registry args` on a terminal (util-linux `script` makes one), types `keys` once the
- * prompt shows, and returns everything the terminal displayed and the exit code.
- */
-async function onTerminal(t: CliFixture, args: string[], keys: string) {
-  const command = [Deno.execPath(), "run", "--allow-all", "main.ts", ...args]
-    .map((a) => `'${a}'`).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["--quiet", "--return", "--command", command, "/dev/null"],
-    cwd: ROOT,
-    env: t.env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // A prompt that never shows must fail the test, not hang it.
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let screen = "";
-  while (!screen.includes("(typing is hidden): ")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    screen += value;
-  }
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(keys));
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    screen += value;
-  }
-  const { code } = await child.status;
-  clearTimeout(timer);
-  await writer.close().catch(() => {});
-  await child.stderr.cancel();
-  return { code, screen };
+/** The hidden prompt on a real terminal: `keys` typed once it shows. */
+function onPrompt(t: CliFixture, args: string[], keys: string) {
+  return onTerminal({ env: t.env, args, keys, after: "(typing is hidden): ", killAfterMs: 20_000 });
 }
 
 Deno.test({
@@ -591,14 +543,14 @@ Deno.test({
     await using t = await cliFixture();
     const args = ["config", "set", "github-official", "github.personal_access_token"];
     // Backspace erases the "x", an arrow key is ignored, Enter ends it.
-    const typed = await onTerminal(t, args, `${SECRET}x\x7f\x1b[D\r`);
+    const typed = await onPrompt(t, args, `${SECRET}x\x7f\x1b[D\r`);
     equal(typed.code, 0, typed.screen);
     match(typed.screen, /Stored github\.personal_access_token for github-official/);
     ok(!typed.screen.includes(SECRET.slice(0, 8)), `echoed: ${typed.screen}`);
     const secrets = JSON.parse(await Deno.readTextFile(`${t.dataDir}/secrets.json`));
     equal(secrets["github-official"]["github.personal_access_token"], SECRET);
 
-    const cancelled = await onTerminal(t, args, "other\x03");
+    const cancelled = await onPrompt(t, args, "other\x03");
     equal(cancelled.code, 1, cancelled.screen);
     match(cancelled.screen, /Cancelled; nothing was stored/);
     const after = JSON.parse(await Deno.readTextFile(`${t.dataDir}/secrets.json`));
