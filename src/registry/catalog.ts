@@ -109,7 +109,7 @@ export class Catalog {
   /** What the index was made from (see `#mergedKey`); null when unknown or not stored. */
   #indexKey: string | null = null;
   #indexFromCache = false;
-  /** The lines of every index served, closed with the catalog. */
+  /** The open lines files of every index served (read back, or a merge once stored). */
   readonly #opened: EntryLines[] = [];
   /** Rebuilds run one after another, each from the sources' state when it runs. */
   #rebuilding: Promise<void> = Promise.resolve();
@@ -577,7 +577,9 @@ export class Catalog {
    */
   #swap(index: CatalogIndex, key: string | null, fromCache: boolean) {
     this.#index = index;
-    this.#opened.push(index.table.lines);
+    // Only what holds a file open is kept to be closed: lines in memory go with their index.
+    const { lines } = index.table;
+    if (lines.close) this.#opened.push(lines);
     this.#indexKey = key;
     this.#indexFromCache = fromCache;
     for (const slot of this.#slots) {
