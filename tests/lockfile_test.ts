@@ -2,7 +2,8 @@
  * The two lockfiles. `deno.lock` pins what the registry runs, and so what its first start
  * downloads: `deno task` and `deno run` install every npm package of the lockfile, used or not.
  * `tests/deno.lock` (`deno task test` and `deno task check` pass `--lock`) pins the same plus
- * the test-only packages: playwright-core and the MCP conformance suite.
+ * the test-only packages: playwright-core, the MCP conformance suite and minisearch (the
+ * reference the search's own postings are scored against).
  */
 import { deepEqual, equal } from "node:assert/strict";
 

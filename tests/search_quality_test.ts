@@ -5,7 +5,9 @@
  * (tests/search_quality_heldout_cases.ts), by kind.
  */
 import { ok } from "node:assert/strict";
-import MiniSearch from "minisearch";
+// Test-only: the reference our scoring is checked against, pinned in tests/deno.lock only.
+// deno-lint-ignore no-import-prefix
+import MiniSearch from "npm:minisearch@7.2.0";
 import { CatalogIndex } from "../src/search/catalog_index.ts";
 import { loadDockerServers } from "../src/sources/docker_registry.ts";
 import { SEARCH_CASES } from "./search_quality_cases.ts";

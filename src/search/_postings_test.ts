@@ -1,5 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import MiniSearch from "minisearch";
+// Test-only: the reference our scoring is checked against, pinned in tests/deno.lock only.
+// deno-lint-ignore no-import-prefix
+import MiniSearch from "npm:minisearch@7.2.0";
 import { Postings } from "./_postings.ts";
 
 const boost = { title: 3, text: 1 };
