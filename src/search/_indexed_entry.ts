@@ -103,15 +103,29 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
   const { labels, rows } = (stored ?? {}) as Partial<StoredIndexedEntries>;
   if (!Array.isArray(labels) || !Array.isArray(rows)) return null;
   if (!labels.every((l) => typeof l === "string")) return null;
+  // Most entries repeat a few lists (["docker"], ["databases"], no tags, no aliases): each
+  // distinct list is made once, frozen and shared, rather than 40,000 small arrays at 10k.
+  const lists = new Map<string, string[]>();
+  const shared = (key: string, make: () => string[] | null): string[] | null => {
+    let list = lists.get(key);
+    if (list === undefined) {
+      const made = make();
+      if (made === null) return null;
+      lists.set(key, list = Object.freeze(made) as string[]);
+    }
+    return list;
+  };
   const pick = (list: unknown): string[] | null => {
     if (!Array.isArray(list)) return null;
-    const out = new Array<string>(list.length);
-    for (let k = 0; k < list.length; k++) {
-      const text = labels[list[k] as number];
-      if (text === undefined) return null;
-      out[k] = text;
-    }
-    return out;
+    return shared(`#${list.join(",")}`, () => {
+      const out = new Array<string>(list.length);
+      for (let k = 0; k < list.length; k++) {
+        const text = labels[list[k] as number];
+        if (text === undefined || !Number.isInteger(list[k])) return null;
+        out[k] = text;
+      }
+      return out;
+    });
   };
   const entries = new Array<IndexedEntry>(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -128,9 +142,10 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
     if (picked.some((list) => list === null)) return null;
     entries[i] = {
       id,
-      name,
+      // Parsed JSON makes each string anew: a name equal to the id is kept once.
+      name: name === id ? id : name,
       title,
-      aliases,
+      aliases: aliases.length === 0 ? shared("", () => [])! : aliases,
       sources: picked[0]!,
       categories: picked[1]!,
       tags: picked[2]!,

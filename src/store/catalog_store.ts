@@ -148,14 +148,34 @@ export class CatalogStore {
    * from something else (or is missing, older, or torn).
    */
   async loadMerged<I>(key: string): Promise<StoredMerged<I> | null> {
-    const [stored, index, binary] = await Promise.all([
-      this.#loadBytes(MERGED, key),
+    const stored = await this.#loadBytes(MERGED, key);
+    if (!stored) return null;
+    if (stored.meta.file !== undefined) return this.#readMergedFile<I>(stored.meta);
+    const [index, binary] = await Promise.all([
       this.#loadList<I>(MERGED_INDEX, key),
       this.#loadBytes(MERGED_BINARY, key),
     ]);
-    if (!stored || !index || !binary || index.list.length !== 1) return null;
-    const lines = this.#linesOf(stored.bytes, stored.meta);
+    if (!index || !binary || index.list.length !== 1) return null;
+    const offsets = MemoryLines.offsetsOf(stored.bytes, stored.meta.count);
+    const lines = offsets && new MemoryLines(stored.bytes, offsets);
     return lines && { lines, index: index.list[0]!, binary: binary.bytes };
+  }
+
+  /** The merged catalog in the file `meta` names; null when it is not that file. */
+  #readMergedFile<I>(meta: CatalogMeta): StoredMerged<I> | null {
+    if (!this.#linesDir || !isEntryFileName(meta.file)) return null;
+    const read = EntryFile.read(join(this.#linesDir, meta.file), meta.count, true);
+    if (!read) return null;
+    try {
+      const index = JSON.parse(new TextDecoder().decode(read.index)) as I;
+      if (index !== null && typeof index === "object") {
+        return { lines: read.lines, index, binary: read.binary };
+      }
+    } catch {
+      // not JSON: a foreign file under our name
+    }
+    read.lines.close();
+    return null;
   }
 
   /**
@@ -169,35 +189,29 @@ export class CatalogStore {
     merged: { lines: MemoryLines; index: I; binary: Uint8Array },
   ): Promise<EntryLines | null> {
     const { lines } = merged;
-    await this.#saveList(MERGED_INDEX, [merged.index], key);
-    await this.#saveBytes(MERGED_BINARY, merged.binary, 1, key);
     if (!this.#linesDir) {
+      await this.#saveList(MERGED_INDEX, [merged.index], key);
+      await this.#saveBytes(MERGED_BINARY, merged.binary, 1, key);
       await this.#saveBytes(MERGED, lines.bytes, lines.size, key);
       return null;
     }
-    // The lines go to a file; Kv keeps where each starts, and the file's name.
-    const file = await writeEntryFile(this.#linesDir, lines.bytes);
-    const offsets = new Uint8Array(
-      lines.offsets.buffer,
-      lines.offsets.byteOffset,
-      lines.offsets.byteLength,
-    );
-    await this.#saveBytes(MERGED, offsets, lines.size, key, undefined, file);
+    // One file holds lines, offsets and index; Kv keeps its name under the key.
+    const file = await writeEntryFile(this.#linesDir, {
+      lines: lines.bytes,
+      offsets: lines.offsets,
+      binary: merged.binary,
+      index: new TextEncoder().encode(JSON.stringify(merged.index)),
+    });
+    await this.#saveBytes(MERGED, new Uint8Array(0), lines.size, key, undefined, file);
+    // What an older version kept in Kv beside its lines file.
+    for (const older of [MERGED_INDEX, MERGED_BINARY]) await this.#forget(older);
     await sweepEntryFiles(this.#linesDir, file);
-    return EntryFile.open(join(this.#linesDir, file), lines.offsets);
+    return EntryFile.read(join(this.#linesDir, file), lines.size, false);
   }
 
-  /** The lines a stored `#merged` value stands for: its bytes, or the file it names. */
-  #linesOf(bytes: Uint8Array, meta: CatalogMeta): EntryLines | null {
-    if (meta.file === undefined) {
-      const offsets = MemoryLines.offsetsOf(bytes, meta.count);
-      return offsets && new MemoryLines(bytes, offsets);
-    }
-    if (!this.#linesDir || !isEntryFileName(meta.file)) return null;
-    if (bytes.length !== (meta.count + 1) * 4) return null;
-    const offsets = new Uint32Array(meta.count + 1);
-    new Uint8Array(offsets.buffer).set(bytes);
-    return EntryFile.open(join(this.#linesDir, meta.file), offsets);
+  /** Deletes all that is stored under `source`: its meta and every generation. */
+  async #forget(source: string) {
+    await this.#deleteAll(["catalog", source]);
   }
 
   async #loadList<T>(source: string, revision?: string): Promise<StoredList<T> | null> {
@@ -356,10 +370,12 @@ export class CatalogStore {
   }
 
   async #deleteGeneration(source: string, generation: string) {
+    await this.#deleteAll(["catalog", source, generation]);
+  }
+
+  async #deleteAll(prefix: Deno.KvKey) {
     const keys: Deno.KvKey[] = [];
-    for await (const item of this.#kv.list({ prefix: ["catalog", source, generation] })) {
-      keys.push(item.key);
-    }
+    for await (const item of this.#kv.list({ prefix })) keys.push(item.key);
     for (let i = 0; i < keys.length; i += 100) {
       const op = this.#kv.atomic();
       for (const key of keys.slice(i, i + 100)) op.delete(key);

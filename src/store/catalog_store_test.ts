@@ -151,7 +151,7 @@ Deno.test("CatalogStore stays whole when two processes save and read one file at
   }
 });
 
-Deno.test("the merged catalog's lines go to a file of the cache, read back a line at a time", async () => {
+Deno.test("the merged catalog and its index go to a file of the cache, lines read one at a time", async () => {
   const dir = await Deno.makeTempDir();
   const kv = await Deno.openKv(":memory:");
   try {
@@ -161,9 +161,14 @@ Deno.test("the merged catalog's lines go to a file of the cache, read back a lin
     const merged = {
       lines: table.lines as MemoryLines,
       index: { any: "json" },
-      binary: new Uint8Array(8),
+      binary: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]),
     };
+    // What an older version left in Kv (the index there, beside its lines) goes.
+    await new CatalogStore(kv).saveMerged("key-0", merged);
     const saved = (await store.saveMerged("key-1", merged))!;
+    for (const part of ["#index", "#index-bytes"]) {
+      deepEqual(await Array.fromAsync(kv.list({ prefix: ["catalog", part] })), [], part);
+    }
     try {
       equal(saved instanceof MemoryLines, false, "the saved lines come back from their file");
       equal(table.switchTo(saved), true);
@@ -178,6 +183,7 @@ Deno.test("the merged catalog's lines go to a file of the cache, read back a lin
       equal(loaded.lines instanceof MemoryLines, false, "read from the file, not from Kv");
       deepEqual([...EntryTable.over(loaded.lines)], entries);
       deepEqual(loaded.index, { any: "json" });
+      deepEqual(loaded.binary, merged.binary);
       equal(await store.loadMerged("key-2"), null, "made from something else");
     } finally {
       loaded.lines.close?.();

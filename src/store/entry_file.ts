@@ -1,11 +1,20 @@
 /**
- * The merged catalog's entries as a file of JSON lines in the cache folder, read a line at a
- * time when an entry is asked for (`search/entry_table.ts`). The registry keeps the file open,
- * so a newer registry that replaces and deletes it, or a person who clears the cache, does not
- * take the entries from under a running one.
+ * The merged catalog as one file in the cache folder: its entries as JSON lines, read a line at
+ * a time when an entry is asked for (`search/entry_table.ts`), and after them what a start reads
+ * whole: where each line starts, the built index's bytes and its JSON part. Kv keeps only the
+ * file's name beside the key of what the catalog was merged from.
  *
- * Files are written once, to a fresh name, and made visible by a rename; they are never
- * changed afterwards.
+ * Why a file and not Kv: reading a few MB of values out of Kv leaves SQLite's page cache and
+ * its thread's freed buffers in the process for good (about 4 MB at 10,000 servers); one read
+ * of a file leaves nothing but the bytes kept.
+ *
+ * The registry keeps the file open, so a newer registry that replaces and deletes it, or a
+ * person who clears the cache, does not take the entries from under a running one. Files are
+ * written once, to a fresh name, and made visible by a rename; they are never changed
+ * afterwards.
+ *
+ *     lines · pad · offsets (u32 × count+1) · pad · index bytes · pad · index JSON · footer
+ *     footer: magic, layout, count, lines, index bytes, index JSON (u32 each), 0, 0
  *
  * @module
  */
@@ -13,9 +22,33 @@ import { join } from "node:path";
 import type { EntryLines } from "../search/entry_table.ts";
 
 /** The file's name pattern: a time (base 36, for aging) and a random part. */
-const NAME = /^[0-9a-z]{9}-[0-9a-f-]{36}\.jsonl$/;
+const NAME = /^[0-9a-z]{9}-[0-9a-f-]{36}\.catalog$/;
+/** Names this folder held before (lines only, index in Kv): swept like current ones. */
+const OLDER_NAME = /^[0-9a-z]{9}-[0-9a-f-]{36}\.jsonl$/;
+const MAGIC = 0x4d435247; // "GRCM" little-endian: mcp-registry catalog
+const LAYOUT = 1;
+const FOOTER_BYTES = 32;
 
-/** Lines of an open file, by the offsets stored beside it. */
+/** What a merged catalog file holds. */
+export interface MergedParts {
+  /** The entries, one line of JSON each. */
+  lines: Uint8Array;
+  /** Where each line starts, and the end of the last. */
+  offsets: Uint32Array;
+  /** The built index's bytes. */
+  binary: Uint8Array;
+  /** The built index's JSON part, encoded. */
+  index: Uint8Array;
+}
+
+/** A merged catalog file read back: its lines stay in the open file. */
+export interface MergedFile {
+  lines: EntryFile;
+  binary: Uint8Array;
+  index: Uint8Array;
+}
+
+/** Lines of an open merged catalog file. */
 export class EntryFile implements EntryLines {
   readonly #file: Deno.FsFile;
   readonly #offsets: Uint32Array;
@@ -26,26 +59,28 @@ export class EntryFile implements EntryLines {
   }
 
   /**
-   * Opens `path` for lines starting at `offsets`; null when it is missing or not the file the
-   * offsets were made for (its size differs, or a line does not end where they say).
+   * Opens the merged catalog file at `path` made for `count` entries; with `index`, its index
+   * parts are read too. Null when it is missing or not such a file: another layout, another
+   * count, sizes that do not add up to its own, offsets out of order or a line that does not
+   * end where they say.
    */
-  static open(path: string, offsets: Uint32Array): EntryFile | null {
+  static read(path: string, count: number, index: true): MergedFile | null;
+  static read(path: string, count: number, index: false): EntryFile | null;
+  static read(path: string, count: number, index: boolean): MergedFile | EntryFile | null {
     let file: Deno.FsFile;
     try {
       file = Deno.openSync(path, { read: true });
     } catch {
       return null;
     }
-    const lines = new EntryFile(file, offsets);
-    const size = offsets.length - 1;
-    const fits = file.statSync().size === offsets[size] && offsets[0] === 0 &&
-      offsets.every((at, i) => i === 0 || at > offsets[i - 1]!) &&
-      (size === 0 || (lines.#endsLine(0) && lines.#endsLine(size - 1)));
-    if (!fits) {
-      file.close();
-      return null;
+    try {
+      const read = readParts(file, count, index);
+      if (read) return read;
+    } catch {
+      // shorter than its footer says, or unreadable
     }
-    return lines;
+    file.close();
+    return null;
   }
 
   get size(): number {
@@ -57,7 +92,7 @@ export class EntryFile implements EntryLines {
       throw new RangeError(`no line ${i} in a file of ${this.size}`);
     }
     const start = this.#offsets[i]!;
-    const bytes = this.#read(start, this.#offsets[i + 1]! - start);
+    const bytes = readAt(this.#file, start, this.#offsets[i + 1]! - start);
     if (bytes[bytes.length - 1] !== 0x0a) {
       throw new Error("the catalog cache file changed under the registry; restart it");
     }
@@ -73,42 +108,105 @@ export class EntryFile implements EntryLines {
     }
   }
 
-  #endsLine(i: number): boolean {
-    const end = this.#offsets[i + 1]!;
-    return this.#read(end - 1, 1)[0] === 0x0a;
-  }
-
-  #read(start: number, length: number): Uint8Array {
-    const bytes = new Uint8Array(length);
-    this.#file.seekSync(start, Deno.SeekMode.Start);
-    let got = 0;
-    while (got < length) {
-      const n = this.#file.readSync(bytes.subarray(got));
-      if (n === null || n === 0) break;
-      got += n;
+  /** @internal the checked lines of an open file (see `read`). */
+  static over(file: Deno.FsFile, offsets: Uint32Array): EntryFile | null {
+    const size = offsets.length - 1;
+    if (offsets[0] !== 0 || !offsets.every((at, i) => i === 0 || at > offsets[i - 1]!)) {
+      return null;
     }
-    if (got !== length) throw new Error("the catalog cache file is shorter than recorded");
-    return bytes;
+    const endsLine = (i: number) => readAt(file, offsets[i + 1]! - 1, 1)[0] === 0x0a;
+    return size === 0 || (endsLine(0) && endsLine(size - 1)) ? new EntryFile(file, offsets) : null;
   }
 }
 
+function readParts(file: Deno.FsFile, count: number, index: boolean) {
+  const total = file.statSync().size;
+  if (total < FOOTER_BYTES) return null;
+  const footer = new Uint32Array(readAt(file, total - FOOTER_BYTES, FOOTER_BYTES).buffer);
+  const [magic, layout, stored, linesBytes, binaryBytes, indexBytes] =
+    footer as unknown as number[];
+  if (magic !== MAGIC || layout !== LAYOUT || stored !== count) return null;
+  const at = positions(linesBytes!, count, binaryBytes!, indexBytes!);
+  if (at.end !== total) return null;
+  const offsets = new Uint32Array(readAt(file, at.offsets, (count + 1) * 4).buffer);
+  if (offsets[count] !== linesBytes) return null;
+  const lines = EntryFile.over(file, offsets);
+  if (!lines || !index) return lines;
+  return {
+    lines,
+    binary: readAt(file, at.binary, binaryBytes!),
+    index: readAt(file, at.index, indexBytes!),
+  };
+}
+
+/** Where each part starts; parts that are read as typed arrays start at a multiple of 8. */
+function positions(lines: number, count: number, binary: number, index: number) {
+  const pad = (n: number) => Math.ceil(n / 8) * 8;
+  const offsets = pad(lines);
+  const binaryAt = pad(offsets + (count + 1) * 4);
+  const indexAt = pad(binaryAt + binary);
+  return { offsets, binary: binaryAt, index: indexAt, end: indexAt + index + FOOTER_BYTES };
+}
+
+/** `length` bytes of `file` from `start`, in a buffer of their own. */
+function readAt(file: Deno.FsFile, start: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  file.seekSync(start, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < length) {
+    const n = file.readSync(bytes.subarray(got));
+    if (n === null || n === 0) break;
+    got += n;
+  }
+  if (got !== length) throw new Error("the catalog cache file is shorter than recorded");
+  return bytes;
+}
+
 /**
- * Writes `bytes` as a new lines file in `dir` (mode 0600, whole or not at all) and returns its
- * name.
+ * Writes `parts` as a new merged catalog file in `dir` (mode 0600, whole or not at all) and
+ * returns its name. The parts are written one after another: never joined in memory.
  */
-export async function writeEntryFile(dir: string, bytes: Uint8Array): Promise<string> {
+export async function writeEntryFile(dir: string, parts: MergedParts): Promise<string> {
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const name = `${Date.now().toString(36).padStart(9, "0")}-${crypto.randomUUID()}.jsonl`;
+  const name = `${Date.now().toString(36).padStart(9, "0")}-${crypto.randomUUID()}.catalog`;
   const partial = join(dir, `.${name}.partial`);
-  await Deno.writeFile(partial, bytes, { mode: 0o600 });
+  const count = parts.offsets.length - 1;
+  const at = positions(parts.lines.length, count, parts.binary.length, parts.index.length);
+  const footer = new Uint32Array(FOOTER_BYTES / 4);
+  footer.set([MAGIC, LAYOUT, count, parts.lines.length, parts.binary.length, parts.index.length]);
+  const offsetBytes = new Uint8Array(
+    parts.offsets.buffer,
+    parts.offsets.byteOffset,
+    (count + 1) * 4,
+  );
+  const file = await Deno.open(partial, { write: true, createNew: true, mode: 0o600 });
+  try {
+    let written = 0;
+    const put = async (bytes: Uint8Array, start = written) => {
+      if (start > written) await writeAll(file, new Uint8Array(start - written));
+      await writeAll(file, bytes);
+      written = start + bytes.length;
+    };
+    await put(parts.lines);
+    await put(offsetBytes, at.offsets);
+    await put(parts.binary, at.binary);
+    await put(parts.index, at.index);
+    await put(new Uint8Array(footer.buffer));
+  } finally {
+    file.close();
+  }
   await Deno.rename(partial, join(dir, name));
   return name;
 }
 
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array) {
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+}
+
 /**
- * Deletes the lines files of `dir` but `keep` that are older than 10 minutes (a save under
- * way in another process is younger), and half-written ones as old. A registry that still
- * reads a deleted file keeps reading it: it holds it open.
+ * Deletes the catalog files of `dir` but `keep` that are older than 10 minutes (a save under
+ * way in another process is younger), half-written ones as old, and those of the older layout.
+ * A registry that still reads a deleted file keeps reading it: it holds it open.
  */
 export async function sweepEntryFiles(dir: string, keep: string): Promise<void> {
   const cutoff = Date.now() - 10 * 60_000;
@@ -120,14 +218,14 @@ export async function sweepEntryFiles(dir: string, keep: string): Promise<void> 
   }
   for (const name of names) {
     const plain = name.replace(/^\.(.*)\.partial$/, "$1");
-    if (name === keep || !NAME.test(plain)) continue;
+    if (name === keep || !(NAME.test(plain) || OLDER_NAME.test(plain))) continue;
     const born = parseInt(plain.split("-")[0]!, 36);
     if (born > cutoff) continue;
     await Deno.remove(join(dir, name)).catch(() => {});
   }
 }
 
-/** True when `name` is a lines file's name (never a path: no folder can be named). */
+/** True when `name` is a catalog file's name (never a path: no folder can be named). */
 export function isEntryFileName(name: unknown): name is string {
   return typeof name === "string" && NAME.test(name);
 }
