@@ -13,7 +13,7 @@ import { silentLogger } from "../src/util/log.ts";
 import { newCatalog, openStores } from "../src/registry/stores.ts";
 import { cached10k } from "./_cached_10k.ts";
 import { QUERIES } from "./_queries.ts";
-import { SMALL_YOUNG_GENERATION } from "../src/cli/client_config.ts";
+import { LEAN_FLAGS } from "../src/cli/client_config.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const cache = await cached10k();
@@ -37,8 +37,8 @@ async function spawn(args: string[]): Promise<Spawned> {
   return { client, pid: transport.pid! };
 }
 
-// As a client launches it (client-config, the README): with the small young generation.
-const registry = () => spawn([SMALL_YOUNG_GENERATION, "main.ts"]);
+// As a client launches it (client-config, the README): with its lean flags.
+const registry = () => spawn([...LEAN_FLAGS, "main.ts"]);
 const bare = () => spawn(["bench/_bare_server.ts"]);
 const echo = (c: Client) => c.callTool({ name: "echo", arguments: {} });
 const find = (client: Client) =>

@@ -1,5 +1,5 @@
 /**
- * Wires the registry together: config → Kv store → sources → catalog → MCP server.
+ * Wires the registry together: config -> Kv store -> sources -> catalog -> MCP server.
  * `main.ts` runs it over stdio; tests run it over an in-memory transport.
  *
  * @module

@@ -9,7 +9,7 @@ import { DEFAULT_RUNTIMES, type PackageRuntimes } from "./runtime/package_spec.t
 import {
   DEFAULT_PACKAGE_REGISTRIES,
   type PackageRegistryUrls,
-} from "./sources/package_registry.ts";
+} from "./sources/package_registry_urls.ts";
 import {
   AWESOME_REPO_URL,
   DOCKER_REGISTRY_URL,

@@ -125,7 +125,7 @@ export const CatalogEntrySchema = z.object({
   repo_subfolder: z.string().nullable().default(null),
   /** The server's own web page, when a source names one apart from the repository. */
   homepage: z.string().nullable().default(null),
-  /** Where each source shows this server (source name → URL), for people to follow. */
+  /** Where each source shows this server (source name -> URL), for people to follow. */
   links: z.record(z.string(), z.string()).default({}),
   /** Other ids that lead to this entry: the ids its sources gave it before merging. */
   aliases: z.array(z.string()).default([]),

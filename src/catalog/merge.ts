@@ -9,19 +9,13 @@ import { type CatalogEntry, withId } from "./entry.ts";
 import { imageKey, repoKey } from "./names.ts";
 import { withRepoBuild } from "./repo_build.ts";
 
-/**
- * Changes whenever the merge makes other entries from the same sources (a merged catalog
- * stored by an older version is then made again).
- */
-export const MERGE_FORMAT = 2;
-
-/** The id each source entry was given last time: member key → id (see {@linkcode memberKey}). */
+/** The id each source entry was given last time: member key -> id (see {@linkcode memberKey}). */
 export type IdMemory = ReadonlyMap<string, string>;
 
 /** The merged catalog and the ids to remember for next time. */
 export interface MergeResult {
   entries: CatalogEntry[];
-  /** Member key → merged id, for every entry of every source. */
+  /** Member key -> merged id, for every entry of every source. */
   ids: Map<string, string>;
 }
 

@@ -8,7 +8,7 @@
 const FORGE =
   /^https:\/\/(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/([^/#?]+)\/([^/#?]+)(.*)$/i;
 
-/** `https://github.com/Owner/Repo.git/` → `https://github.com/owner/repo`. */
+/** `https://github.com/Owner/Repo.git/` -> `https://github.com/owner/repo`. */
 export function normalizeRepoUrl(url: string): string {
   return splitRepoLink(url).repo;
 }
@@ -17,7 +17,7 @@ export function normalizeRepoUrl(url: string): string {
 export interface RepoLink {
   /** The normalized repository URL (lowercase on known forges). */
   repo: string;
-  /** `src/memory` for `…/tree/main/src/memory`; null when the link is the repository itself. */
+  /** `src/memory` for `.../tree/main/src/memory`; null when the link is the repository itself. */
   subfolder: string | null;
 }
 

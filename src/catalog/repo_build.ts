@@ -7,7 +7,7 @@
  * What counts as a repository here is an allow-list, since a catalog entry may be hostile: an
  * `https://` URL on a known forge, with an owner and a name and nothing else (no credentials,
  * port, query, fragment, dot segments, percent escapes, or parts git could read as an option).
- * Anything else (`file:///etc`, `ssh://`, `--upload-pack=…`, `http://127.0.0.1:…`) stays `none`.
+ * Anything else (`file:///etc`, `ssh://`, `--upload-pack=...`, `http://127.0.0.1:...`) stays `none`.
  *
  * @module
  */

@@ -75,7 +75,7 @@ export function oneLine(text: string): string {
 /** `text` cut to `max` characters with an ellipsis: for echoing what a user typed. */
 export function clip(text: string, max = 80): string {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 
 /** The width human output is wrapped to: the terminal's, between 60 and 100 columns. */

@@ -11,7 +11,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { buildSpecOf, describePlan, prepareRun, type RunPlan } from "../registry/build_flow.ts";
 import { Podman } from "../runtime/podman.ts";
-import { redactUrl } from "../sources/git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import { confirm, type ConfirmOptions } from "./_confirm.ts";
 import { EXIT, jsonText, type Output, progressReporter } from "./_io.ts";
 import type { CliSession } from "./_session.ts";

@@ -7,9 +7,9 @@ import {
   DEFAULT_HTTP_URL,
   isCompiled,
   launchCommand,
+  LEAN_FLAGS,
   registrySettings,
   shellWord,
-  SMALL_YOUNG_GENERATION,
 } from "./client_config.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -47,7 +47,7 @@ function subcommandOf(words: string[]): string[] {
   if (/(^|\/)deno$/.test(command!)) {
     equal(args[0], "run");
     ok(["-A", "--allow-all"].includes(args[1]!), `deno run ${args[1]}`);
-    const flags = args[2] === SMALL_YOUNG_GENERATION ? 1 : 0;
+    const flags = LEAN_FLAGS.every((flag, i) => args[2 + i] === flag) ? LEAN_FLAGS.length : 0;
     match(args[2 + flags]!, /main\.ts$/);
     return args.slice(3 + flags);
   }
@@ -69,11 +69,11 @@ Deno.test("launchCommand() runs this checkout's main.ts with the absolute path o
   ok(!isCompiled(), "these tests run under deno");
   ok(isAbsolute(launch.command), launch.command);
   ok(await isFile(launch.command), `${launch.command} exists`);
-  equal(launch.args.length, 4);
-  deepEqual(launch.args.slice(0, 3), ["run", "-A", SMALL_YOUNG_GENERATION]);
-  ok(isAbsolute(launch.args[3]!));
-  ok(await isFile(launch.args[3]!), `${launch.args[3]} exists`);
-  match(launch.args[3]!, /\/main\.ts$/);
+  const main = launch.args.at(-1)!;
+  deepEqual(launch.args.slice(0, -1), ["run", "-A", ...LEAN_FLAGS]);
+  ok(isAbsolute(main));
+  ok(await isFile(main), `${main} exists`);
+  match(main, /\/main\.ts$/);
   deepEqual(launchCommand({ deno: true }), launch);
 });
 

@@ -9,7 +9,7 @@ import type { CallToolResult } from "../mcp/sdk.ts";
 import type { ActiveServers } from "../proxy/active_servers.ts";
 import { declarations, type TypedTool } from "./types.ts";
 
-/** Server id → its tools (with schemas), for every active server that has tools now. */
+/** Server id -> its tools (with schemas), for every active server that has tools now. */
 export function activeTools(active: ActiveServers): Record<string, TypedTool[]> {
   const servers: Record<string, TypedTool[]> = {};
   for (const { id } of active.list()) {

@@ -8,6 +8,7 @@
  * @module
  */
 import { Semaphore } from "../util/semaphore.ts";
+import { MAX_CODE_CHARS } from "./limits.ts";
 import { mainSource, workerSource } from "./_runner.ts";
 
 /** How a run ended when it did not return a value. */
@@ -33,7 +34,7 @@ export interface SandboxOutcome {
 export interface SandboxOptions {
   /** The body of an async function; `mcp`, `servers` and `console` are in scope. */
   code: string;
-  /** The bindings: server id → its tool names (`servers[id][tool](args)`). */
+  /** The bindings: server id -> its tool names (`servers[id][tool](args)`). */
   servers: Record<string, string[]>;
   /**
    * Answers one `mcp.call`: resolves to the value the code gets, rejects with an `Error` whose
@@ -56,9 +57,6 @@ export interface SandboxOptions {
   slots?: Semaphore;
   signal?: AbortSignal;
 }
-
-/** The longest code accepted, in characters. */
-export const MAX_CODE_CHARS = 100_000;
 
 /** Two sandboxes at once by default: each may keep a core busy until its time is up. */
 export const SANDBOX_SLOTS: Semaphore = new Semaphore(2);

@@ -18,7 +18,7 @@ type Schema = Record<string, unknown>;
 const MAX_DEPTH = 8;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Declarations for `servers`: server id → its tools. */
+/** Declarations for `servers`: server id -> its tools. */
 export function declarations(servers: Record<string, readonly TypedTool[]>): string {
   const lines = [
     "/** Calls `tool` of active server `server`: its structuredContent, else its text (parsed",

@@ -47,7 +47,7 @@ import type {
 export const MAX_PATTERN_LENGTH = 1_000;
 /** The largest program a pattern may expand to, in RE2 steps (estimated before compiling). */
 export const MAX_PATTERN_SIZE = 5_000;
-/** The most matching one validation may do: the sum of input length × program size. */
+/** The most matching one validation may do: the sum of input length x program size. */
 export const MAX_MATCH_WORK = 10_000_000;
 /** What a `"skip"` validator may compile in its lifetime, in program steps (a child's tools). */
 export const MAX_COMPILED_SIZE = 200_000;
@@ -151,7 +151,7 @@ function patternShape(pattern: string) {
 
 /** A pattern shortened for messages. */
 function shown(pattern: string): string {
-  return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern);
+  return JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}\u2026` : pattern);
 }
 
 /**

@@ -21,7 +21,7 @@ const FRAME = /^\s+(at\s|File\s"|\S+\.go:\d+)/;
 /**
  * What to show of `lines` (in output order, gaps allowed): the first line naming a problem with
  * a line of context before and two after (stack frames left out), then the last lines, with
- * `…` where lines are skipped; at most about `max` lines. Just the last `max` lines when no line
+ * `...` where lines are skipped; at most about `max` lines. Just the last `max` lines when no line
  * names a problem.
  */
 export function outputExcerpt(lines: readonly NumberedLine[], max = 10): string[] {
@@ -42,7 +42,7 @@ export function outputExcerpt(lines: readonly NumberedLine[], max = 10): string[
   const out: string[] = [];
   let previous: number | null = null;
   for (const i of [...picked].sort((a, b) => a - b)) {
-    if (previous !== null && i > previous + 1) out.push("…");
+    if (previous !== null && i > previous + 1) out.push("\u2026");
     out.push(useful[i]!.text);
     previous = i;
   }

@@ -13,12 +13,12 @@ export interface Routable {
   entry: { id: string; title: string };
   /** The prefix of its exposed names (see `toolPrefix()`). */
   prefix: string;
-  /** Child tool name → exposed name. */
+  /** Child tool name -> exposed name. */
   names: Map<string, string>;
   upstream: { readonly tools: Tool[] } | null;
 }
 
-/** Exposed name → [server id, child tool name]. */
+/** Exposed name -> [server id, child tool name]. */
 export type Routes = Map<string, [string, string]>;
 
 /**
@@ -75,7 +75,7 @@ export function exposedTools(servers: Iterable<Routable>, { lazy = false } = {})
 function firstSentence(text: string, max: number): string {
   const end = text.search(/[.!?](\s|$)/);
   const sentence = end >= 0 ? text.slice(0, end + 1) : text;
-  return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
+  return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}\u2026`;
 }
 
 /** One server's tools as `registry-add` reports them: exposed name, own name, description. */

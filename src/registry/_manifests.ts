@@ -24,7 +24,7 @@ export interface NodeManifest {
   /** The npm name, when it is a valid one. */
   name?: string;
   private: boolean;
-  /** Command name → file (relative to the package's folder), the safe ones only. */
+  /** Command name -> file (relative to the package's folder), the safe ones only. */
   bins: Record<string, string>;
   hasBuildScript: boolean;
   hasDependencies: boolean;
@@ -86,7 +86,7 @@ export function npxCommand(manifest: NodeManifest): string | undefined {
 /** What `pyproject.toml` says: the distribution name and its console scripts. */
 export interface PythonManifest {
   name?: string;
-  /** Script name → `module:function` (the safe names only). */
+  /** Script name -> `module:function` (the safe names only). */
   scripts: Record<string, string>;
   /** `[project.urls]` values. */
   urls: string[];

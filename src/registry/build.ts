@@ -21,7 +21,9 @@ import {
   LABEL_MANAGED,
   LABEL_SERVER,
 } from "../runtime/container_runtime.ts";
-import { cloneAtCommit, redactUrl } from "../sources/git.ts";
+import { cloneAtCommit } from "../sources/git.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { BuildError } from "./build_error.ts";
 import { checkPublishedFrom } from "../sources/package_registry.ts";
 import type { RunPlan } from "../store/run_plans.ts";
 import { baseImagesOf, folderSize } from "./_build_files.ts";
@@ -33,11 +35,6 @@ export const BUILD_LIMITS: ContainerLimits = { memory: "2g", cpus: "2", pids: 20
 
 /** Where a generated recipe is written in the clone (the context; never a repository file). */
 const RECIPE_FILE = ".mcp-registry.Containerfile";
-
-/** A build cannot go on: nothing to build, a bad folder, or the build failed. */
-export class BuildError extends Error {
-  override name = "BuildError";
-}
 
 /** Options for {@linkcode resolveRun} and {@linkcode buildRun}. */
 export interface ResolveOptions {

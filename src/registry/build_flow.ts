@@ -37,10 +37,10 @@ import { repoBuildOf } from "../catalog/repo_build.ts";
 import type { BuildSpec, CatalogEntry } from "../catalog/entry.ts";
 import type { BuildSettings } from "../config.ts";
 import { builtImage, type ContainerRuntime } from "../runtime/container_runtime.ts";
-import { redactUrl } from "../sources/git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { RunMarkStore } from "../store/run_marks.ts";
 import type { PlannedPackage, RunPlan, RunPlanStore, RunWayKind } from "../store/run_plans.ts";
-import { BuildError, buildRun, resolveRun } from "./build.ts";
+import { BuildError } from "./build_error.ts";
 
 export { BuildError };
 export type { PlannedPackage, RunPlan, RunWayKind };
@@ -137,6 +137,8 @@ export async function prepareRun(
     ...(signal ? { signal } : {}),
   };
   try {
+    // Resolution and builds (git, manifests, recipes, package registries) load with the first.
+    const { buildRun, resolveRun } = await import("./build.ts");
     if (options.build) {
       const plan = await buildRun(entry, spec, { ...resolveOptions, runtime });
       await runPlans?.set(entry.id, plan);

@@ -1,6 +1,6 @@
 /**
  * The live catalog: the entries of every source, the search index over them, and the
- * refresh cycle (cache → embedded snapshot → source) with its status. When a source is due,
+ * refresh cycle (cache -> embedded snapshot -> source) with its status. When a source is due,
  * waits after failures or may be refreshed on request is `refresh_schedule.ts`; what status
  * shows is `catalog_status.ts`.
  *
@@ -22,7 +22,7 @@ import {
   sourceStatus,
 } from "./catalog_status.ts";
 import { MergedIds } from "./merged_ids.ts";
-import { MERGE_FORMAT } from "../catalog/merge.ts";
+import { MERGE_FORMAT } from "../catalog/merge_format.ts";
 import { checkRefreshResult } from "./refresh_guard.ts";
 import { RefreshSchedule, type Serving } from "./refresh_schedule.ts";
 
@@ -120,7 +120,7 @@ export class Catalog {
   readonly #autoRetry: boolean;
   /** Automatic retries under way, for `close` to wait for. */
   readonly #retrying = new Set<Promise<unknown>>();
-  /** The ids the last merge gave (member key → id), kept across refreshes and restarts. */
+  /** The ids the last merge gave (member key -> id), kept across refreshes and restarts. */
   readonly #ids: MergedIds;
 
   constructor(options: CatalogOptions) {
@@ -549,11 +549,14 @@ export class Catalog {
         this.#log.debug("cannot read the stored index", { error: String(error) });
       }
     }
-    const sources = await Promise.all(this.#slots.map(async (slot) => ({
-      name: slot.source.name,
-      entries: await this.#entriesOf(slot),
-    })));
-    const index = new CatalogIndex(await this.#ids.merge(sources));
+    // One source at a time: each one's stored bytes and text can go before the next is read.
+    const sources = [];
+    for (const slot of this.#slots) {
+      sources.push({ name: slot.source.name, entries: await this.#entriesOf(slot) });
+    }
+    const merged = await this.#ids.merge(sources);
+    sources.length = 0; // the sources' own entries need not outlive the merge while it indexes
+    const index = new CatalogIndex(merged);
     this.#swap(index, key, false);
     if (key === null || this.#closing.signal.aborted) return;
     // Stored in the background: the next start with the same catalogs reads it back.

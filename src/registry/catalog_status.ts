@@ -130,7 +130,7 @@ export interface RunShare {
   failed: number;
 }
 
-/** Counts `entries` by how they run, and their marks (`marks`: id → mark). */
+/** Counts `entries` by how they run, and their marks (`marks`: id -> mark). */
 export function runShare(
   entries: readonly Pick<CatalogEntry, "id" | "launch_method">[],
   marks: { get(id: string): RunMark | undefined } = new Map(),

@@ -34,7 +34,7 @@ export type CheckedValues =
   | { ok: true; patch: ConfigPatch; keys: string[] }
   | { ok: false; problems: string[] };
 
-/** Checks `values` (key → value; null unsets) for `entry`. */
+/** Checks `values` (key -> value; null unsets) for `entry`. */
 export async function checkConfigValues(
   entry: CatalogEntry,
   values: Record<string, unknown>,

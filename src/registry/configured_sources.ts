@@ -1,14 +1,13 @@
 /**
  * The sources the settings switch on, in priority order, each described once: the setting that
- * moves it, where it is reached (for `mcp-registry doctor`), and how it is built. All but Docker's
- * load on first refresh: most starts serve the cache and never refresh, so their parsers (YAML,
- * HTML) stay unloaded.
+ * moves it, where it is reached (for `mcp-registry doctor`), and how it is built. Each loads on
+ * its first refresh: most starts serve the cache and never refresh, so their parsers (YAML,
+ * HTML) and git stay unloaded.
  *
  * @module
  */
 import type { RegistryConfig } from "../config.ts";
-import { DockerRegistrySource } from "../sources/docker_registry.ts";
-import { redactUrl } from "../sources/git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { CatalogSource, SourceName } from "../sources/source.ts";
 
 type SourceSettings = Pick<
@@ -46,7 +45,10 @@ const SOURCES: { [N in SourceName]: (config: SourceSettings) => ConfiguredSource
     setting: "MCP_REGISTRY_DOCKER_REPO",
     reach: { kind: "git", repo: config.dockerRepo },
     build: () =>
-      new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir }),
+      lazy("docker", redactUrl(config.dockerRepo), async () => {
+        const { DockerRegistrySource } = await import("../sources/docker_registry.ts");
+        return new DockerRegistrySource({ repo: config.dockerRepo, sourcesDir: config.sourcesDir });
+      }),
   }),
   official: (config) => ({
     name: "official",

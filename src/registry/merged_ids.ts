@@ -1,11 +1,10 @@
 /**
- * The ids the live catalog's merge gave (member key → id), kept across refreshes and restarts in
+ * The ids the live catalog's merge gave (member key -> id), kept across refreshes and restarts in
  * the cache, so that an entry keeps its id while the sources around it change.
  *
  * @module
  */
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { mergeSources } from "../catalog/merge.ts";
 import type { CatalogStore } from "../store/catalog_store.ts";
 import type { Logger } from "../util/log.ts";
 
@@ -45,6 +44,8 @@ export class MergedIds {
   async merge(sources: readonly MergedSource[]): Promise<CatalogEntry[]> {
     const before = await this.#load();
     const saved = JSON.stringify([...before]);
+    // The merge loads with the first one: a start that reads the merged catalog back never does.
+    const { mergeSources } = await import("../catalog/merge.ts");
     const merged = mergeSources(sources.map((s) => s.entries), before);
     // Ids of entries that left their source are forgotten; those of sources serving nothing
     // now (not fetched yet, or switched off for a while) are kept for their return.

@@ -18,7 +18,7 @@ export const LABEL_OWNER = "io.mcp-registry.owner";
 export const LABEL_BUILD_REPO = "io.mcp-registry.build.repo";
 export const LABEL_BUILD_COMMIT = "io.mcp-registry.build.commit";
 
-/** Labels of a container: key → value. */
+/** Labels of a container: key -> value. */
 export type Labels = Record<string, string>;
 
 /** Resource limits for each container, as data; each runtime spells them its own way. */
@@ -45,13 +45,13 @@ export interface ContainerInfo {
   id: string;
   name: string;
   labels: Labels;
-  /** The runtime's word for its state (`running`, `exited`, …). */
+  /** The runtime's word for its state (`running`, `exited`, ...). */
   state: string;
 }
 
 /**
  * How to reach a long-lived server's stdio: a local command whose stdin and stdout are the
- * server's (podman: `podman run -i …`), spawned by the MCP SDK's stdio transport. It is given
+ * server's (podman: `podman run -i ...`), spawned by the MCP SDK's stdio transport. It is given
  * this whole environment and nothing else.
  */
 export interface ServerCommand {

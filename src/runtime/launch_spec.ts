@@ -29,7 +29,7 @@ export class LaunchError extends Error {
 export interface LaunchSpec {
   image: string;
   command: string[];
-  /** Name → value; the values reach podman through its environment only. */
+  /** Name -> value; the values reach podman through its environment only. */
   env: Record<string, string>;
   /**
    * `source:target[:mode]`, checked for form: a named volume or an absolute host path. What may

@@ -22,10 +22,10 @@ import {
 } from "./container_runtime.ts";
 import type { Logger } from "../util/log.ts";
 import { podmanBuildArgs, podmanRunArgs } from "./podman_args.ts";
-import { type AttachStatus, startAttached } from "./podman_attached.ts";
+import type { AttachStatus } from "./podman_attached.ts";
 
 export type { AttachStatus } from "./podman_attached.ts";
-import { PodmanService } from "./podman_service.ts";
+import type { PodmanService } from "./podman_service.ts";
 
 export { ownerAlive, ownerTag } from "./container_runtime.ts";
 export { podmanBuildArgs } from "./podman_args.ts";
@@ -98,6 +98,12 @@ export class Podman implements ContainerRuntime {
   async attachServer(request: ContainerRequest): Promise<ServerStdio | null> {
     if (this.#attach === "run") return null;
     if (this.#fallback && Date.now() - this.#fallbackAt < 600_000) return null;
+    // The service and the attach protocol load with the first server: a start that only
+    // serves the catalog never needs them.
+    const [{ PodmanService }, { startAttached }] = await Promise.all([
+      import("./podman_service.ts"),
+      import("./podman_attached.ts"),
+    ]);
     this.#service ??= new PodmanService({
       binary: this.binary,
       env: this.#baseEnv,
@@ -213,7 +219,7 @@ export class Podman implements ContainerRuntime {
     }));
   }
 
-  /** `podman run -i …` for `request`: the SDK's stdio transport spawns it (see podman_args.ts). */
+  /** `podman run -i ...` for `request`: the SDK's stdio transport spawns it (see podman_args.ts). */
   serverCommand(request: ContainerRequest): ServerCommand {
     return { command: this.binary, args: podmanRunArgs(request), env: this.env(request.spec.env) };
   }
@@ -400,7 +406,7 @@ export interface PodmanInfo {
   ociRuntime?: { name?: string; path?: string; version?: string };
   /** `v1` or `v2`. */
   cgroupVersion?: string;
-  /** The cgroup controllers podman may use (`memory`, `cpu`, `pids`, …). */
+  /** The cgroup controllers podman may use (`memory`, `cpu`, `pids`, ...). */
   cgroupControllers: string[];
 }
 

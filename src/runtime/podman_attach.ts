@@ -1,5 +1,5 @@
 /**
- * A container's stdio over the socket of podman's API service: `POST …/containers/{name}/attach`
+ * A container's stdio over the socket of podman's API service: `POST .../containers/{name}/attach`
  * takes the HTTP connection over (`101 UPGRADED`); then what we write is the container's stdin
  * and what we read is its stdout and stderr, each piece behind an 8-byte header (stream, 3 zero
  * bytes, length as a big-endian u32), as a container without a terminal is attached.

@@ -75,7 +75,7 @@ const RELATED: Record<string, string> = {
   translate: "translation language",
 };
 
-/** Query term → related index terms, both processed as the index processes words. */
+/** Query term -> related index terms, both processed as the index processes words. */
 const TABLE = new Map<string, string[]>();
 for (const [word, related] of Object.entries(RELATED)) {
   const key = processTerm(word);

@@ -16,7 +16,7 @@ export class Matches {
   lastTerm = new Int16Array(256).fill(-1);
   /** The groups (bits) whose typed word the entry's name holds. */
   named = new Uint32Array(256);
-  /** Per slot and group: the best term weight × how telling the field it matched in is. */
+  /** Per slot and group: the best term weight x how telling the field it matched in is. */
   cover: Float32Array;
 
   constructor(readonly groups: number) {

@@ -6,7 +6,7 @@
 import type { IndexedEntry } from "./_indexed_entry.ts";
 import { runnableTier } from "./_runnable.ts";
 
-/** Lowercase letters and digits, words one space apart: `GitHub_Issues` → `github issues`. */
+/** Lowercase letters and digits, words one space apart: `GitHub_Issues` -> `github issues`. */
 export function normalizeName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 }

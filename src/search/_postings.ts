@@ -39,7 +39,7 @@ export interface PostingField {
 export interface StoredPostings {
   /** The indexed terms, sorted (JS string order). */
   terms: string[];
-  /** Field name → id, as MiniSearch numbered them. */
+  /** Field name -> id, as MiniSearch numbered them. */
   fieldIds: Record<string, number>;
   /** See the layout at {@linkcode Postings.toStored}. */
   bytes: Uint8Array;
@@ -53,21 +53,30 @@ const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
 
 /** Bump when the byte layout changes. */
-const LAYOUT = 1;
+const LAYOUT = 2;
 const HEADER_WORDS = 6;
+/** A term's count in one field, and a field's length, are kept up to these (BM25 saturates). */
+const MAX_FREQ = 255;
+const MAX_LENGTH = 65_535;
 
 /** The postings of a built index, in flat arrays. */
 export class Postings {
   /** The indexed terms, sorted. */
   readonly #terms: readonly string[];
-  /** Postings of term `t` in field `f`: `[start[t·F + f], start[t·F + f + 1])`. */
+  /** Postings of term `t` in field `f`: `[start[t * F + f], start[t * F + f + 1])`. */
   readonly #start: Uint32Array;
-  /** Each posting's entry (its position in the catalog). */
-  readonly doc: Uint32Array;
+  /** Each posting's entry (its position in the catalog): 16 bits while entries fit in them. */
+  readonly doc: Uint16Array | Uint32Array;
   /** Each posting's count of the term in the field. */
-  readonly freq: Uint32Array;
-  /** Per field id, then per entry: BM25's length norm, `k·(1 − b + b·length / average)`. */
-  readonly #norm: Float32Array[];
+  readonly freq: Uint8Array;
+  /** Each entry's length of each field (`entry . fields + field`). */
+  readonly #lengths: Uint16Array;
+  /**
+   * Per field id: BM25's length norm `k * (1 - b + b * length / average)`, as
+   * `base + slope * length`, worked out per posting rather than kept per entry and field.
+   */
+  readonly #normBase: Float64Array;
+  readonly #normSlope: Float64Array;
   readonly #fieldCount: number;
   readonly #fieldIds: Record<string, number>;
   /** The stored form's bytes (kept: the arrays above are views over them). */
@@ -80,7 +89,7 @@ export class Postings {
   private constructor(
     stored: StoredPostings,
     boost: Readonly<Record<string, number>>,
-    arrays: { start: Uint32Array; doc: Uint32Array; freq: Uint32Array; norm: Float32Array[] },
+    arrays: ReturnType<typeof viewsOver>,
     documentCount: number,
   ) {
     this.#terms = stored.terms;
@@ -90,7 +99,9 @@ export class Postings {
     this.#start = arrays.start;
     this.doc = arrays.doc;
     this.freq = arrays.freq;
-    this.#norm = arrays.norm;
+    this.#lengths = arrays.lengths;
+    this.#normBase = arrays.average.map(() => K * (1 - B));
+    this.#normSlope = arrays.average.map((average) => average > 0 ? K * B / average : 0);
     this.documentCount = documentCount;
     this.fields = Object.entries(boost)
       .filter(([, b]) => b > 0)
@@ -152,10 +163,10 @@ export class Postings {
     const rank = new Uint32Array(terms.length);
     order.forEach((id, position) => rank[id] = position);
     const T = terms.length;
-    const layout = byteLayout(T, F, rows.length, N);
+    const layout = byteLayout(T, F, rows.length, N, docBytesFor(N));
     const bytes = new Uint8Array(layout.size);
     const view = viewsOver(bytes, layout);
-    view.header.set([LAYOUT, T, F, rows.length, N, 0]);
+    view.header.set([LAYOUT, T, F, rows.length, N, layout.docBytes]);
     for (let r = 0; r < rows.length; r++) {
       view.start[rank[rows.term[r]!]! * F + rows.field[r]! + 1]!++;
     }
@@ -164,9 +175,9 @@ export class Postings {
     for (let r = 0; r < rows.length; r++) {
       const at = cursor[rank[rows.term[r]!]! * F + rows.field[r]!]!++;
       view.doc[at] = rows.entry[r]!;
-      view.freq[at] = rows.count[r]!;
+      view.freq[at] = Math.min(rows.count[r]!, MAX_FREQ);
     }
-    view.lengths.set(lengths);
+    for (let i = 0; i < lengths.length; i++) view.lengths[i] = Math.min(lengths[i]!, MAX_LENGTH);
     view.average.set(average);
     const fieldIds = Object.fromEntries(fields.map((field, f) => [field, f]));
     const stored = { terms: order.map((id) => terms[id]!), fieldIds, bytes };
@@ -188,32 +199,22 @@ export class Postings {
     if (!Object.keys(boost).every((name) => Number.isInteger(fieldIds?.[name]))) return null;
     if (bytes.length < HEADER_WORDS * 4) return null;
     const header = new Uint32Array(bytes.buffer, bytes.byteOffset, HEADER_WORDS);
-    const [layoutVersion, T, F, P, N] = header as unknown as number[];
+    const [layoutVersion, T, F, P, N, docBytes] = header as unknown as number[];
     if (layoutVersion !== LAYOUT || T !== terms.length || F !== Object.keys(fieldIds).length) {
       return null;
     }
-    const layout = byteLayout(T!, F!, P!, N!);
+    if (docBytes !== docBytesFor(N!)) return null;
+    const layout = byteLayout(T!, F!, P!, N!, docBytes);
     if (layout.size !== bytes.length) return null;
     const view = viewsOver(bytes, layout);
     if (view.start[T! * F!] !== P) return null;
     for (let i = 0; i < P!; i++) if (view.doc[i]! >= N!) return null;
-    const norm: Float32Array[] = [];
-    for (let f = 0; f < F!; f++) {
-      const average = view.average[f]!;
-      const fieldNorm = new Float32Array(N!);
-      for (let e = 0; e < N!; e++) {
-        fieldNorm[e] = K * (1 - B + B * view.lengths[e * F! + f]! / average);
-      }
-      norm[f] = fieldNorm;
-    }
-    return new Postings(stored, boost, { ...view, norm }, N!);
+    return new Postings(stored, boost, view, N!);
   }
 
   /**
-   * The stored form. Bytes, little-endian as typed arrays are on every platform Deno runs:
-   * a header (layout, terms, fields, postings, entries, 0) as uint32; each field's average
-   * length as float64; `start` (terms × fields + 1), `doc` and `freq` (postings) and each
-   * entry's field lengths (entries × fields) as uint32.
+   * The stored form: the sorted terms, the field ids and the bytes (laid out as
+   * {@linkcode byteLayout} says).
    */
   toStored(): StoredPostings {
     return { terms: [...this.#terms], fieldIds: { ...this.#fieldIds }, bytes: this.#bytes };
@@ -295,7 +296,9 @@ export class Postings {
    */
   bm25(field: PostingField, entry: number, freq: number, matching: number): number {
     const idf = Math.log(1 + (this.documentCount - matching + 0.5) / (matching + 0.5));
-    const norm = this.#norm[field.id]![entry]!;
+    const f = field.id;
+    const norm = this.#normBase[f]! +
+      this.#normSlope[f]! * this.#lengths[entry * this.#fieldCount + f]!;
     return idf * (D + freq * (K + 1) / (freq + norm));
   }
 }
@@ -336,33 +339,57 @@ interface Layout {
   fields: number;
   postings: number;
   entries: number;
+  /** 2 while entry positions fit in 16 bits, else 4. */
+  docBytes: number;
   size: number;
 }
 
-function byteLayout(terms: number, fields: number, postings: number, entries: number): Layout {
-  const words = HEADER_WORDS + 2 * fields + (terms * fields + 1) + 2 * postings +
-    entries * fields;
-  return { terms, fields, postings, entries, size: words * 4 };
+/** How wide an entry's position is stored for `entries` entries. */
+function docBytesFor(entries: number): number {
+  return entries <= 0x10000 ? 2 : 4;
+}
+
+/**
+ * The bytes, little-endian as typed arrays are on every platform Deno runs, widest first so each
+ * part is aligned: a header (layout, terms, fields, postings, entries, entry width) as uint32;
+ * each field's average length as float64; `start` (terms x fields + 1) as uint32; `doc`
+ * (postings) as uint16 or uint32; each entry's field lengths (entries x fields) as uint16;
+ * `freq` (postings) as uint8; zeros up to a multiple of 8.
+ */
+function byteLayout(
+  terms: number,
+  fields: number,
+  postings: number,
+  entries: number,
+  docBytes: number,
+): Layout {
+  const bytes = (HEADER_WORDS + terms * fields + 1) * 4 + fields * 8 + postings * docBytes +
+    entries * fields * 2 + postings;
+  return { terms, fields, postings, entries, docBytes, size: Math.ceil(bytes / 8) * 8 };
 }
 
 function viewsOver(bytes: Uint8Array, l: Layout) {
   const { buffer, byteOffset } = bytes;
   let at = byteOffset;
-  const u32 = (length: number) => {
-    const view = new Uint32Array(buffer, at, length);
-    at += length * 4;
+  const take = <A>(
+    make: new (b: ArrayBufferLike, at: number, n: number) => A,
+    n: number,
+    w: number,
+  ) => {
+    const view = new make(buffer, at, n);
+    at += n * w;
     return view;
   };
-  const header = u32(HEADER_WORDS);
-  const average = new Float64Array(buffer, at, l.fields);
-  at += l.fields * 8;
-  const start = u32(l.terms * l.fields + 1);
-  const doc = u32(l.postings);
-  const freq = u32(l.postings);
-  const lengths = u32(l.entries * l.fields);
+  const header = take(Uint32Array, HEADER_WORDS, 4);
+  const average = take(Float64Array, l.fields, 8);
+  const start = take(Uint32Array, l.terms * l.fields + 1, 4);
+  const doc = l.docBytes === 2
+    ? take(Uint16Array, l.postings, 2)
+    : take(Uint32Array, l.postings, 4);
+  const lengths = take(Uint16Array, l.entries * l.fields, 2);
+  const freq = take(Uint8Array, l.postings, 1);
   return { header, average, start, doc, freq, lengths };
 }
-
 /**
  * The terms of sorted `terms` within `max` edits (Levenshtein) of `word`, with their distance.
  * Walks the terms as a trie: the edit-distance rows of a prefix are kept for the next term that

@@ -87,10 +87,10 @@ Deno.test("stored postings that do not fit their terms or fields are refused", (
   equal(Postings.fromStored({ ...stored, fieldIds: { title: 0 } }, boost), null);
   const foreignDoc = stored.bytes.slice();
   // The first posting's entry, past the catalog's end (the header is 24 bytes, then 2
-  // averages, then the term starts).
+  // averages, then the term starts; entries are 16 bits wide in a catalog this small).
   const terms = stored.terms.length;
   const firstDoc = 24 + 2 * 8 + (terms * 2 + 1) * 4;
-  new DataView(foreignDoc.buffer).setUint32(firstDoc, 99, true);
+  new DataView(foreignDoc.buffer).setUint16(firstDoc, 99, true);
   equal(Postings.fromStored({ ...stored, bytes: foreignDoc }, boost), null);
   equal(Postings.fromStored({ ...stored, bytes: new Uint8Array(8) }, boost), null);
 });
@@ -147,4 +147,26 @@ Deno.test("docFreq counts each entry once however many fields hold the term", ()
   equal(postings!.docFreq("slack"), 1);
   equal(postings!.docFreq("browser"), 1);
   equal(postings!.docFreq("absent"), undefined);
+});
+
+Deno.test("past 65,536 entries, entry positions are stored 32 bits wide and read back", () => {
+  const count = 70_000;
+  const text = {
+    tokenize: (t: string) => t.split(" "),
+    processTerm: (t: string) => t,
+  };
+  // Every entry says "common"; only the last says "last" (twice: its count is kept too).
+  const at = (i: number) => ({ title: i === count - 1 ? "common last last" : "common" });
+  const built = Postings.build({ length: count, at }, ["title"], text, { title: 1 });
+  const stored = built.toStored();
+  const read = Postings.fromStored({ ...stored, bytes: stored.bytes.slice() }, { title: 1 })!;
+  for (const postings of [built, read]) {
+    ok(postings.doc instanceof Uint32Array, "16 bits cannot hold 69,999");
+    const [expansion] = postings.expand("last", false, false);
+    const [start, end] = postings.range(expansion!.id, 0);
+    deepEqual([end - start, postings.doc[start], postings.freq[start]], [1, count - 1, 2]);
+    const common = postings.expand("common", false, false)[0]!;
+    equal(postings.range(common.id, 0)[1] - postings.range(common.id, 0)[0], count);
+  }
+  ok(builtAndStored()[1]!.doc instanceof Uint16Array, "a small catalog's fit in 16 bits");
 });

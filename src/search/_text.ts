@@ -47,7 +47,7 @@ const ALIASES: Record<string, string> = {
   repos: "repositor",
 };
 
-/** Lowercases, drops stop words and reduces a word to a rough stem (`issues` → `issu`). */
+/** Lowercases, drops stop words and reduces a word to a rough stem (`issues` -> `issu`). */
 export function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   if (STOP_WORDS.has(lower)) return null;
@@ -69,7 +69,7 @@ export function stem(word: string): string {
   else if (w.endsWith("s") && !/(ss|us)$/.test(w) && !(w.endsWith("is") && w.length > 4)) {
     w = w.slice(0, -1);
   }
-  if (w.endsWith("ation") && w.length >= 8) w = w.slice(0, -3); // generation → generat
+  if (w.endsWith("ation") && w.length >= 8) w = w.slice(0, -3); // generation -> generat
   else if (w.endsWith("e") && w.length >= 5) w = w.slice(0, -1);
   return w;
 }

@@ -1,6 +1,6 @@
 /**
  * Misspelt query words: the catalog's own words (as written, before stemming) within a small
- * edit distance. Comparing written forms finds `postgress` → `postgres`, which the stems
+ * edit distance. Comparing written forms finds `postgress` -> `postgres`, which the stems
  * (`postgr`) are too far from.
  *
  * @module

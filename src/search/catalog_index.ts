@@ -296,7 +296,7 @@ export class CatalogIndex {
         }
       }
     });
-    // A typed word → the groups (bits) it was typed for: its match in a name earns the bonus.
+    // A typed word -> the groups (bits) it was typed for: its match in a name earns the bonus.
     const typed = new Map<string, number>();
     groups.forEach((group, g) => typed.set(group.typed, (typed.get(group.typed) ?? 0) | (1 << g)));
 

@@ -5,8 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { activeDeclarations, activeTools, callFromSandbox } from "../code/mcp_bridge.ts";
-import { MAX_CODE_CHARS, runSandboxed } from "../code/sandbox.ts";
+import { MAX_CODE_CHARS } from "../code/limits.ts";
 import { defineTool, toolError, toolResult } from "./tool.ts";
 
 /** The longest a run may take. */
@@ -40,6 +39,10 @@ export const codeTool = defineTool({
   }),
   annotations: { readOnlyHint: false, openWorldHint: true },
   async handler(args, { active }, call) {
+    // The sandbox and the bindings load with the first use: most sessions never run code.
+    const { activeDeclarations, activeTools, callFromSandbox } = await import(
+      "../code/mcp_bridge.ts"
+    );
     if (args.types) {
       const text = activeDeclarations(active, args.servers);
       return toolResult(text, { declarations: text });
@@ -48,6 +51,7 @@ export const codeTool = defineTool({
     const bindings = Object.fromEntries(
       Object.entries(activeTools(active)).map(([id, tools]) => [id, tools.map((t) => t.name)]),
     );
+    const { runSandboxed } = await import("../code/sandbox.ts");
     const outcome = await runSandboxed({
       code: args.code,
       servers: bindings,

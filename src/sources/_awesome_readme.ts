@@ -103,7 +103,7 @@ export function parseAwesomeReadme(
     counts[bullet.section]++;
     const item = readBullet(bullet);
     if (typeof item === "string") {
-      const excerpt = bullet.text.length > 80 ? `${bullet.text.slice(0, 79)}…` : bullet.text;
+      const excerpt = bullet.text.length > 80 ? `${bullet.text.slice(0, 79)}\u2026` : bullet.text;
       const where = `${fileName}:${bullet.line}`;
       warnings.push(`${where}: skipped a bullet in "${bullet.heading}": ${item} ("${excerpt}")`);
       continue;
@@ -174,7 +174,7 @@ export function parseSponsors(sectionText: string): AwesomeSponsor[] {
         const href = a.getAttribute("href")?.trim();
         if (href) links.add(href);
         const text = (a.textContent ?? "").replace(/\s+/g, " ").trim();
-        if (text) names.add(text.split(/ [-–—] /)[0]!.trim());
+        if (text) names.add(text.split(/ [-\u2013\u2014] /)[0]!.trim());
       }
       for (const img of Array.from(row.querySelectorAll("img"))) {
         const alt = img.getAttribute("alt")?.replace(/\s*\blogo$/i, "").trim();
@@ -184,7 +184,7 @@ export function parseSponsors(sectionText: string): AwesomeSponsor[] {
     }
   }
   for (const match of sectionText.matchAll(/(?<!!)\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g)) {
-    sponsors.push({ links: [match[2]!], names: [match[1]!.split(/ [-–—] /)[0]!.trim()] });
+    sponsors.push({ links: [match[2]!], names: [match[1]!.split(/ [-\u2013\u2014] /)[0]!.trim()] });
   }
   return sponsors;
 }
@@ -197,7 +197,7 @@ interface HtmlElement {
   querySelectorAll(selectors: string): ArrayLike<HtmlElement>;
 }
 
-/** The anchor GitHub gives a heading: `Reference Servers` → `reference-servers`. */
+/** The anchor GitHub gives a heading: `Reference Servers` -> `reference-servers`. */
 export function githubAnchor(heading: string): string {
   return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
 }
@@ -306,7 +306,7 @@ function readBullet(bullet: Bullet): Item | string {
     by = byMatch[1]!.trim();
     description = description.slice(byMatch[0].length);
   }
-  description = plainText(description.trim().replace(/^[-–—:|]+\s*/, ""));
+  description = plainText(description.trim().replace(/^[-\u2013\u2014:|]+\s*/, ""));
   description = stripSymbolTokens(description, "start");
   if (by) description = description ? `${description} (by ${by})` : `By ${by}.`;
   return { bullet, title, url, description, warnings };

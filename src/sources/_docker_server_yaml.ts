@@ -449,7 +449,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * The folder of the repository that holds the server: `source.directory`, or else the folder of
- * `source.dockerfile` (`src/filesystem/Dockerfile` → `src/filesystem`), so monorepo servers
+ * `source.dockerfile` (`src/filesystem/Dockerfile` -> `src/filesystem`), so monorepo servers
  * match their entries in other sources.
  */
 function subfolderOf(source: { directory?: string; dockerfile?: string }): string | null {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { redactUrl } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /** How the last attempt of a request failed. */
 export type HttpProblem =
@@ -106,7 +106,7 @@ export interface HttpAnswer {
 
 /**
  * GETs `url` and reads its body as text. 5xx, 429, timeouts and network errors are tried again
- * after `backoffMs`, `2 × backoffMs`, … (or what `Retry-After` asks, up to `maxRetryAfterMs`);
+ * after `backoffMs`, `2 x backoffMs`, ... (or what `Retry-After` asks, up to `maxRetryAfterMs`);
  * any other answer that is not 2xx throws an {@linkcode HttpError} at once, as does the last
  * failed attempt. An abort of `signal` throws its reason.
  */

@@ -18,7 +18,7 @@ export { DETAILS_NOT_READ };
 const MAX_SITEMAPS = 50;
 
 /**
- * Server slug → `lastmod`, from the sitemap (index) of the site at `base`. Empty when it cannot
+ * Server slug -> `lastmod`, from the sitemap (index) of the site at `base`. Empty when it cannot
  * be read, with a warning pushed onto `warnings`; a cancelled refresh throws.
  */
 export async function readLastmods(

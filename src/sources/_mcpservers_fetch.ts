@@ -8,7 +8,7 @@
 import { Semaphore } from "../util/semaphore.ts";
 import { VERSION } from "../util/version.ts";
 import { type AttemptEnd, fetchWithRetry, HttpError, sleep } from "./_http.ts";
-import { redactUrl } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /** Browser-like, so the site serves its ordinary pages, and honest about what is asking. */
 export const MCPSERVERS_USER_AGENT =

@@ -117,7 +117,7 @@ export function sitePath(href: string, base: string = "https://" + SITE_HOST): s
 }
 
 /**
- * The server slug of a site path: `/servers/github/acme/widget` → `github/acme/widget`. Null
+ * The server slug of a site path: `/servers/github/acme/widget` -> `github/acme/widget`. Null
  * for `/servers` itself and for paths with empty, `.` or `..` segments.
  */
 export function serverSlugFromPath(path: string): string | null {

@@ -90,7 +90,7 @@ export function readList(value: unknown, path: string, warnings: string[]): unkn
   return value;
 }
 
-/** `Authorization` → `AUTHORIZATION`, `X-Api-Key` → `X_API_KEY`. */
+/** `Authorization` -> `AUTHORIZATION`, `X-Api-Key` -> `X_API_KEY`. */
 export function envNameOf(name: string): string {
   const out = name.toUpperCase().replace(/[^A-Z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
   return /^[A-Z_]/.test(out) ? out : `_${out}`;

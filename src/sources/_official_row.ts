@@ -52,7 +52,7 @@ export function readOfficialRow(item: unknown): OfficialRow | null {
 
 /**
  * Ids for a set of registry names: the slug of the part after the last `/`
- * (`io.github.domdomegg/airtable-mcp-server` → `airtable-mcp-server`), and the slug of the full
+ * (`io.github.domdomegg/airtable-mcp-server` -> `airtable-mcp-server`), and the slug of the full
  * name for every name whose short slug another name shares. The same for the same set of names,
  * whatever their order.
  */

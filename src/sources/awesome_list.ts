@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
+import { syncRepo, withCheckoutLock } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { CatalogSource, RefreshContext, SourceSnapshot } from "./source.ts";
 
 export { AWESOME_REPO_URL } from "./source.ts";

@@ -8,7 +8,8 @@ import { checkEntry } from "../catalog/entry.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { assignIds } from "../catalog/slug.ts";
 import type { ParsedDockerServer } from "./_docker_server_yaml.ts";
-import { redactUrl, syncRepo, withCheckoutLock } from "./git.ts";
+import { syncRepo, withCheckoutLock } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { CatalogSource, RefreshContext, SourceSnapshot } from "./source.ts";
 
 export { DOCKER_REGISTRY_URL } from "./source.ts";

@@ -6,6 +6,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { LockError, withFileLock } from "../util/file_lock.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /** `git` failed or could not be run, or a checkout could not be used; `message` says why. */
 export class GitError extends Error {
@@ -93,15 +94,7 @@ export function summarizeStderr(stderr: string): string {
   const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean).slice(-6);
   while (lines.length > 1 && lines.join(" | ").length > 600) lines.shift();
   const text = redactUrl(lines.join(" | "));
-  return text.length > 600 ? `${text.slice(0, 599)}…` : text;
-}
-
-/**
- * Masks credentials written into URLs: `https://user:password@host/x` and
- * `https://token@host/x` both become `https://***@host/x`. Works on any text.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s'"]+@/gi, "$1***@");
+  return text.length > 600 ? `${text.slice(0, 599)}\u2026` : text;
 }
 
 /**

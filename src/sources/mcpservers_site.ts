@@ -6,8 +6,8 @@
  * A refresh reads:
  * 1. every listing page `/all?page=N` until a page shows no server it has not shown before (the
  *    servers themselves: name, description, sponsor badge, and the categories linked);
- * 2. `/category/<slug>?page=N` for each category found (→ `categories`), `/official?page=N`
- *    (→ `official`) and the sitemap (each server page's `lastmod`), side by side;
+ * 2. `/category/<slug>?page=N` for each category found (-> `categories`), `/official?page=N`
+ *    (-> `official`) and the sitemap (each server page's `lastmod`), side by side;
  * 3. the server pages `/servers/<slug>` that are new or changed (repository, homepage, tags).
  *
  * Listing pages are the catalog: when one still fails after retries the refresh fails, so the
@@ -33,7 +33,7 @@ import type { CatalogEntry } from "../catalog/entry.ts";
 import { type Listing, serverUrl, siteEntries, SOURCE } from "./_mcpservers_entries.ts";
 import { RefusedError, SiteFetcher } from "./_mcpservers_fetch.ts";
 import type { ServerCard, ServerPage } from "./_mcpservers_html.ts";
-import { redactUrl } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type {
   CatalogSource,
   PreviousRefresh,
@@ -204,7 +204,7 @@ class SiteRefresh {
     };
   }
 
-  /** Category slug → the servers on its pages, or null when they could not all be read. */
+  /** Category slug -> the servers on its pages, or null when they could not all be read. */
   async #readCategories(slugs: string[]): Promise<Map<string, Set<string> | null>> {
     const members = new Map<string, Set<string> | null>();
     await Promise.all(slugs.map(async (slug) => {
@@ -236,7 +236,7 @@ class SiteRefresh {
     }
   }
 
-  /** Reads the server pages that are new or changed; slug → page, or null when it failed. */
+  /** Reads the server pages that are new or changed; slug -> page, or null when it failed. */
   async #readDetails(wanted: ServerCard[]): Promise<Map<string, ServerPage | null>> {
     const pages = new Map<string, ServerPage | null>();
     const failures: string[] = [];
@@ -276,7 +276,7 @@ class SiteRefresh {
   }
 
   /**
-   * Reads `path?page=1`, `2`, … until a page shows no server the earlier pages did not (past
+   * Reads `path?page=1`, `2`, ... until a page shows no server the earlier pages did not (past
    * the end, the site shows an empty page, a 404, or only the cards it pins to every page).
    * Pages up to the last the pagination links to are read side by side; beyond it, one by one.
    */

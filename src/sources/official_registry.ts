@@ -9,7 +9,7 @@ import { type CatalogEntry, withId } from "../catalog/entry.ts";
 import { officialIds, type OfficialRow, readOfficialRow } from "./_official_row.ts";
 import { mapOfficialServer } from "./_official_server_json.ts";
 import { fetchWithRetry, HttpError, withoutCredentials } from "./_http.ts";
-import { redactUrl } from "./git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { CatalogSource, PreviousRefresh, RefreshContext, SourceSnapshot } from "./source.ts";
 
 export { OFFICIAL_REGISTRY_URL } from "./source.ts";

@@ -10,20 +10,8 @@
  * @module
  */
 import { splitRepoLink } from "../catalog/names.ts";
+import { DEFAULT_PACKAGE_REGISTRIES, type PackageRegistryUrls } from "./package_registry_urls.ts";
 import { fetchWithRetry, HttpError } from "./_http.ts";
-
-/** Where package metadata is read. */
-export interface PackageRegistryUrls {
-  /** @default "https://registry.npmjs.org" */
-  npm: string;
-  /** @default "https://pypi.org" */
-  pypi: string;
-}
-
-export const DEFAULT_PACKAGE_REGISTRIES: PackageRegistryUrls = {
-  npm: "https://registry.npmjs.org",
-  pypi: "https://pypi.org",
-};
 
 /** What a registry says about a package's newest version. */
 export interface PublishedPackage {
@@ -136,7 +124,7 @@ export async function checkPublishedFrom(
 
 /**
  * One form of a repository URL to compare: `https://host/owner/repo` for GitHub, GitLab and
- * the like (from `git+https://…`, `…/x.git`, `git@host:o/r`, `ssh://git@host/o/r`,
+ * the like (from `git+https://...`, `.../x.git`, `git@host:o/r`, `ssh://git@host/o/r`,
  * `git://host/o/r`, npm's `github:o/r`, `gitlab:o/r` and bare `o/r`), `file:///path` for a
  * local repository; null for what is no repository URL.
  */

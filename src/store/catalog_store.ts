@@ -17,6 +17,7 @@ import { EntryFile, isEntryFileName, sweepEntryFiles, writeEntryFile } from "./e
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
 export const CATALOG_FORMAT = 2;
 const CHUNK_BYTES = 60_000;
+const NEWLINE = 0x0a;
 
 /** What is known about a source's last refreshes. */
 export interface SourceState {
@@ -148,17 +149,18 @@ export class CatalogStore {
    * from something else (or is missing, older, or torn).
    */
   async loadMerged<I>(key: string): Promise<StoredMerged<I> | null> {
-    const stored = await this.#loadBytes(MERGED, key);
+    const stored = await this.#loadParts(MERGED, key);
     if (!stored) return null;
     if (stored.meta.file !== undefined) return this.#readMergedFile<I>(stored.meta);
     const [index, binary] = await Promise.all([
       this.#loadList<I>(MERGED_INDEX, key),
-      this.#loadBytes(MERGED_BINARY, key),
+      this.#loadParts(MERGED_BINARY, key),
     ]);
     if (!index || !binary || index.list.length !== 1) return null;
-    const offsets = MemoryLines.offsetsOf(stored.bytes, stored.meta.count);
-    const lines = offsets && new MemoryLines(stored.bytes, offsets);
-    return lines && { lines, index: index.list[0]!, binary: binary.bytes };
+    const bytes = concat(stored.parts);
+    const offsets = MemoryLines.offsetsOf(bytes, stored.meta.count);
+    const lines = offsets && new MemoryLines(bytes, offsets);
+    return lines && { lines, index: index.list[0]!, binary: concat(binary.parts) };
   }
 
   /** The merged catalog in the file `meta` names; null when it is not that file. */
@@ -215,37 +217,34 @@ export class CatalogStore {
   }
 
   async #loadList<T>(source: string, revision?: string): Promise<StoredList<T> | null> {
-    const stored = await this.#loadBytes(source, revision);
+    const stored = await this.#loadParts(source, revision);
     if (!stored) return null;
-    let list: T[];
-    try {
-      list = JSON.parse(new TextDecoder().decode(stored.bytes)) as T[];
-    } catch {
-      return null;
-    }
-    if (!Array.isArray(list) || list.length !== stored.meta.count) return null;
-    return { list, revision: stored.meta.revision, saved_at: stored.meta.saved_at };
+    const list = parseList<T>(stored.parts, stored.meta.count);
+    return list && { list, revision: stored.meta.revision, saved_at: stored.meta.saved_at };
   }
 
-  /** The bytes of the current generation of `source` (of `revision`, when given), whole. */
-  async #loadBytes(
+  /**
+   * The chunks of the current generation of `source` (of `revision`, when given), in order:
+   * never joined unless the reader needs them whole.
+   */
+  async #loadParts(
     source: string,
     revision?: string,
-  ): Promise<{ bytes: Uint8Array; meta: CatalogMeta } | null> {
+  ): Promise<{ parts: Uint8Array[]; meta: CatalogMeta } | null> {
     // A reader can lose a race with a writer that switches generations and sweeps the old one:
     // the meta it read then points at deleted chunks. Reading again sees the new meta.
     for (let attempt = 0; attempt < 3; attempt++) {
       const meta = (await this.#kv.get<CatalogMeta>(["catalog", source, "meta"])).value;
       if (!meta || meta.format !== CATALOG_FORMAT) return null;
       if (revision !== undefined && meta.revision !== revision) return null;
-      const bytes = await this.#readGeneration(source, meta);
-      if (bytes) return { bytes, meta };
+      const parts = await this.#readGeneration(source, meta);
+      if (parts) return { parts, meta };
     }
     return null;
   }
 
-  /** The chunks of `meta`'s generation joined; null when one is missing (swept meanwhile). */
-  async #readGeneration(source: string, meta: CatalogMeta): Promise<Uint8Array | null> {
+  /** The chunks of `meta`'s generation; null when one is missing (swept meanwhile). */
+  async #readGeneration(source: string, meta: CatalogMeta): Promise<Uint8Array[] | null> {
     const keys = Array.from(
       { length: meta.chunks },
       (_, i) => ["catalog", source, meta.generation, i],
@@ -258,7 +257,7 @@ export class CatalogStore {
         parts.push(item.value);
       }
     }
-    return concat(parts);
+    return parts;
   }
 
   /**
@@ -281,7 +280,7 @@ export class CatalogStore {
     revision: string | null,
     withWarnings?: number,
   ): Promise<string | null> {
-    const bytes = new TextEncoder().encode(JSON.stringify(entries));
+    const { bytes } = MemoryLines.of(entries);
     return await this.#saveBytes(source, bytes, entries.length, revision, withWarnings);
   }
 
@@ -331,7 +330,7 @@ export class CatalogStore {
     return generation;
   }
 
-  /** The ids given to source entries by the last merge (member key → id); empty when none. */
+  /** The ids given to source entries by the last merge (member key -> id); empty when none. */
   async loadIdMemory(): Promise<Map<string, string>> {
     const stored = await this.#loadList<[string, string]>(ID_MEMORY);
     return new Map(stored?.list ?? []);
@@ -404,6 +403,41 @@ export class CatalogStore {
   }
 }
 
+/**
+ * The `count` items of a stored list: JSON lines, each parsed apart as the chunks are walked (no
+ * text of the whole list, nor its bytes joined, is ever made), or one JSON array as earlier
+ * versions stored it. Null when it is neither, or holds another number of items.
+ */
+function parseList<T>(parts: readonly Uint8Array[], count: number): T[] | null {
+  const decoder = new TextDecoder();
+  const last = parts.findLast((part) => part.length > 0);
+  try {
+    if (last && last[last.length - 1] !== NEWLINE) { // no line ends: one array
+      const list = JSON.parse(decoder.decode(concat(parts))) as T[];
+      return Array.isArray(list) && list.length === count ? list : null;
+    }
+    const list: T[] = [];
+    let carry: Uint8Array | null = null; // a line's start, cut at a chunk's end
+    for (const part of parts) {
+      let start = 0;
+      for (let end = part.indexOf(NEWLINE); end !== -1; end = part.indexOf(NEWLINE, start)) {
+        const piece = part.subarray(start, end);
+        const line = carry ? concat([carry, piece]) : piece;
+        carry = null;
+        if (list.length === count) return null;
+        list.push(JSON.parse(decoder.decode(line)) as T);
+        start = end + 1;
+      }
+      if (start < part.length) {
+        carry = carry ? concat([carry, part.subarray(start)]) : part.slice(start);
+      }
+    }
+    return carry === null && list.length === count ? list : null;
+  } catch {
+    return null;
+  }
+}
+
 function neverRefreshed(): SourceState {
   return { refreshed_at: null, attempted_at: null, last_error: null, revision: null };
 }
@@ -413,7 +447,7 @@ async function commitOrThrow(op: Deno.AtomicOperation, what: string) {
   if (!result.ok) throw new Error(`Cache write conflict while ${what}; try again`);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {

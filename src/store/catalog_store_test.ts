@@ -29,10 +29,26 @@ Deno.test("CatalogStore round-trips the whole real catalog across many chunks", 
     deepEqual(loaded?.entries, snapshot.entries);
     equal(loaded?.revision, "abc123");
     const chunks = await countKeys(kv, ["catalog", "docker"]) - 1;
-    equal(
-      chunks,
-      Math.ceil(new TextEncoder().encode(JSON.stringify(snapshot.entries)).length / 60_000),
-    );
+    equal(chunks, Math.ceil(MemoryLines.of(snapshot.entries).bytes.length / 60_000));
+  });
+});
+
+Deno.test("CatalogStore stores lists as JSON lines, and still reads the one array of before", async () => {
+  await withStore(async (store, kv) => {
+    const entries = snapshot.entries.slice(0, 5); // one chunk
+    await store.saveEntries("docker", entries, "lines");
+    const meta = (await kv.get<Record<string, unknown>>(["catalog", "docker", "meta"])).value!;
+    const chunk = (await kv.get<Uint8Array>(["catalog", "docker", meta.generation as string, 0]))
+      .value!;
+    const text = new TextDecoder().decode(chunk);
+    deepEqual(text.split("\n").slice(0, -1).map((l) => JSON.parse(l)), entries);
+    // As an earlier version left it: one JSON array, no line ends.
+    const array = new TextEncoder().encode(JSON.stringify(entries));
+    await kv.set(["catalog", "docker", "older", 0], array);
+    await kv.set(["catalog", "docker", "meta"], { ...meta, generation: "older", chunks: 1 });
+    deepEqual((await store.loadEntries("docker"))?.entries, entries);
+    await kv.set(["catalog", "docker", "meta"], { ...meta, generation: "older", count: 4 });
+    equal(await store.loadEntries("docker"), null, "another count");
   });
 });
 

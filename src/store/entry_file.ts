@@ -13,7 +13,7 @@
  * written once, to a fresh name, and made visible by a rename; they are never changed
  * afterwards.
  *
- *     lines · pad · offsets (u32 × count+1) · pad · index bytes · pad · index JSON · footer
+ *     lines, pad, offsets (u32 x count+1), pad, index bytes, pad, index JSON, footer
  *     footer: magic, layout, count, lines, index bytes, index JSON (u32 each), 0, 0
  *
  * @module

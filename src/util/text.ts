@@ -52,5 +52,5 @@ function clean(value: unknown): unknown {
 
 /** Shortens `text` to `max` characters, marking the cut. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }

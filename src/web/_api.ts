@@ -10,7 +10,7 @@ import { markLookupOf } from "../registry/filters.ts";
 import { z } from "zod";
 import type { Registry } from "../registry/context.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
-import { redactUrl } from "../sources/git.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import { secretMasker } from "../util/mask.ts";
 import type { ActiveInfo } from "../proxy/active_servers.ts";
 import { configKeys, missingConfig } from "../runtime/launch_spec.ts";

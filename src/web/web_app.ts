@@ -260,7 +260,7 @@ function limitedBody(maxSize: number): MiddlewareHandler<WebEnv> {
     });
     if (body === null) return await limit(c, next);
     const stop = new AbortController();
-    // Not `new Request(c.req.raw, …)`: that reads the request's signal, and Deno.serve then warns
+    // Not `new Request(c.req.raw, ...)`: that reads the request's signal, and Deno.serve then warns
     // about its legacy abort behaviour on stderr.
     const { url, method, headers } = c.req.raw;
     c.req.raw = new Request(url, {

@@ -8,13 +8,13 @@ import { DockerRegistrySource } from "../../src/sources/docker_registry.ts";
 import {
   gitCloneArgs,
   GitError,
-  redactUrl,
   resolveRepoUrl,
   runGit,
   summarizeStderr,
   syncRepo,
   withCheckoutLock,
 } from "../../src/sources/git.ts";
+import { redactUrl } from "../../src/util/redact_url.ts";
 import { CatalogStore } from "../../src/store/catalog_store.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
 

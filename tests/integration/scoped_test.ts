@@ -4,7 +4,7 @@
  * Any permission the registry lacks shows up as a failed call or a denial on its stderr (logged at
  * debug level, so denials the registry catches and logs are seen too).
  */
-import { SMALL_YOUNG_GENERATION } from "../../src/cli/client_config.ts";
+import { LEAN_FLAGS, V8_FLAGS } from "../../src/cli/client_config.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { Client, StdioClientTransport } from "../../src/mcp/sdk_client.ts";
 import { createGitFixture } from "../_helpers/git_fixture.ts";
@@ -60,15 +60,17 @@ function assertNoDenial(stderr: string) {
 
 Deno.test("`deno task start:scoped` runs main.ts with the flags of scripts/permissions.ts, no more", async () => {
   const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks;
-  // No permission beside the script's: only the memory setting clients launch with too.
+  // No permission beside the script's: only the memory settings clients launch with too.
   equal(
     tasks["start:scoped"],
-    `deno run $(deno run scripts/permissions.ts) ${SMALL_YOUNG_GENERATION} main.ts`,
+    `deno run $(deno run scripts/permissions.ts) ${LEAN_FLAGS.join(" ")} main.ts`,
   );
+  equal(tasks.start, `deno run --allow-all ${LEAN_FLAGS.join(" ")} main.ts`);
   match(
     tasks.compile,
     /^deno compile \$\(deno run scripts\/permissions\.ts --compile\) .*main\.ts$/,
   );
+  ok(tasks.compile.includes(` ${V8_FLAGS} `), "the binary runs with the same V8 settings");
   const printed = await new Deno.Command(Deno.execPath(), {
     args: ["run", "scripts/permissions.ts"],
     cwd: ROOT,

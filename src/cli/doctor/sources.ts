@@ -6,7 +6,8 @@
  * @module
  */
 import type { ConfiguredSource } from "../../registry/configured_sources.ts";
-import { gitEnv, redactUrl, resolveRepoUrl, summarizeStderr } from "../../sources/git.ts";
+import { gitEnv, resolveRepoUrl, summarizeStderr } from "../../sources/git.ts";
+import { redactUrl } from "../../util/redact_url.ts";
 import type { CheckResult } from "./check.ts";
 import { INSTALL_GIT, runGitBinary } from "./git.ts";
 
