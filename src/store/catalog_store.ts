@@ -13,11 +13,11 @@ import { retryLocked } from "../util/retry.ts";
 import { type EntryLines, MemoryLines } from "../search/entry_table.ts";
 import { join } from "node:path";
 import { EntryFile, isEntryFileName, sweepEntryFiles, writeEntryFile } from "./entry_file.ts";
+import { concat, parseList } from "./_stored_list.ts";
 
 /** Bump when the stored shape of entries changes: older caches are then ignored. */
 export const CATALOG_FORMAT = 2;
 const CHUNK_BYTES = 60_000;
-const NEWLINE = 0x0a;
 
 /** What is known about a source's last refreshes. */
 export interface SourceState {
@@ -403,41 +403,6 @@ export class CatalogStore {
   }
 }
 
-/**
- * The `count` items of a stored list: JSON lines, each parsed apart as the chunks are walked (no
- * text of the whole list, nor its bytes joined, is ever made), or one JSON array as earlier
- * versions stored it. Null when it is neither, or holds another number of items.
- */
-function parseList<T>(parts: readonly Uint8Array[], count: number): T[] | null {
-  const decoder = new TextDecoder();
-  const last = parts.findLast((part) => part.length > 0);
-  try {
-    if (last && last[last.length - 1] !== NEWLINE) { // no line ends: one array
-      const list = JSON.parse(decoder.decode(concat(parts))) as T[];
-      return Array.isArray(list) && list.length === count ? list : null;
-    }
-    const list: T[] = [];
-    let carry: Uint8Array | null = null; // a line's start, cut at a chunk's end
-    for (const part of parts) {
-      let start = 0;
-      for (let end = part.indexOf(NEWLINE); end !== -1; end = part.indexOf(NEWLINE, start)) {
-        const piece = part.subarray(start, end);
-        const line = carry ? concat([carry, piece]) : piece;
-        carry = null;
-        if (list.length === count) return null;
-        list.push(JSON.parse(decoder.decode(line)) as T);
-        start = end + 1;
-      }
-      if (start < part.length) {
-        carry = carry ? concat([carry, part.subarray(start)]) : part.slice(start);
-      }
-    }
-    return carry === null && list.length === count ? list : null;
-  } catch {
-    return null;
-  }
-}
-
 function neverRefreshed(): SourceState {
   return { refreshed_at: null, attempted_at: null, last_error: null, revision: null };
 }
@@ -445,14 +410,4 @@ function neverRefreshed(): SourceState {
 async function commitOrThrow(op: Deno.AtomicOperation, what: string) {
   const result = await op.commit();
   if (!result.ok) throw new Error(`Cache write conflict while ${what}; try again`);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -74,7 +74,7 @@ export class EntryFile implements EntryLines {
       return null;
     }
     try {
-      const read = readParts(file, count, index);
+      const read = EntryFile.#readParts(file, count, index);
       if (read) return read;
     } catch {
       // shorter than its footer says, or unreadable
@@ -108,8 +108,28 @@ export class EntryFile implements EntryLines {
     }
   }
 
-  /** @internal the checked lines of an open file (see `read`). */
-  static over(file: Deno.FsFile, offsets: Uint32Array): EntryFile | null {
+  static #readParts(file: Deno.FsFile, count: number, index: boolean) {
+    const total = file.statSync().size;
+    if (total < FOOTER_BYTES) return null;
+    const footer = new Uint32Array(readAt(file, total - FOOTER_BYTES, FOOTER_BYTES).buffer);
+    const [magic, layout, stored, linesBytes, binaryBytes, indexBytes] =
+      footer as unknown as number[];
+    if (magic !== MAGIC || layout !== LAYOUT || stored !== count) return null;
+    const at = positions(linesBytes!, count, binaryBytes!, indexBytes!);
+    if (at.end !== total) return null;
+    const offsets = new Uint32Array(readAt(file, at.offsets, (count + 1) * 4).buffer);
+    if (offsets[count] !== linesBytes) return null;
+    const lines = EntryFile.#over(file, offsets);
+    if (!lines || !index) return lines;
+    return {
+      lines,
+      binary: readAt(file, at.binary, binaryBytes!),
+      index: readAt(file, at.index, indexBytes!),
+    };
+  }
+
+  /** The lines of an open file at `offsets`; null when a line does not end where they say. */
+  static #over(file: Deno.FsFile, offsets: Uint32Array): EntryFile | null {
     const size = offsets.length - 1;
     if (offsets[0] !== 0 || !offsets.every((at, i) => i === 0 || at > offsets[i - 1]!)) {
       return null;
@@ -117,26 +137,6 @@ export class EntryFile implements EntryLines {
     const endsLine = (i: number) => readAt(file, offsets[i + 1]! - 1, 1)[0] === 0x0a;
     return size === 0 || (endsLine(0) && endsLine(size - 1)) ? new EntryFile(file, offsets) : null;
   }
-}
-
-function readParts(file: Deno.FsFile, count: number, index: boolean) {
-  const total = file.statSync().size;
-  if (total < FOOTER_BYTES) return null;
-  const footer = new Uint32Array(readAt(file, total - FOOTER_BYTES, FOOTER_BYTES).buffer);
-  const [magic, layout, stored, linesBytes, binaryBytes, indexBytes] =
-    footer as unknown as number[];
-  if (magic !== MAGIC || layout !== LAYOUT || stored !== count) return null;
-  const at = positions(linesBytes!, count, binaryBytes!, indexBytes!);
-  if (at.end !== total) return null;
-  const offsets = new Uint32Array(readAt(file, at.offsets, (count + 1) * 4).buffer);
-  if (offsets[count] !== linesBytes) return null;
-  const lines = EntryFile.over(file, offsets);
-  if (!lines || !index) return lines;
-  return {
-    lines,
-    binary: readAt(file, at.binary, binaryBytes!),
-    index: readAt(file, at.index, indexBytes!),
-  };
 }
 
 /** Where each part starts; parts that are read as typed arrays start at a multiple of 8. */
