@@ -115,9 +115,12 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
     }
     return list;
   };
+  // Lists of one label (most of them) are found by the label's position, with no key made.
+  const singles: (string[] | undefined)[] = [];
   const pick = (list: unknown): string[] | null => {
     if (!Array.isArray(list)) return null;
-    return shared(`#${list.join(",")}`, () => {
+    if (list.length === 1 && singles[list[0]]) return singles[list[0]]!;
+    const picked = shared(`#${list.join(",")}`, () => {
       const out = new Array<string>(list.length);
       for (let k = 0; k < list.length; k++) {
         const text = labels[list[k] as number];
@@ -126,6 +129,8 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
       }
       return out;
     });
+    if (picked && list.length === 1) singles[list[0]] = picked;
+    return picked;
   };
   const entries = new Array<IndexedEntry>(rows.length);
   for (let i = 0; i < rows.length; i++) {
