@@ -106,30 +106,20 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
   // Most entries repeat a few lists (["docker"], ["databases"], no tags, no aliases): each
   // distinct list is made once, frozen and shared, rather than 40,000 small arrays at 10k.
   const lists = new Map<string, string[]>();
-  const shared = (key: string, make: () => string[] | null): string[] | null => {
+  const shared = (key: string, make: () => string[]): string[] => {
     let list = lists.get(key);
-    if (list === undefined) {
-      const made = make();
-      if (made === null) return null;
-      lists.set(key, list = Object.freeze(made) as string[]);
-    }
+    if (list === undefined) lists.set(key, list = Object.freeze(make()) as string[]);
     return list;
   };
   // Lists of one label (most of them) are found by the label's position, with no key made.
   const singles: (string[] | undefined)[] = [];
+  const isLabel = (k: unknown) => Number.isInteger(k) && labels[k as number] !== undefined;
   const pick = (list: unknown): string[] | null => {
-    if (!Array.isArray(list)) return null;
-    if (list.length === 1 && singles[list[0]]) return singles[list[0]]!;
-    const picked = shared(`#${list.join(",")}`, () => {
-      const out = new Array<string>(list.length);
-      for (let k = 0; k < list.length; k++) {
-        const text = labels[list[k] as number];
-        if (text === undefined || !Number.isInteger(list[k])) return null;
-        out[k] = text;
-      }
-      return out;
-    });
-    if (picked && list.length === 1) singles[list[0]] = picked;
+    if (!Array.isArray(list) || !list.every(isLabel)) return null;
+    const single = list.length === 1 ? singles[list[0]] : undefined;
+    if (single) return single;
+    const picked = shared(`#${list.join(",")}`, () => list.map((k) => labels[k]!));
+    if (list.length === 1) singles[list[0]] = picked;
     return picked;
   };
   const entries = new Array<IndexedEntry>(rows.length);
@@ -150,7 +140,7 @@ export function loadIndexed(stored: unknown): IndexedEntry[] | null {
       // Parsed JSON makes each string anew: a name equal to the id is kept once.
       name: name === id ? id : name,
       title,
-      aliases: aliases.length === 0 ? shared("", () => [])! : aliases,
+      aliases: aliases.length === 0 ? pick(aliases)! : aliases,
       sources: picked[0]!,
       categories: picked[1]!,
       tags: picked[2]!,
