@@ -172,7 +172,7 @@ export class CatalogIndex {
     const n = table.size;
     if (!indexed || indexed.length !== n || postings?.documentCount !== n) return null;
     if (!isPermutation(stored.browse, n) || !isPermutation(stored.idRank, n)) return null;
-    const exact = ExactNames.fromStored(stored.exact, n);
+    const exact = ExactNames.fromStored(stored.exact, indexed);
     if (!exact) return null;
     return new CatalogIndex({ table, indexed, stored, postings, exact }, tuning);
   }
