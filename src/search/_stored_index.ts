@@ -45,4 +45,6 @@ export interface Restored {
   stored: StoredIndex;
   postings: Postings;
   exact: ExactNames;
+  /** The typo word lists, checked (`_typos.ts`). */
+  words: WordsByLength;
 }

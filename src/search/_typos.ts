@@ -7,11 +7,32 @@
  */
 
 /**
- * The catalog's words by length and first letter (`"8s"`): `[word as written, its processed
- * term]`. Misspellings rarely change the first letter, and looking only at words that share it
- * keeps a correction cheap.
+ * The catalog's words by length and first letter (`"8s"`), each followed by its processed term:
+ * `[word, term, word, term, ...]` (one flat list, not 4,000 pairs; a term equal to its word is
+ * the same string). Misspellings rarely change the first letter, and looking only at words that
+ * share it keeps a correction cheap.
  */
-export type WordsByLength = Map<string, [word: string, term: string][]>;
+export type WordsByLength = Map<string, string[]>;
+
+/**
+ * `stored` (the buckets as stored) as {@linkcode WordsByLength}; null unless each bucket is a
+ * list of strings in word and term pairs (an older or foreign value).
+ */
+export function wordsFrom(stored: unknown): WordsByLength | null {
+  if (!Array.isArray(stored)) return null;
+  const words: WordsByLength = new Map();
+  for (const bucket of stored) {
+    if (!Array.isArray(bucket) || typeof bucket[0] !== "string") return null;
+    const list = bucket[1];
+    if (!Array.isArray(list) || list.length % 2 || !list.every((w) => typeof w === "string")) {
+      return null;
+    }
+    // Parsed JSON makes each string anew: a term equal to its word is kept once.
+    for (let k = 0; k < list.length; k += 2) if (list[k + 1] === list[k]) list[k + 1] = list[k]!;
+    words.set(bucket[0], list);
+  }
+  return words;
+}
 
 /** The key of `word`'s bucket in {@linkcode WordsByLength}. */
 export function bucketOf(word: string, length = word.length): string {
@@ -27,7 +48,9 @@ export function closeWords(word: string, words: WordsByLength): string[] {
   let bestDistance = max + 1;
   let best: string[] = [];
   for (let length = word.length - max; length <= word.length + max; length++) {
-    for (const [candidate, term] of words.get(bucketOf(word, length)) ?? []) {
+    const list = words.get(bucketOf(word, length)) ?? [];
+    for (let k = 0; k < list.length; k += 2) {
+      const [candidate, term] = [list[k]!, list[k + 1]!];
       const distance = editDistance(word, candidate, Math.min(max, bestDistance));
       if (distance > max) continue;
       if (distance < bestDistance) {

@@ -6,7 +6,7 @@
 import type { CatalogEntry } from "../catalog/entry.ts";
 import { processTerm, tokenize } from "./_text.ts";
 import { RELATED_WEIGHT, relatedTerms } from "./_lexicon.ts";
-import { bucketOf, closeWords, type WordsByLength } from "./_typos.ts";
+import { bucketOf, closeWords, type WordsByLength, wordsFrom } from "./_typos.ts";
 import { Postings } from "./_postings.ts";
 import { filterChecks, type SearchFilters } from "./_filters.ts";
 import { MARKED, type MarkLookup, RUNNABLE } from "./_runnable.ts";
@@ -125,7 +125,7 @@ export class CatalogIndex {
       const { stored } = source;
       this.#table = source.table;
       this.#entries = source.indexed;
-      for (const [bucket, words] of stored.words) this.#words.set(bucket, words);
+      for (const [bucket, words] of source.words) this.#words.set(bucket, words);
       this.#idRank = Int32Array.from(stored.idRank);
       this.#exactNames = source.exact;
       this.#postings = source.postings;
@@ -145,8 +145,9 @@ export class CatalogIndex {
         if (seen.has(word) || word.length < 4 || /\d/.test(word)) return;
         seen.add(word);
         const bucket = this.#words.get(bucketOf(word));
-        if (bucket) bucket.push([word, term]);
-        else this.#words.set(bucketOf(word), [[word, term]]);
+        const pair = [word, term === word ? word : term];
+        if (bucket) bucket.push(...pair);
+        else this.#words.set(bucketOf(word), pair);
       };
       const docs = { length: source.length, at: (i: number) => toDoc(source[i]!, i) };
       const text = { tokenize, processTerm, onToken };
@@ -173,8 +174,9 @@ export class CatalogIndex {
     if (!indexed || indexed.length !== n || postings?.documentCount !== n) return null;
     if (!isPermutation(stored.browse, n) || !isPermutation(stored.idRank, n)) return null;
     const exact = ExactNames.fromStored(stored.exact, indexed);
-    if (!exact) return null;
-    return new CatalogIndex({ table, indexed, stored, postings, exact }, tuning);
+    const words = wordsFrom(stored.words);
+    if (!exact || !words) return null;
+    return new CatalogIndex({ table, indexed, stored, postings, exact, words }, tuning);
   }
 
   /** How many entries the index holds. */
