@@ -16,7 +16,10 @@ import {
   startOfficialRegistryFake,
 } from "../tests/_helpers/official_registry_fake.ts";
 
-/** The site's spread of categories (its fake has only four). */
+// The fake pins sponsored cards to every listing page, as the site does; keep it to a handful,
+// as on the site, or every page would carry hundreds. Its four categories would put every
+// server in "databases" or a neighbour (4,500 hits for "database"); spread them over the
+// site's real number of categories instead.
 const CATEGORIES = [
   "databases",
   "search",
@@ -29,8 +32,31 @@ const CATEGORIES = [
   "knowledge-memory",
   "monitoring",
   "security",
+  "art-culture",
+  "location-services",
   "marketing",
+  "research-data",
+  "social-media",
+  "travel",
+  "gaming",
+  "customer-data",
+  "command-line",
+  "version-control",
+  "os-automation",
+  "e-commerce",
+  "health",
 ];
+
+/** The fake mcpservers.org with 9,000 servers as the benchmarks use it (see above). */
+export function startSpreadSite(): ReturnType<typeof startFakeSite> {
+  return startFakeSite({
+    servers: fakeServers(9_000).map((s, i) => ({
+      ...s,
+      sponsored: i < 50 && s.sponsored,
+      categories: [CATEGORIES[i % CATEGORIES.length]!],
+    })),
+  });
+}
 
 /** A warm 10k cache on disk; dispose removes it and stops the fakes. */
 export interface Cached10k extends AsyncDisposable {
@@ -45,13 +71,7 @@ export async function cached10k(): Promise<Cached10k> {
   const docker = await createGitFixture();
   const awesome = await createAwesomeFixture();
   const official = startOfficialRegistryFake({ servers: camelCaseRows() });
-  const site = startFakeSite({
-    servers: fakeServers(9_000).map((s, i) => ({
-      ...s,
-      sponsored: i < 50 && s.sponsored,
-      categories: [CATEGORIES[i % CATEGORIES.length]!],
-    })),
-  });
+  const site = startSpreadSite();
   const dir = await Deno.makeTempDir({ prefix: "mcp-registry-10k-" });
   await Deno.writeTextFile(
     `${dir}/mine.yaml`,

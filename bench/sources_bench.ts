@@ -12,53 +12,17 @@ import { configuredSources } from "../src/registry/configured_sources.ts";
 import { CatalogStore } from "../src/store/catalog_store.ts";
 import { createAwesomeFixture } from "../tests/_helpers/awesome_fixture.ts";
 import { createGitFixture } from "../tests/_helpers/git_fixture.ts";
-import { fakeServers, startFakeSite } from "../tests/_helpers/mcpservers_site_fake.ts";
 import {
   camelCaseRows,
   startOfficialRegistryFake,
 } from "../tests/_helpers/official_registry_fake.ts";
 import { QUERIES } from "./_queries.ts";
+import { startSpreadSite } from "./_cached_10k.ts";
 
 const docker = await createGitFixture();
 const awesome = await createAwesomeFixture();
 const official = startOfficialRegistryFake({ servers: camelCaseRows() });
-// The fake pins sponsored cards to every listing page, as the site does; keep it to a handful,
-// as on the site, or every page would carry hundreds. Its four categories would put every
-// server in "databases" or a neighbour (4,500 hits for "database"); spread them over the
-// site's real number of categories instead.
-const CATEGORIES = [
-  "databases",
-  "search",
-  "developer-tools",
-  "browser-automation",
-  "cloud-platforms",
-  "finance",
-  "communication",
-  "file-systems",
-  "knowledge-memory",
-  "monitoring",
-  "security",
-  "art-culture",
-  "location-services",
-  "marketing",
-  "research-data",
-  "social-media",
-  "travel",
-  "gaming",
-  "customer-data",
-  "command-line",
-  "version-control",
-  "os-automation",
-  "e-commerce",
-  "health",
-];
-const site = startFakeSite({
-  servers: fakeServers(9_000).map((s, i) => ({
-    ...s,
-    sponsored: i < 50 && s.sponsored,
-    categories: [CATEGORIES[i % CATEGORIES.length]!],
-  })),
-});
+const site = startSpreadSite();
 const dir = await Deno.makeTempDir({ prefix: "mcp-registry-sources-bench-" });
 await Deno.writeTextFile(
   `${dir}/mine.yaml`,
