@@ -137,9 +137,10 @@ export async function prepareRun(
     ...(signal ? { signal } : {}),
   };
   try {
-    // Resolution and builds (git, manifests, recipes, package registries) load with the first.
-    const { buildRun, resolveRun } = await import("./build.ts");
     if (options.build) {
+      // Resolution and builds (git, manifests, recipes, package registries) load with the
+      // first; a start from a kept plan never needs them.
+      const { buildRun } = await import("./build.ts");
       const plan = await buildRun(entry, spec, { ...resolveOptions, runtime });
       await runPlans?.set(entry.id, plan);
       return {
@@ -163,6 +164,7 @@ export async function prepareRun(
         return { status: "ready", entry: entryOf, plan: null, built: false };
       }
     }
+    const { resolveRun } = await import("./build.ts");
     const plan = await resolveRun(entry, spec, resolveOptions);
     return { status: "needs-consent", plan, question: consentQuestion(entry, plan) };
   } catch (error) {

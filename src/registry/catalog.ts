@@ -535,8 +535,9 @@ export class Catalog {
     const key = this.#mergedKey();
     if (key !== null && key === this.#indexKey) return;
     if (key !== null) {
+      let stored = null;
       try {
-        const stored = await this.#store.loadMerged<Omit<IndexSnapshot, "postings">>(key);
+        stored = await this.#store.loadMerged<Omit<IndexSnapshot, "postings">>(key);
         const table = stored && EntryTable.over(stored.lines);
         const index = stored && table &&
           await restoreIndex(table, { ...stored.index, postings: stored.binary });
@@ -548,6 +549,8 @@ export class Catalog {
       } catch (error) {
         this.#log.debug("cannot read the stored index", { error: String(error) });
       }
+      // Refused (other index settings, a damaged file): its file is let go, not held open.
+      stored?.lines.close?.();
     }
     // One source at a time: each one's stored bytes and text can go before the next is read.
     const sources = [];

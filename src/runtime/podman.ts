@@ -66,6 +66,8 @@ export class Podman implements ContainerRuntime {
   #service: PodmanService | null = null;
   #fallback: string | null = null;
   #fallbackAt = 0; // when the service last failed to start: tried again 10 minutes later
+  /** How many times `close()` was called: an attach under way sees whether one came between. */
+  #closes = 0;
 
   readonly #idleSeconds: number | undefined;
 
@@ -100,10 +102,13 @@ export class Podman implements ContainerRuntime {
     if (this.#fallback && Date.now() - this.#fallbackAt < 600_000) return null;
     // The service and the attach protocol load with the first server: a start that only
     // serves the catalog never needs them.
+    const closes = this.#closes;
     const [{ PodmanService }, { startAttached }] = await Promise.all([
       import("./podman_service.ts"),
       import("./podman_attached.ts"),
     ]);
+    // Closed while they loaded (the registry is stopping): no service is started after that.
+    if (this.#closes !== closes) throw new PodmanError("podman was closed: nothing is started");
     this.#service ??= new PodmanService({
       binary: this.binary,
       env: this.#baseEnv,
@@ -132,6 +137,7 @@ export class Podman implements ContainerRuntime {
 
   /** Stops the API service, if one runs; servers attached to it lose their stdio. */
   async close(): Promise<void> {
+    this.#closes++;
     await this.#service?.close();
     this.#service = null;
   }

@@ -198,6 +198,7 @@ export class Postings {
       return null;
     }
     if (!Object.keys(boost).every((name) => Number.isInteger(fieldIds?.[name]))) return null;
+    if (!terms.every((term) => typeof term === "string")) return null;
     if (bytes.length < HEADER_WORDS * 4) return null;
     const header = new Uint32Array(bytes.buffer, bytes.byteOffset, HEADER_WORDS);
     const [layoutVersion, T, F, P, N, docBytes] = header as unknown as number[];
@@ -205,10 +206,17 @@ export class Postings {
       return null;
     }
     if (docBytes !== docBytesFor(N!)) return null;
+    const ids = Object.values(fieldIds);
+    if (!ids.every((id) => Number.isInteger(id) && id >= 0 && id < F!)) return null;
+    if (new Set(ids).size !== ids.length) return null;
     const layout = byteLayout(T!, F!, P!, N!, docBytes);
     if (layout.size !== bytes.length) return null;
     const view = viewsOver(bytes, layout);
-    if (view.start[T! * F!] !== P) return null;
+    // Ranges that start at 0 and never go down: a damaged one would send a search over
+    // billions of postings.
+    const { start } = view;
+    if (start[0] !== 0 || start[T! * F!] !== P) return null;
+    for (let k = 1; k <= T! * F!; k++) if (start[k]! < start[k - 1]!) return null;
     for (let i = 0; i < P!; i++) if (view.doc[i]! >= N!) return null;
     return new Postings(stored, boost, view, N!);
   }

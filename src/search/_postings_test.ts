@@ -93,6 +93,18 @@ Deno.test("stored postings that do not fit their terms or fields are refused", (
   new DataView(foreignDoc.buffer).setUint16(firstDoc, 99, true);
   equal(Postings.fromStored({ ...stored, bytes: foreignDoc }, boost), null);
   equal(Postings.fromStored({ ...stored, bytes: new Uint8Array(8) }, boost), null);
+  // A term range that goes down, or does not start at 0, would send a search over billions of
+  // postings: refused.
+  const startAt = 24 + 2 * 8;
+  for (const [k, value] of [[1, 0xfffffff0], [0, 1]] as const) {
+    const damaged = stored.bytes.slice();
+    new DataView(damaged.buffer).setUint32(startAt + k * 4, value, true);
+    equal(Postings.fromStored({ ...stored, bytes: damaged }, boost), null, `start[${k}]`);
+  }
+  equal(Postings.fromStored({ ...stored, fieldIds: { title: 0, text: 5 } }, boost), null);
+  equal(Postings.fromStored({ ...stored, fieldIds: { title: 0, text: 0 } }, boost), null);
+  const notStrings = [...stored.terms.slice(0, -1), 7] as unknown as string[];
+  equal(Postings.fromStored({ ...stored, terms: notStrings }, boost), null);
 });
 
 Deno.test("fuzzy lookups find exactly the terms a brute-force edit distance finds", () => {

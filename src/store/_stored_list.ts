@@ -20,22 +20,19 @@ export function parseList<T>(parts: readonly Uint8Array[], count: number): T[] |
       return Array.isArray(list) && list.length === count ? list : null;
     }
     const list: T[] = [];
-    let carry: Uint8Array | null = null; // a line's start, cut at a chunk's end
+    const carry: Uint8Array[] = []; // a line's pieces so far, cut at chunks' ends
     for (const part of parts) {
       let start = 0;
       for (let end = part.indexOf(NEWLINE); end !== -1; end = part.indexOf(NEWLINE, start)) {
         const piece = part.subarray(start, end);
-        const line = carry ? concat([carry, piece]) : piece;
-        carry = null;
+        const line = carry.length ? concat([...carry.splice(0), piece]) : piece;
         if (list.length === count) return null;
         list.push(JSON.parse(decoder.decode(line)) as T);
         start = end + 1;
       }
-      if (start < part.length) {
-        carry = carry ? concat([carry, part.subarray(start)]) : part.slice(start);
-      }
+      if (start < part.length) carry.push(part.subarray(start));
     }
-    return carry === null && list.length === count ? list : null;
+    return carry.length === 0 && list.length === count ? list : null;
   } catch {
     return null;
   }

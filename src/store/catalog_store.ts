@@ -204,11 +204,26 @@ export class CatalogStore {
       binary: merged.binary,
       index: new TextEncoder().encode(JSON.stringify(merged.index)),
     });
-    await this.#saveBytes(MERGED, new Uint8Array(0), lines.size, key, undefined, file);
+    const path = join(this.#linesDir, file);
+    const stored = await this.#saveBytes(
+      MERGED,
+      new Uint8Array(0),
+      lines.size,
+      key,
+      undefined,
+      file,
+    );
+    const opened = EntryFile.read(path, lines.size, false);
+    if (stored === null) {
+      // Another process switched the catalog meanwhile: nothing names our file, so it goes
+      // now (the lines stay readable through the open file until the registry lets them go).
+      await Deno.remove(path).catch(() => {});
+      return opened;
+    }
     // What an older version kept in Kv beside its lines file.
     for (const older of [MERGED_INDEX, MERGED_BINARY]) await this.#forget(older);
     await sweepEntryFiles(this.#linesDir, file);
-    return EntryFile.read(join(this.#linesDir, file), lines.size, false);
+    return opened;
   }
 
   /** Deletes all that is stored under `source`: its meta and every generation. */

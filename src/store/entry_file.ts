@@ -192,6 +192,8 @@ export async function writeEntryFile(dir: string, parts: MergedParts): Promise<s
     await put(parts.binary, at.binary);
     await put(parts.index, at.index);
     await put(new Uint8Array(footer.buffer));
+    // On disk before it is named: a crash must not leave a whole-looking file with holes.
+    await file.sync();
   } finally {
     file.close();
   }
