@@ -66,11 +66,15 @@ Deno.test("ConfigStore removes secret temp files a killed writer left behind", a
 Deno.test("two processes writing secrets at once lose none of them", async () => {
   const dir = await Deno.makeTempDir();
   try {
+    // Each opens the store as the registry does (openKvSafely): two processes creating the same
+    // new file at once briefly find it locked, which is waited out, not taken for damage.
+    const src = (path: string) =>
+      JSON.stringify(new URL(`../../src/${path}`, import.meta.url).href);
     const writer = `
-      import { ConfigStore } from ${
-      JSON.stringify(new URL("../../src/store/config_store.ts", import.meta.url).href)
-    };
-      const kv = await Deno.openKv(${JSON.stringify(`${dir}/state.kv`)});
+      import { ConfigStore } from ${src("store/config_store.ts")};
+      import { openKvSafely } from ${src("store/open_kv.ts")};
+      import { silentLogger } from ${src("util/log.ts")};
+      const kv = await openKvSafely(${JSON.stringify(`${dir}/state.kv`)}, silentLogger);
       const store = new ConfigStore(kv, ${JSON.stringify(dir)});
       const who = Deno.args[0];
       for (let i = 0; i < 15; i++) await store.update(who + "-" + i, { secrets: { k: who + i } });
