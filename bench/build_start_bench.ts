@@ -10,36 +10,22 @@
  * - `registry-add` again once built: the kept plan and image, no clone.
  */
 import { LocalCatalogsSource } from "../src/sources/local_catalogs.ts";
-import { runGit } from "../src/sources/git.ts";
 import { HAS_PODMAN } from "../tests/_helpers/podman.ts";
 import { openTestRegistry } from "../tests/_helpers/registry.ts";
-import { helloServer } from "../tests/_helpers/build_repos.ts";
+import { commitFiles, helloServer } from "../tests/_helpers/build_repos.ts";
 
 const BASE = "localhost/mcp-registry-test/node:base";
 
 const SERVER = helloServer();
 
-async function repo(dir: string, files: Record<string, string>): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  await runGit(["init", "--quiet"], { cwd: dir });
-  for (const [path, text] of Object.entries(files)) {
-    await Deno.mkdir(`${dir}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
-    await Deno.writeTextFile(`${dir}/${path}`, text);
-  }
-  await runGit(["add", "-A"], { cwd: dir });
-  await runGit(["-c", "user.name=b", "-c", "user.email=b@invalid", "commit", "-qm", "x"], {
-    cwd: dir,
-  });
-}
-
 if (HAS_PODMAN) {
   const dir = await Deno.makeTempDir({ prefix: "build_start_bench_" });
-  await repo(`${dir}/cf`, {
+  await commitFiles(`${dir}/cf`, {
     "Containerfile": `FROM ${BASE}\nCOPY server.js /app/server.js\n` +
       `ENTRYPOINT ["/usr/bin/node", "/app/server.js"]\n`,
     "server.js": SERVER,
   });
-  await repo(`${dir}/node`, {
+  await commitFiles(`${dir}/node`, {
     "package.json": JSON.stringify({ name: "bench-hello", private: true, bin: "server.js" }),
     "server.js": SERVER,
   });

@@ -15,6 +15,22 @@ export const BUILD_BASE = "localhost/mcp-registry-test/node:base";
 const IDENTITY = ["-c", "user.name=mcp-registry tests", "-c", "user.email=tests@invalid"];
 
 /**
+ * Writes `files` (path -> text, folders made as needed) into the git repository `repo`, made if
+ * it is not one yet, and commits them; the commit's hash.
+ */
+export async function commitFiles(repo: string, files: Record<string, string>): Promise<string> {
+  await Deno.mkdir(repo, { recursive: true });
+  await runGit(["init", "--quiet"], { cwd: repo });
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(`${repo}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.writeTextFile(`${repo}/${path}`, text);
+  }
+  await runGit([...IDENTITY, "add", "-A"], { cwd: repo });
+  await runGit([...IDENTITY, "commit", "--quiet", "-m", "change"], { cwd: repo });
+  return await runGit(["rev-parse", "HEAD"], { cwd: repo });
+}
+
+/**
  * A tiny MCP server with no dependencies and one tool, `hello`: JSON-RPC lines over stdio. Its
  * answer names `version` when given (`hello world from v2`), so a test can tell builds apart;
  * the `#!` line lets npx run it as a package's bin.
@@ -65,20 +81,7 @@ export interface BuildRepos extends AsyncDisposable {
 export async function makeBuildRepos(dir: string, prefix: string): Promise<BuildRepos> {
   const hello = `${dir}/hello-repo`;
   const empty = `${dir}/empty-repo`;
-  const commit = async (repo: string, files: Record<string, string>) => {
-    for (const [path, text] of Object.entries(files)) {
-      await Deno.mkdir(`${repo}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
-      await Deno.writeTextFile(`${repo}/${path}`, text);
-    }
-    await runGit([...IDENTITY, "add", "-A"], { cwd: repo });
-    await runGit([...IDENTITY, "commit", "--quiet", "-m", "change"], { cwd: repo });
-    return await runGit(["rev-parse", "HEAD"], { cwd: repo });
-  };
-  for (const repo of [hello, empty]) {
-    await Deno.mkdir(repo, { recursive: true });
-    await runGit(["init", "--quiet"], { cwd: repo });
-  }
-  const pinned = await commit(hello, {
+  const pinned = await commitFiles(hello, {
     "Containerfile": `FROM ${BUILD_BASE}\nCOPY server.js /app/server.js\n` +
       `RUN ["/usr/bin/node", "--check", "/app/server.js"]\n` +
       `ENTRYPOINT ["/usr/bin/node", "/app/server.js"]\n`,
@@ -86,7 +89,7 @@ export async function makeBuildRepos(dir: string, prefix: string): Promise<Build
     "broken/Containerfile": `FROM ${BUILD_BASE}\nRUN ["/usr/bin/node", "-e", ` +
       `"console.log('boom at step 2'); process.exit(3)"]\n`,
   });
-  await commit(empty, { "README.md": "a server with nothing to build\n" });
+  await commitFiles(empty, { "README.md": "a server with nothing to build\n" });
   const ids = {
     hello: `${prefix}-hello`,
     hello2: `${prefix}-hello2`,

@@ -8,9 +8,8 @@
  */
 import { deepEqual, doesNotMatch, equal, match, ok } from "node:assert/strict";
 import { type CliFixture, cliFixture, describeRun } from "../_helpers/cli.ts";
-import { BUILD_BASE, labelled, makeBuildRepos } from "../_helpers/build_repos.ts";
+import { BUILD_BASE, commitFiles, labelled, makeBuildRepos } from "../_helpers/build_repos.ts";
 import { ROOT } from "../_helpers/processes.ts";
-import { runGit } from "../../src/sources/git.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { HAS_SCRIPT, onTerminal } from "../_helpers/terminal.ts";
 
@@ -185,16 +184,9 @@ Deno.test({
     const id = `cli-ctrlc-${mark}`;
     try {
       const repo = `${t.dir}/slow-repo`;
-      await Deno.mkdir(repo);
-      await Deno.writeTextFile(
-        `${repo}/Containerfile`,
-        `FROM ${base}\nRUN ["/usr/bin/node", "-e", "console.log('sleeping'); ` +
+      await commitFiles(repo, {
+        Containerfile: `FROM ${base}\nRUN ["/usr/bin/node", "-e", "console.log('sleeping'); ` +
           `setTimeout(() => {}, 120000)"]\n`,
-      );
-      await runGit(["init", "--quiet"], { cwd: repo });
-      await runGit(["add", "-A"], { cwd: repo });
-      await runGit(["-c", "user.name=t", "-c", "user.email=t@invalid", "commit", "-qm", "x"], {
-        cwd: repo,
       });
       t.env.MCP_REGISTRY_CATALOGS = `${t.dir}/slow.yaml`;
       await Deno.writeTextFile(

@@ -7,7 +7,7 @@
  * with no clone and no registry asked; a new upstream commit only on `build: true`; MCP
  * elicitation asking the person.
  */
-import { helloServer } from "../_helpers/build_repos.ts";
+import { commitFiles as commit, helloServer } from "../_helpers/build_repos.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -19,7 +19,6 @@ import { prepareRun, type RunPlan } from "../../src/registry/build_flow.ts";
 import type { ContainerRuntime } from "../../src/runtime/container_runtime.ts";
 import { Client, InMemoryTransport } from "../../src/mcp/sdk_client.ts";
 import { LocalCatalogsSource } from "../../src/sources/local_catalogs.ts";
-import { runGit } from "../../src/sources/git.ts";
 import { HAS_PODMAN, podman } from "../_helpers/podman.ts";
 import { eventually, openTestRegistry, type TestRegistry, textOf } from "../_helpers/registry.ts";
 
@@ -28,21 +27,6 @@ type Json = any;
 
 const BASE = "localhost/mcp-registry-test/node:base";
 const IDS = ["rw-recipe", "rw-memory", "rw-squat", "rw-private"];
-
-const IDENTITY = ["-c", "user.name=tests", "-c", "user.email=tests@invalid"];
-
-/** Writes `files` into the git repository `dir` (made if needed) and commits; the commit. */
-async function commit(dir: string, files: Record<string, string>): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
-  await runGit(["init", "--quiet"], { cwd: dir });
-  for (const [path, text] of Object.entries(files)) {
-    await Deno.mkdir(`${dir}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
-    await Deno.writeTextFile(`${dir}/${path}`, text);
-  }
-  await runGit(["add", "-A"], { cwd: dir });
-  await runGit([...IDENTITY, "commit", "--quiet", "-m", "change"], { cwd: dir });
-  return await runGit(["rev-parse", "HEAD"], { cwd: dir });
-}
 
 const packageJson = (json: Record<string, unknown>) => JSON.stringify(json, null, 2);
 
