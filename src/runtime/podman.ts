@@ -125,8 +125,7 @@ export class Podman implements ContainerRuntime {
     this.#fallback = null;
     return await startAttached(
       {
-        binary: this.binary,
-        env: (extra) => this.env(extra),
+        run: (args, env, timeoutMs) => this.#exec(args, timeoutMs, env),
         remove: (names) => this.remove(names),
         fail: (message) => new PodmanError(message),
       },
@@ -320,12 +319,13 @@ export class Podman implements ContainerRuntime {
     return out.stdout;
   }
 
-  async #exec(args: string[], timeoutMs: number) {
+  /** Runs podman with `args`; `env` (a container's values) is added to podman's environment. */
+  async #exec(args: string[], timeoutMs: number, env: Record<string, string> = {}) {
     let output: Deno.CommandOutput;
     try {
       output = await new Deno.Command(this.binary, {
         args,
-        env: this.#baseEnv,
+        env: this.env(env),
         clearEnv: true,
         stdin: "null",
         stdout: "piped",

@@ -19,9 +19,15 @@ export interface AttachStatus extends AttachMode {
 
 /** What {@linkcode startAttached} needs of `Podman`. */
 export interface AttachHost {
-  readonly binary: string;
-  /** podman's environment plus `extra`. */
-  env(extra?: Record<string, string>): Record<string, string>;
+  /**
+   * Runs podman with `args` and podman's environment plus `env` (its exit code, output and the
+   * last lines of its stderr); throws a runtime error when podman cannot run at all.
+   */
+  run(
+    args: string[],
+    env: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   remove(names: string[]): Promise<void>;
   /** Makes the error a runtime error (`PodmanError`). */
   fail(message: string): Error;
@@ -38,23 +44,9 @@ export async function startAttached(
   timeoutMs = 60_000,
 ): Promise<ServerStdio> {
   const { name } = request;
-  let created: Deno.CommandOutput;
-  try {
-    created = await new Deno.Command(host.binary, {
-      args: podmanRunArgs(request, "create"),
-      env: host.env(request.spec.env),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(timeoutMs),
-    }).output();
-  } catch (error) {
-    throw host.fail(`Cannot run podman create: ${(error as Error).message}`);
-  }
-  if (!created.success) {
-    const said = new TextDecoder().decode(created.stderr).trim().split("\n").slice(-3).join(" ");
-    throw host.fail(`podman create ${name} failed: ${said || `exit ${created.code}`}`);
+  const created = await host.run(podmanRunArgs(request, "create"), request.spec.env, timeoutMs);
+  if (created.code !== 0) {
+    throw host.fail(`podman create ${name} failed: ${created.stderr || `exit ${created.code}`}`);
   }
   let stdio: ServerStdio | null = null;
   try {
